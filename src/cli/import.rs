@@ -1,0 +1,200 @@
+//! `pizhu import`: files, folders and standard input into the library.
+
+use super::output::{Output, thousands};
+use super::progress::Bar;
+use crate::import::{self, ImportOptions, Outcome, Source, decode};
+use crate::store::Store;
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files and folders to import; `-` reads standard input
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Decode with this encoding instead of detecting it (gbk, gb18030, big5, utf-16le, …)
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Import a text even when the library already has the same text
+    #[arg(long)]
+    pub force: bool,
+    /// Print JSON instead of text (and no progress bar)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One line of `import --json`.
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+enum Report {
+    Imported {
+        id: i64,
+        source: String,
+        title: String,
+        encoding: String,
+        script: &'static str,
+        chars: usize,
+    },
+    Existing {
+        id: i64,
+        source: String,
+        title: String,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<ExitCode> {
+    let encoding = args
+        .encoding
+        .as_deref()
+        .map(decode::encoding_for_label)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--encoding: {e}"))?;
+    let options = ImportOptions {
+        encoding,
+        force: args.force,
+    };
+    store.require_writable("importing")?;
+    let (sources, failures) = import::collect(&args.paths);
+    let mut outcomes: Vec<Outcome> = failures.into_iter().map(Outcome::Failed).collect();
+    for outcome in &outcomes {
+        report_text(outcome, args.json, out)?;
+    }
+    let show_progress = !args.json && std::io::stderr().is_terminal();
+    let mut bar = Bar::new(show_progress, &sources);
+    let json = args.json;
+    let mut printer = Printer {
+        bar: &mut bar,
+        json,
+        out,
+        error: None,
+    };
+    let done = import::run(store, &sources, &options, &mut printer)?;
+    if let Some(error) = printer.error.take() {
+        return Err(error.into());
+    }
+    bar.finish();
+    outcomes.extend(done);
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::Failed(_)))
+        .count();
+    if json {
+        let reports: Vec<Report> = outcomes.iter().map(report).collect();
+        out.json(&reports)?;
+    } else if outcomes.len() > 1 {
+        let imported = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Imported { .. }))
+            .count();
+        out.line(&format!(
+            "{imported} imported, {} already in the library, {failed} failed",
+            outcomes.len() - imported - failed
+        ))?;
+    }
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints each source's result as it finishes and moves the progress bar.
+struct Printer<'a> {
+    bar: &'a mut Bar,
+    json: bool,
+    out: &'a mut Output,
+    error: Option<std::io::Error>,
+}
+
+impl import::Observer for Printer<'_> {
+    fn read(&mut self, position: u64) {
+        self.bar.read(position);
+    }
+
+    fn done(&mut self, outcome: &Outcome) {
+        self.bar.source_done();
+        let printed = self
+            .bar
+            .suspend(|| report_text(outcome, self.json, self.out));
+        if let Err(error) = printed {
+            self.error.get_or_insert(error);
+        }
+    }
+}
+
+/// The text line for one outcome (failures go to standard error); nothing with `--json`.
+fn report_text(outcome: &Outcome, json: bool, out: &mut Output) -> std::io::Result<()> {
+    if json {
+        return Ok(());
+    }
+    match outcome {
+        Outcome::Imported {
+            id,
+            title,
+            encoding,
+            script,
+            chars,
+            source,
+        } => out.line(&format!(
+            "imported #{id} {title} ({encoding}, {}, {} chars) from {source}",
+            script.as_str(),
+            thousands(*chars)
+        )),
+        Outcome::Existing { id, title, source } => out.line(&format!(
+            "already in the library as #{id} {title}: {source} (use --force to import it again)"
+        )),
+        Outcome::Failed(error) => {
+            eprintln!("pizhu: {error}");
+            Ok(())
+        }
+    }
+}
+
+fn report(outcome: &Outcome) -> Report {
+    match outcome {
+        Outcome::Imported {
+            id,
+            source,
+            title,
+            encoding,
+            script,
+            chars,
+        } => Report::Imported {
+            id: *id,
+            source: source.clone(),
+            title: title.clone(),
+            encoding: encoding.clone(),
+            script: script.as_str(),
+            chars: *chars,
+        },
+        Outcome::Existing { id, source, title } => Report::Existing {
+            id: *id,
+            source: source.clone(),
+            title: title.clone(),
+        },
+        Outcome::Failed(error) => Report::Failed {
+            error: error.to_string(),
+        },
+    }
+}
+
+impl Source {
+    fn size(&self) -> u64 {
+        match self {
+            Source::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            Source::Stdin => 0,
+            Source::Embedded { bytes, .. } => bytes.len() as u64,
+        }
+    }
+}
+
+pub(super) fn source_sizes(sources: &[Source]) -> Vec<u64> {
+    sources.iter().map(Source::size).collect()
+}

@@ -1,0 +1,103 @@
+//! The command line: clap definitions and a thin dispatch into the core.
+//!
+//! Every subcommand opens the library (or the demo), calls the core, and prints either text
+//! for people or, with `--json`, stable JSON for scripts. Errors come back as one line.
+
+mod documents;
+mod import;
+mod output;
+mod progress;
+
+use crate::store::Store;
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use output::Output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pizhu",
+    version,
+    about = "批注 — a terminal workbench for close reading of Chinese texts",
+    long_about = "批注 pizhu — import Chinese texts into a local library, read them side by side, \
+                  tag passages with themes, annotate and export.\n\n\
+                  The library is one SQLite file: --db PATH, else $PIZHU_DB, else the platform \
+                  data folder (see `pizhu info --library`)."
+)]
+pub struct Cli {
+    /// The library file [default: $PIZHU_DB, else the platform data folder]
+    #[arg(long, global = true, value_name = "PATH", env = "PIZHU_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Use the built-in demo corpus in a throwaway in-memory library (writes nothing)
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import text files or folders (recursively: .txt and .md); `-` reads standard input
+    Import(import::ImportArgs),
+    /// List the documents in the library
+    List(JsonFlag),
+    /// Print a document's text
+    Cat(documents::CatArgs),
+    /// Show what the library knows about a document (or, with --library, about the library)
+    Info(documents::InfoArgs),
+    /// Remove a document and everything attached to it
+    Rm(documents::RmArgs),
+}
+
+/// `--json`, for subcommands whose only option it is.
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON (stable; see README) instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the parsed command line; the exit code says whether everything went well.
+pub fn run(mut cli: Cli) -> Result<ExitCode> {
+    let mut out = Output::stdout();
+    let Some(command) = cli.command.take() else {
+        let store = open(&cli)?;
+        documents::list(&store, false, &mut out)?;
+        if cli.demo {
+            out.line("\nThis is the demo library. Try: pizhu --demo cat 1")?;
+        } else {
+            out.line("\nImport texts with: pizhu import PATH... (see pizhu --help)")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::Import(args) => import::run(&mut open(&cli)?, &args, &mut out),
+        Command::List(args) => documents::list(&open(&cli)?, args.json, &mut out),
+        Command::Cat(args) => documents::cat(&open(&cli)?, &args, &mut out),
+        Command::Info(args) => documents::info(&cli, &args, &mut out),
+        Command::Rm(args) => documents::rm(&mut open(&cli)?, &args, &mut out),
+    }
+}
+
+/// The library the command line names: the demo, `--db`/`PIZHU_DB`, or the default.
+fn open(cli: &Cli) -> Result<Store> {
+    if cli.demo {
+        return Ok(crate::demo::open()?);
+    }
+    Ok(Store::open(&library_path(cli)?)?)
+}
+
+/// Where the library lives when `--db` and `PIZHU_DB` do not say.
+fn library_path(cli: &Cli) -> Result<PathBuf> {
+    if let Some(path) = &cli.db {
+        return Ok(path.clone());
+    }
+    let dirs = directories::ProjectDirs::from("", "", "pizhu").ok_or_else(|| {
+        anyhow::anyhow!("no home folder found for the library; give one with --db PATH")
+    })?;
+    Ok(dirs.data_dir().join("library.db"))
+}

@@ -1,0 +1,110 @@
+//! Writing to standard output: text lines, JSON, and tables that line up with Chinese text.
+//! A closed pipe (`pizhu cat 1 | head`) ends the output quietly instead of panicking.
+
+use serde::Serialize;
+use std::io::{self, IsTerminal, Write};
+use unicode_width::UnicodeWidthStr;
+
+/// Standard output, or a buffer in tests.
+pub struct Output {
+    sink: Box<dyn Write>,
+    terminal: bool,
+}
+
+impl Output {
+    pub fn stdout() -> Output {
+        Output {
+            terminal: io::stdout().is_terminal(),
+            sink: Box::new(io::BufWriter::new(io::stdout())),
+        }
+    }
+
+    /// Whether the output goes to a terminal (people) rather than a pipe or file.
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
+        self.write(text.as_bytes())?;
+        self.write(b"\n")
+    }
+
+    /// Writes text as it is, without a newline of its own.
+    pub fn text(&mut self, text: &str) -> io::Result<()> {
+        self.write(text.as_bytes())
+    }
+
+    pub fn json<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        self.line(&text)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self.sink.write_all(bytes) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
+            other => other,
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        // A closed pipe at the end is not an error worth reporting.
+        let _ = self.sink.flush();
+    }
+}
+
+/// Pads `text` with spaces to `width` terminal columns, cutting it (with `…`) when longer.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total = text.width();
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if total > width && used + w + 1 > width {
+            out.push('…');
+            used += 1;
+            break;
+        }
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+/// Formats a count with thousands separators: `12,345`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_cuts_by_columns() {
+        assert_eq!(fit("科技", 6), "科技  ");
+        assert_eq!(fit("科技创新政策", 7), "科技创…");
+        assert_eq!(fit("abc", 3), "abc");
+        assert_eq!(fit("科技创新", 5).width(), 5);
+    }
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,68 @@
+//! Spans: ranges of Unicode code points over a document's stored text.
+//!
+//! Every layer in pizhu (noise, paragraphs, words, themes, annotations) is a list of spans
+//! over the same immutable text. Offsets are code points, 0-based, end exclusive — the unit
+//! REFI-QDA uses too.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open range `[start, end)` of code-point offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`; `end` is clamped up to `start` so a span is never inverted.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether the code point at `offset` lies inside the span.
+    pub fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// Whether the two spans share at least one code point.
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_never_inverts() {
+        assert_eq!(Span::new(5, 3), Span { start: 5, end: 5 });
+        assert!(Span::new(5, 3).is_empty());
+    }
+
+    #[test]
+    fn contains_is_end_exclusive() {
+        let s = Span::new(2, 4);
+        assert!(!s.contains(1));
+        assert!(s.contains(2));
+        assert!(s.contains(3));
+        assert!(!s.contains(4));
+    }
+
+    #[test]
+    fn overlap_needs_a_shared_code_point() {
+        assert!(Span::new(0, 3).overlaps(&Span::new(2, 5)));
+        assert!(!Span::new(0, 3).overlaps(&Span::new(3, 5)));
+    }
+}

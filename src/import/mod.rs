@@ -1,0 +1,254 @@
+//! Import: from the files a user names to documents in the library.
+//!
+//! Each source is read and decoded ([`decode`]), its title and script detected, and its text
+//! stored in one transaction. A text already in the library is reported instead of stored
+//! twice (unless forced). One bad file is reported and skipped; the others go on.
+
+pub mod decode;
+mod title;
+mod walk;
+
+pub use walk::{Source, collect};
+
+use crate::doc::{DocId, Script};
+use crate::store::{NewDocument, Store, StoreError};
+use crate::text::script;
+use decode::DecodeError;
+use sha2::{Digest, Sha256};
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Choices the user makes for an import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Decode with this encoding instead of detecting one.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Store a text even when the library already holds the same text.
+    pub force: bool,
+}
+
+/// Why one source could not be imported; the message names the source.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: no such file or folder", .0.display())]
+    Missing(PathBuf),
+    #[error("{}: permission denied", .0.display())]
+    PermissionDenied(PathBuf),
+    #[error("{}: no .txt or .md files in this folder", .0.display())]
+    NoTextFiles(PathBuf),
+    #[error("{source_label}: {error}")]
+    Io {
+        source_label: String,
+        error: std::io::Error,
+    },
+    #[error("{source_label}: {error}")]
+    Decode {
+        source_label: String,
+        error: DecodeError,
+    },
+    #[error("{0}: no text (only blank lines and spaces)")]
+    Blank(String),
+}
+
+impl ImportError {
+    pub(crate) fn from_io(path: &Path, error: std::io::Error) -> ImportError {
+        match error.kind() {
+            std::io::ErrorKind::NotFound => ImportError::Missing(path.to_path_buf()),
+            std::io::ErrorKind::PermissionDenied => {
+                ImportError::PermissionDenied(path.to_path_buf())
+            }
+            _ => ImportError::Io {
+                source_label: path.display().to_string(),
+                error,
+            },
+        }
+    }
+}
+
+/// What happened to one source.
+#[derive(Debug)]
+pub enum Outcome {
+    Imported {
+        id: DocId,
+        source: String,
+        title: String,
+        encoding: String,
+        script: Script,
+        chars: usize,
+    },
+    /// The same text is already in the library as this document.
+    Existing {
+        id: DocId,
+        source: String,
+        title: String,
+    },
+    Failed(ImportError),
+}
+
+/// Hears about an import's progress (the CLI draws a bar, the reader a status line).
+pub trait Observer {
+    /// `position` bytes of the current source have been read (it may go back when a file is
+    /// read a second time to decode after detection).
+    fn read(&mut self, _position: u64) {}
+    /// A source is done.
+    fn done(&mut self, _outcome: &Outcome) {}
+}
+
+/// An observer that hears nothing.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// Imports every source in turn. Library errors (the library cannot be written) stop the
+/// import and are returned; problems with one source become a failed [`Outcome`].
+pub fn run(
+    store: &mut Store,
+    sources: &[Source],
+    options: &ImportOptions,
+    observer: &mut dyn Observer,
+) -> Result<Vec<Outcome>, StoreError> {
+    store.require_writable("importing")?;
+    let mut outcomes = Vec::with_capacity(sources.len());
+    for source in sources {
+        let outcome = import_one(store, source, options, observer)?;
+        observer.done(&outcome);
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+fn import_one(
+    store: &mut Store,
+    source: &Source,
+    options: &ImportOptions,
+    observer: &mut dyn Observer,
+) -> Result<Outcome, StoreError> {
+    let doc = match prepare(source, options, observer) {
+        Ok(doc) => doc,
+        Err(error) => return Ok(Outcome::Failed(error)),
+    };
+    if !options.force
+        && let Some(existing) = store.find_by_hash(&doc.content_hash)?
+    {
+        return Ok(Outcome::Existing {
+            id: existing.id,
+            source: doc.source,
+            title: existing.title,
+        });
+    }
+    let id = store.insert_document(&doc)?;
+    Ok(Outcome::Imported {
+        id,
+        chars: doc.text.chars().count(),
+        source: doc.source,
+        title: doc.title,
+        encoding: doc.encoding,
+        script: doc.script,
+    })
+}
+
+/// Reads, decodes and analyses one source into a document ready to store.
+pub fn prepare(
+    source: &Source,
+    options: &ImportOptions,
+    observer: &mut dyn Observer,
+) -> Result<NewDocument, ImportError> {
+    let label = source.label();
+    let decode_error = |error| ImportError::Decode {
+        source_label: label.clone(),
+        error,
+    };
+    let (decoded, source_bytes, fallback_title) = match source {
+        Source::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| ImportError::from_io(path, e))?;
+            let meta = file.metadata().map_err(|e| ImportError::from_io(path, e))?;
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| label.clone());
+            let decoded = if meta.is_file() {
+                let reader = Progress::new(file, observer);
+                decode::decode(reader, options.encoding).map_err(decode_error)?
+            } else {
+                // FIFOs and process substitutions cannot seek: read them whole first.
+                let bytes = read_limited(file).map_err(decode_error)?;
+                decode::decode(Cursor::new(bytes), options.encoding).map_err(decode_error)?
+            };
+            (decoded, meta.len(), stem)
+        }
+        Source::Stdin => {
+            let bytes = read_limited(std::io::stdin().lock()).map_err(decode_error)?;
+            let size = bytes.len() as u64;
+            let decoded =
+                decode::decode(Cursor::new(bytes), options.encoding).map_err(decode_error)?;
+            (decoded, size, "stdin".to_string())
+        }
+        Source::Embedded { name, bytes } => {
+            let decoded =
+                decode::decode(Cursor::new(*bytes), options.encoding).map_err(decode_error)?;
+            (decoded, bytes.len() as u64, name.clone())
+        }
+    };
+    let text = decoded.text;
+    if text.trim().is_empty() {
+        return Err(ImportError::Blank(label));
+    }
+    let title = title::pick(text.lines().take(200), &fallback_title);
+    let content_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+    Ok(NewDocument {
+        title,
+        source: label,
+        encoding: decoded.encoding.to_string(),
+        script: script::detect(&text),
+        text,
+        source_bytes,
+        content_hash,
+    })
+}
+
+/// Reads a stream that cannot seek, refusing more than the file size limit.
+fn read_limited(reader: impl Read) -> Result<Vec<u8>, DecodeError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(decode::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > decode::MAX_FILE_BYTES {
+        return Err(DecodeError::TooLarge {
+            size: bytes.len() as u64,
+            limit: decode::MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// A file reader that tells the observer how far it has read.
+struct Progress<'a, R> {
+    inner: R,
+    position: u64,
+    observer: &'a mut dyn Observer,
+}
+
+impl<'a, R> Progress<'a, R> {
+    fn new(inner: R, observer: &'a mut dyn Observer) -> Self {
+        Progress {
+            inner,
+            position: 0,
+            observer,
+        }
+    }
+}
+
+impl<R: Read> Read for Progress<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.position += n as u64;
+        self.observer.read(self.position);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Progress<'_, R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.position = self.inner.seek(pos)?;
+        Ok(self.position)
+    }
+}

@@ -1,0 +1,12 @@
+//! pizhu: a terminal workbench for close reading of Chinese texts.
+//!
+//! The library is the pure core — document model, import, cleaning, text analysis, the SQLite
+//! store — and knows nothing of terminals. The `pizhu` binary puts a command line (and later
+//! the reader) over it.
+
+pub mod cli;
+pub mod demo;
+pub mod doc;
+pub mod import;
+pub mod store;
+pub mod text;

@@ -1,0 +1,51 @@
+//! Errors of the library store, each a one-line message naming the library file.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: is a folder; the library is a file (give a file path with --db)", .0.display())]
+    IsDirectory(PathBuf),
+    #[error("{}: cannot create the library's folder: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a pizhu library (file is not a database)", .0.display())]
+    NotADatabase(PathBuf),
+    #[error("{}: not a pizhu library (an SQLite database of another program)", .0.display())]
+    NotALibrary(PathBuf),
+    #[error(
+        "{}: library written by a newer pizhu (schema version {found}, this pizhu knows up to {supported}); upgrade pizhu to open it",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{}: library is read-only, so {action} is not possible (check the file's permissions)", path.display())]
+    ReadOnly { path: PathBuf, action: String },
+    #[error("{library}: {source}")]
+    Sqlite {
+        library: String,
+        source: rusqlite::Error,
+    },
+    #[error("no document matches \"{0}\" (see `pizhu list`)")]
+    NoSuchDocument(String),
+    #[error("\"{query}\" matches {count} documents: {candidates}; use the id")]
+    Ambiguous {
+        query: String,
+        count: usize,
+        candidates: String,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn sqlite(library: &str, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            library: library.to_string(),
+            source,
+        }
+    }
+}

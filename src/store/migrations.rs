@@ -1,0 +1,113 @@
+//! The library schema as numbered migrations, tracked with `PRAGMA user_version`.
+//!
+//! Migration N takes a library at version N-1 to version N. Migrations are append-only: a
+//! released migration is never edited, a change of schema is a new migration. A library whose
+//! version is newer than [`LATEST`] was written by a newer pizhu and is refused untouched.
+
+use rusqlite::{Connection, Transaction};
+
+/// The migrations in order; `MIGRATIONS[i]` produces version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: documents and their immutable text, kept apart so listing never reads the texts.
+    r#"
+    CREATE TABLE documents (
+        id            INTEGER PRIMARY KEY,
+        title         TEXT    NOT NULL,
+        source        TEXT    NOT NULL,
+        encoding      TEXT    NOT NULL,
+        script        TEXT    NOT NULL,
+        chars         INTEGER NOT NULL,
+        source_bytes  INTEGER NOT NULL,
+        content_hash  TEXT    NOT NULL,
+        imported_at   TEXT    NOT NULL
+    );
+    CREATE INDEX documents_by_hash ON documents(content_hash);
+    CREATE TABLE document_texts (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        text   TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this pizhu writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Reads the library's schema version.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Applies every migration after `from` up to `to`, each in the given transaction.
+pub fn apply(tx: &Transaction<'_>, from: i64, to: i64) -> rusqlite::Result<()> {
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let target = index as i64 + 1;
+        if target > from && target <= to {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn migrate(conn: &mut Connection, to: i64) {
+        let from = version(conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        apply(&tx, from, to).unwrap();
+        tx.commit().unwrap();
+    }
+
+    /// Rows that exercise every table of a given version, so the next migration meets data.
+    fn seed(conn: &Connection, version: i64) {
+        if version >= 1 {
+            conn.execute_batch(
+                "INSERT INTO documents (title, source, encoding, script, chars, source_bytes,
+                                        content_hash, imported_at)
+                 VALUES ('科技', '/tmp/a.txt', 'utf-8', 'simplified', 2, 6, 'h', '2026-01-01T00:00:00Z');
+                 INSERT INTO document_texts (doc_id, text) VALUES (1, '科技');",
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn every_migration_applies_to_a_fresh_in_memory_db() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, LATEST);
+        assert_eq!(version(&conn).unwrap(), LATEST);
+        seed(&conn, LATEST);
+    }
+
+    #[test]
+    fn every_migration_applies_to_a_db_made_by_the_previous_version() {
+        for target in 1..=LATEST {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("lib.db");
+            {
+                let mut conn = Connection::open(&path).unwrap();
+                migrate(&mut conn, target - 1);
+                seed(&conn, target - 1);
+            }
+            let mut conn = Connection::open(&path).unwrap();
+            migrate(&mut conn, target);
+            assert_eq!(version(&conn).unwrap(), target);
+            let docs: i64 = conn
+                .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(
+                docs,
+                if target > 1 { 1 } else { 0 },
+                "data kept at {target}"
+            );
+            assert_eq!(
+                conn.query_row("PRAGMA foreign_key_check", [], |_| Ok(()))
+                    .ok(),
+                None,
+                "no dangling references after migration {target}"
+            );
+        }
+    }
+}
