@@ -38,7 +38,7 @@ pub fn count(text: &str) -> ScriptCounts {
         counts.han += 1;
         let mut one = [0u8; 4];
         let simplified = fast2s::convert(c.encode_utf8(&mut one));
-        if simplified.chars().next() != Some(c) {
+        if !simplified.starts_with(c) {
             counts.traditional += 1;
         } else if !encodable(&mut big5, c, &mut buf) {
             counts.simplified += 1;

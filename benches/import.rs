@@ -1,0 +1,80 @@
+//! Import benchmarks: decode + detect + title/script/hash of a document (what `pizhu import`
+//! does before storing), and storing it, on text made from the fixtures.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pizhu::import::{self, ImportOptions, Silent, Source};
+use pizhu::store::Store;
+use std::hint::black_box;
+
+const FIXTURES: &[&str] = &[
+    include_str!("../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt"),
+    include_str!("../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt"),
+    include_str!("../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt"),
+    include_str!("../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt"),
+    include_str!("../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt"),
+];
+
+/// About `megabytes` MB of fixture text.
+fn corpus(megabytes: usize) -> String {
+    let block: String = FIXTURES.concat();
+    block.repeat((megabytes << 20) / block.len() + 1)
+}
+
+fn leak(bytes: Vec<u8>) -> &'static [u8] {
+    Box::leak(bytes.into_boxed_slice())
+}
+
+fn bench_prepare(c: &mut Criterion) {
+    let text = corpus(8);
+    let utf8 = leak(text.clone().into_bytes());
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    let gbk = leak(gbk.into_owned());
+    let mut group = c.benchmark_group("import/prepare");
+    group.sample_size(10);
+    for (name, bytes) in [("utf-8", utf8), ("gb18030", gbk)] {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        let source = Source::Embedded {
+            name: name.to_string(),
+            bytes,
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                import::prepare(black_box(&source), &ImportOptions::default(), &mut Silent)
+                    .expect("imports")
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_store(c: &mut Criterion) {
+    let bytes = leak(corpus(8).into_bytes());
+    let source = Source::Embedded {
+        name: "bench".to_string(),
+        bytes,
+    };
+    let options = ImportOptions {
+        force: true,
+        ..ImportOptions::default()
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("bench.db")).expect("library");
+    let mut group = c.benchmark_group("import/store");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("prepare+insert", |b| {
+        b.iter(|| {
+            import::run(
+                &mut store,
+                std::slice::from_ref(&source),
+                &options,
+                &mut Silent,
+            )
+            .expect("imports")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_prepare, bench_store);
+criterion_main!(benches);
