@@ -23,7 +23,10 @@ impl Stocked {
 
     fn assert_unchanged(&self) {
         assert_eq!(self.lib.ok(&["list", "--json"]), self.before);
-        assert_eq!(self.lib.ok(&["cat", "1"]), fixture_text(FIXTURES[3]));
+        assert_eq!(
+            self.lib.ok(&["cat", "1", "--raw"]),
+            fixture_text(FIXTURES[3])
+        );
     }
 
     /// Imports `path` expecting a failure whose single stderr line contains `problem`.
@@ -198,7 +201,7 @@ fn read_only_library_reads_but_does_not_write() {
         String::from_utf8_lossy(&list.stderr)
     );
     assert!(String::from_utf8_lossy(&list.stdout).contains("上海科創"));
-    let cat = run(&["cat", "1"]);
+    let cat = run(&["cat", "1", "--raw"]);
     assert_eq!(
         String::from_utf8_lossy(&cat.stdout),
         fixture_text(FIXTURES[3])

@@ -67,7 +67,7 @@ fn cat_prints_the_text_exactly_as_imported() {
     for name in FIXTURES {
         let report = lib.json(&["import", "--json", fixture(name).to_str().expect("path")]);
         let id = report[0]["id"].to_string();
-        assert_eq!(lib.ok(&["cat", &id]), fixture_text(name), "{name}");
+        assert_eq!(lib.ok(&["cat", &id, "--raw"]), fixture_text(name), "{name}");
     }
 }
 
@@ -127,7 +127,10 @@ fn standard_input_is_imported_with_dash() {
         .success()
         .stdout(predicate::str::contains("\"source\": \"-\""))
         .stdout(predicate::str::contains("标准输入的标题"));
-    assert_eq!(lib.ok(&["cat", "1"]), "标准输入的标题\n\n正文内容。\n");
+    assert_eq!(
+        lib.ok(&["cat", "1", "--raw"]),
+        "标准输入的标题\n\n正文内容。\n"
+    );
 }
 
 #[test]
@@ -137,7 +140,9 @@ fn documents_are_found_by_title_prefix_and_ambiguity_lists_candidates() {
     let info = lib.json(&["info", "上海科創", "--json"]);
     assert_eq!(info["script"], "traditional");
     assert!(info["chars"].as_u64().unwrap_or(0) > 1000);
-    lib.cmd(&["cat", "科技"])
+    let again = fixture(FIXTURES[0]);
+    lib.ok(&["import", "--force", again.to_str().expect("path")]);
+    lib.cmd(&["cat", "专题党课"])
         .assert()
         .failure()
         .code(1)
@@ -155,7 +160,7 @@ fn info_shows_path_encoding_script_size_and_date() {
     lib.ok(&["import", fixture(FIXTURES[4]).to_str().expect("path")]);
     let text = lib.ok(&["info", "1"]);
     for key in [
-        "source:",
+        "imported from:",
         "encoding:",
         "script:",
         "characters:",

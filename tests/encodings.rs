@@ -81,7 +81,7 @@ fn import_bytes(lib: &Lib, name: &str, bytes: &[u8]) -> (String, String) {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    (encoding, lib.ok(&["cat", &id]))
+    (encoding, lib.ok(&["cat", &id, "--raw"]))
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn forced_encoding_overrides_detection() {
         path.to_str().expect("p"),
     ]);
     assert_eq!(report[0]["encoding"], "gbk");
-    assert_eq!(lib.ok(&["cat", "1"]), text);
+    assert_eq!(lib.ok(&["cat", "1", "--raw"]), text);
     let listed = lib.ok(&["list"]);
     assert!(listed.contains("gbk"), "list shows the encoding: {listed}");
 }

@@ -76,8 +76,20 @@ fn the_demo_has_a_traditional_text_and_one_with_noise() {
     let docs = docs.as_array().expect("array");
     assert!((3..=5).contains(&docs.len()));
     assert!(docs.iter().any(|d| d["script"] == "traditional"));
-    let noisy = pizhu().args(["--demo", "cat", "3"]).output().expect("run");
-    let text = String::from_utf8(noisy.stdout).expect("utf-8");
-    assert!(text.contains("此处隐藏"), "a paywall marker");
-    assert!(text.contains("font-size"), "a CSS fragment");
+    let cat = |extra: &[&str]| {
+        let out = pizhu()
+            .args(["--demo", "cat", "3"])
+            .args(extra)
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let raw = cat(&["--raw"]);
+    assert!(raw.contains("此处隐藏"), "a paywall marker");
+    assert!(raw.contains("font-size"), "a CSS fragment");
+    assert!(raw.contains("ICP备"), "a licence footer");
+    let view = cat(&[]);
+    for debris in ["此处隐藏", "font-size", "ICP备", "相关阅读"] {
+        assert!(!view.contains(debris), "{debris} is folded in the view");
+    }
 }

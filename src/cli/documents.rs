@@ -2,11 +2,15 @@
 
 use super::output::{Output, fit, thousands};
 use super::{Cli, library_path, open};
+use crate::clean::{MetaField, NoiseRange};
+use crate::config::Config;
 use crate::doc::DocumentMeta;
+use crate::reading;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -14,6 +18,21 @@ use std::process::ExitCode;
 pub struct CatArgs {
     /// Document: an id, or the start of its title
     pub doc: String,
+    /// Print the stored text exactly as imported, noise and all
+    #[arg(long, conflicts_with = "show_noise")]
+    pub raw: bool,
+    /// Print the stored text with each folded range bracketed as [-reason: text-]
+    #[arg(long)]
+    pub show_noise: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The text to find (in reading views: folded noise does not interrupt a match)
+    pub query: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -74,14 +93,81 @@ pub fn list(store: &Store, json: bool, out: &mut Output) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn cat(store: &Store, args: &CatArgs, out: &mut Output) -> Result<ExitCode> {
+pub fn cat(store: &Store, config: &Config, args: &CatArgs, out: &mut Output) -> Result<ExitCode> {
     let doc = store.resolve(&args.doc)?;
-    let text = store.text(doc.id)?;
+    let text = if args.raw {
+        store.text(doc.id)?
+    } else {
+        let reading = reading::load(store, doc.id, &config.view_options())?;
+        if args.show_noise {
+            bracket_noise(&reading.text, &reading.cleaned.noise)
+        } else {
+            let mut view = reading.view.text().to_string();
+            if !view.is_empty() && !view.ends_with('\n') {
+                view.push('\n');
+            }
+            view
+        }
+    };
     out.text(&text)?;
     if !text.ends_with('\n') && out.is_terminal() {
         out.line("")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The stored text with every folded range shown as `[-reason: text-]`.
+fn bracket_noise(text: &str, noise: &[NoiseRange]) -> String {
+    let mut out = String::with_capacity(text.len() + noise.len() * 24);
+    let mut ranges = noise.iter().peekable();
+    for (offset, c) in text.chars().enumerate() {
+        if let Some(range) = ranges.peek()
+            && range.span.start == offset
+        {
+            let reason = serde_json::to_value(range.reason).unwrap_or_default();
+            out.push_str("[-");
+            out.push_str(reason.as_str().unwrap_or("noise"));
+            out.push_str(": ");
+        }
+        out.push(c);
+        while let Some(range) = ranges.peek()
+            && range.span.end == offset + 1
+        {
+            out.push_str("-]");
+            ranges.next();
+        }
+    }
+    out
+}
+
+pub fn search(
+    store: &Store,
+    config: &Config,
+    args: &SearchArgs,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    let hits = crate::search::search_library(store, &args.query, &config.view_options())?;
+    if args.json {
+        out.json(&hits)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for hit in &hits {
+        out.line(&format!(
+            "#{} {} @{}: {}【{}】{}",
+            hit.doc,
+            fit(&hit.title, 20).trim_end(),
+            hit.start,
+            hit.before,
+            hit.matched,
+            hit.after
+        ))?;
+    }
+    out.line(&format!("{} matches", hits.len()))?;
+    Ok(if hits.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// What `info --library --json` prints.
@@ -119,28 +205,76 @@ pub fn info(cli: &Cli, args: &InfoArgs, out: &mut Output) -> Result<ExitCode> {
     }
     let query = args.doc.as_deref().unwrap_or_default();
     let doc = store.resolve(query)?;
+    let reading = reading::load(&store, doc.id, &crate::config::load()?.view_options())?;
+    let mut folded: BTreeMap<String, usize> = BTreeMap::new();
+    for range in &reading.cleaned.noise {
+        let reason = serde_json::to_value(range.reason)?;
+        *folded
+            .entry(reason.as_str().unwrap_or_default().to_string())
+            .or_default() += 1;
+    }
+    let info = DocInfo {
+        meta: &doc,
+        metadata: &reading.cleaned.metadata,
+        paragraphs: reading.cleaned.paragraphs.len(),
+        folded,
+    };
     if args.json {
-        out.json(&doc)?;
+        out.json(&info)?;
         return Ok(ExitCode::SUCCESS);
     }
-    print_info(&doc, out)?;
+    print_info(&info, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_info(doc: &DocumentMeta, out: &mut Output) -> Result<()> {
-    let rows = [
-        ("id", doc.id.to_string()),
-        ("title", doc.title.clone()),
-        ("source", doc.source.clone()),
-        ("encoding", doc.encoding.clone()),
-        ("script", doc.script.as_str().to_string()),
-        ("characters", thousands(doc.chars)),
-        ("source bytes", thousands(doc.source_bytes as usize)),
-        ("imported at", doc.imported_at.clone()),
-        ("sha-256", doc.content_hash.clone()),
+/// What `info DOC --json` prints: the document's fields, its metadata and cleaning summary.
+#[derive(Serialize)]
+struct DocInfo<'a> {
+    #[serde(flatten)]
+    meta: &'a DocumentMeta,
+    metadata: &'a [MetaField],
+    paragraphs: usize,
+    /// Folded ranges by reason.
+    folded: BTreeMap<String, usize>,
+}
+
+fn print_info(info: &DocInfo<'_>, out: &mut Output) -> Result<()> {
+    let doc = info.meta;
+    let mut rows = vec![
+        ("id".to_string(), doc.id.to_string()),
+        ("title".into(), doc.title.clone()),
+        ("imported from".into(), doc.source.clone()),
+        ("encoding".into(), doc.encoding.clone()),
+        ("script".into(), doc.script.as_str().to_string()),
+        ("characters".into(), thousands(doc.chars)),
+        ("source bytes".into(), thousands(doc.source_bytes as usize)),
+        ("imported at".into(), doc.imported_at.clone()),
+        ("sha-256".into(), doc.content_hash.clone()),
     ];
+    for field in info.metadata {
+        let kind = serde_json::to_value(field.kind)?;
+        rows.push((
+            kind.as_str().unwrap_or("metadata").to_string(),
+            field.value.clone(),
+        ));
+    }
+    rows.push(("paragraphs".into(), thousands(info.paragraphs)));
+    let folded: Vec<String> = info
+        .folded
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    rows.push((
+        "folded".into(),
+        if folded.is_empty() {
+            "nothing".to_string()
+        } else {
+            folded.join(", ")
+        },
+    ));
+    rows.push(("cleaner".into(), format!("version {}", doc.cleaner_version)));
     for (key, value) in rows {
-        out.line(&format!("{:<14}{value}", format!("{key}:")))?;
+        out.line(&format!("{:<16}{value}", format!("{key}:")))?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Every subcommand opens the library (or the demo), calls the core, and prints either text
 //! for people or, with `--json`, stable JSON for scripts. Errors come back as one line.
 
+mod cleaning;
 mod documents;
 mod import;
 mod output;
@@ -45,12 +46,24 @@ pub enum Command {
     Import(import::ImportArgs),
     /// List the documents in the library
     List(JsonFlag),
-    /// Print a document's text
+    /// Print a document's reading view (or, with --raw, its stored text)
     Cat(documents::CatArgs),
     /// Show what the library knows about a document (or, with --library, about the library)
     Info(documents::InfoArgs),
     /// Remove a document and everything attached to it
     Rm(documents::RmArgs),
+    /// List the folded ranges of a document: offsets, reason, the folded text
+    Noise(cleaning::DocJsonArgs),
+    /// List the body paragraphs of a document with their stored offsets
+    Passages(cleaning::DocJsonArgs),
+    /// Fold a paragraph (numbered as in `pizhu passages`) as noise
+    Fold(cleaning::FoldArgs),
+    /// Unfold a folded range (numbered as in `pizhu noise`): it is content
+    Unfold(cleaning::FoldArgs),
+    /// Re-clean documents with this pizhu's cleaner, keeping fold/unfold decisions
+    Reclean(cleaning::RecleanArgs),
+    /// Search the reading views of every document
+    Search(documents::SearchArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -77,9 +90,15 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Import(args) => import::run(&mut open(&cli)?, &args, &mut out),
         Command::List(args) => documents::list(&open(&cli)?, args.json, &mut out),
-        Command::Cat(args) => documents::cat(&open(&cli)?, &args, &mut out),
+        Command::Cat(args) => documents::cat(&open(&cli)?, &config()?, &args, &mut out),
         Command::Info(args) => documents::info(&cli, &args, &mut out),
         Command::Rm(args) => documents::rm(&mut open(&cli)?, &args, &mut out),
+        Command::Noise(args) => cleaning::noise(&open(&cli)?, &config()?, &args, &mut out),
+        Command::Passages(args) => cleaning::passages(&open(&cli)?, &config()?, &args, &mut out),
+        Command::Fold(args) => cleaning::fold(&mut open(&cli)?, &config()?, &args, &mut out),
+        Command::Unfold(args) => cleaning::unfold(&mut open(&cli)?, &config()?, &args, &mut out),
+        Command::Reclean(args) => cleaning::reclean(&mut open(&cli)?, &args, &mut out),
+        Command::Search(args) => documents::search(&open(&cli)?, &config()?, &args, &mut out),
     }
 }
 
@@ -89,6 +108,11 @@ fn open(cli: &Cli) -> Result<Store> {
         return Ok(crate::demo::open()?);
     }
     Ok(Store::open(&library_path(cli)?)?)
+}
+
+/// The user's settings.
+fn config() -> Result<crate::config::Config> {
+    Ok(crate::config::load()?)
 }
 
 /// Where the library lives when `--db` and `PIZHU_DB` do not say.

@@ -1,7 +1,9 @@
 //! The document model: an imported text that never changes, its metadata, and the spans
 //! that every layer uses to point into it.
 
+pub mod lines;
 mod span;
+pub mod view;
 
 pub use span::Span;
 
@@ -61,4 +63,6 @@ pub struct DocumentMeta {
     pub content_hash: String,
     /// When the document was imported, RFC 3339 UTC.
     pub imported_at: String,
+    /// The cleaner version that made the document's noise layer (0: never cleaned).
+    pub cleaner_version: u32,
 }

@@ -10,7 +10,9 @@ mod walk;
 
 pub use walk::{Source, collect};
 
-use crate::doc::{DocId, Script};
+use crate::clean::{self, Cleaned};
+use crate::doc::view::{View, ViewOptions};
+use crate::doc::{DocId, Script, Span};
 use crate::store::{NewDocument, Store, StoreError};
 use crate::text::script;
 use decode::DecodeError;
@@ -192,17 +194,70 @@ pub fn prepare(
     if text.trim().is_empty() {
         return Err(ImportError::Blank(label));
     }
-    let title = title::pick(text.lines().take(200), &fallback_title);
+    let cleaned = clean::clean(&text);
+    let (title, script) = describe(&text, &cleaned, &fallback_title);
     let content_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
     Ok(NewDocument {
         title,
         source: label,
         encoding: decoded.encoding.to_string(),
-        script: script::detect(&text),
+        script,
         text,
         source_bytes,
         content_hash,
+        cleaned,
     })
+}
+
+/// How many leading body paragraphs may hold the title.
+const TITLE_PARAGRAPHS: usize = 50;
+
+/// Title and script, both read from the reading view (so CSS, spam, site chrome and pinyin
+/// readings do not count) of the document's beginning.
+fn describe(text: &str, cleaned: &Cleaned, fallback: &str) -> (String, Script) {
+    let prefix_chars = cleaned
+        .paragraphs
+        .get(
+            TITLE_PARAGRAPHS
+                .min(cleaned.paragraphs.len())
+                .saturating_sub(1),
+        )
+        .map_or(0, |p| p.end)
+        .max(script::SAMPLE_CHARS);
+    let prefix_bytes = text
+        .char_indices()
+        .nth(prefix_chars)
+        .map_or(text.len(), |(at, _)| at);
+    let folded: Vec<Span> = cleaned
+        .noise
+        .iter()
+        .map(|n| n.span)
+        .take_while(|s| s.start < prefix_chars)
+        .map(|s| Span::new(s.start, s.end.min(prefix_chars)))
+        .collect();
+    // The title is the document's own words: no display-only full-width punctuation.
+    let as_written = ViewOptions {
+        fullwidth_punct: false,
+    };
+    let view = View::build(&text[..prefix_bytes], &folded, &as_written);
+    let in_prefix: Vec<Span> = cleaned
+        .paragraphs
+        .iter()
+        .take(TITLE_PARAGRAPHS)
+        .filter(|p| p.end <= prefix_chars)
+        .copied()
+        .collect();
+    let shown = view.text();
+    let byte_at: Vec<usize> = shown
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([shown.len()])
+        .collect();
+    let slices = view
+        .view_paragraphs(&in_prefix)
+        .into_iter()
+        .filter_map(|p| shown.get(*byte_at.get(p.start)?..*byte_at.get(p.end)?));
+    (title::pick(slices, fallback), script::detect(shown))
 }
 
 /// Reads a stream that cannot seek, refusing more than the file size limit.

@@ -2,6 +2,7 @@
 //! read the text, remove.
 
 use super::{Store, StoreError};
+use crate::clean::Cleaned;
 use crate::doc::{DocId, DocumentMeta, Script};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -15,10 +16,12 @@ pub struct NewDocument {
     pub text: String,
     pub source_bytes: u64,
     pub content_hash: String,
+    /// The cleaning layers, stored with the document in the same transaction.
+    pub cleaned: Cleaned,
 }
 
-const META_COLUMNS: &str =
-    "id, title, source, encoding, script, chars, source_bytes, content_hash, imported_at";
+const META_COLUMNS: &str = "id, title, source, encoding, script, chars, source_bytes, \
+                            content_hash, imported_at, cleaner_version";
 
 fn meta_from_row(row: &Row<'_>) -> rusqlite::Result<DocumentMeta> {
     let script: String = row.get(4)?;
@@ -32,6 +35,7 @@ fn meta_from_row(row: &Row<'_>) -> rusqlite::Result<DocumentMeta> {
         source_bytes: row.get::<_, i64>(6)? as u64,
         content_hash: row.get(7)?,
         imported_at: row.get(8)?,
+        cleaner_version: row.get(9)?,
     })
 }
 
@@ -168,6 +172,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, doc: &NewDocument) -> rusqlite::Result
         "INSERT INTO document_texts (doc_id, text) VALUES (?1, ?2)",
         params![id, doc.text],
     )?;
+    super::layers::write_cleaning(tx, id, &doc.cleaned)?;
     Ok(id)
 }
 
@@ -184,6 +189,7 @@ mod tests {
             text: text.to_string(),
             source_bytes: text.len() as u64,
             content_hash: format!("hash-{text}"),
+            cleaned: Cleaned::default(),
         }
     }
 

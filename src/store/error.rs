@@ -31,6 +31,10 @@ pub enum StoreError {
         library: String,
         source: rusqlite::Error,
     },
+    #[error(
+        "the library's layers of document #{doc} are damaged; rebuild them with `pizhu reclean {doc} --force`"
+    )]
+    CorruptLayer { doc: i64 },
     #[error("no document matches \"{0}\" (see `pizhu list`)")]
     NoSuchDocument(String),
     #[error("\"{query}\" matches {count} documents: {candidates}; use the id")]

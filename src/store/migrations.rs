@@ -27,6 +27,34 @@ pub const MIGRATIONS: &[&str] = &[
         text   TEXT NOT NULL
     );
     "#,
+    // 2: the cleaning layers (noise and paragraphs as blobs, metadata rows), the cleaner
+    // version that made them, and the reader's fold/unfold overrides.
+    r#"
+    ALTER TABLE documents ADD COLUMN cleaner_version INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE layers (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind   TEXT    NOT NULL,
+        data   BLOB    NOT NULL,
+        PRIMARY KEY (doc_id, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE doc_metadata (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq    INTEGER NOT NULL,
+        kind   TEXT    NOT NULL,
+        value  TEXT    NOT NULL,
+        start  INTEGER NOT NULL,
+        end    INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE overrides (
+        doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        action     TEXT    NOT NULL CHECK (action IN ('fold', 'unfold')),
+        created_at TEXT    NOT NULL,
+        PRIMARY KEY (doc_id, start, end)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -68,6 +96,17 @@ mod tests {
                                         content_hash, imported_at)
                  VALUES ('科技', '/tmp/a.txt', 'utf-8', 'simplified', 2, 6, 'h', '2026-01-01T00:00:00Z');
                  INSERT INTO document_texts (doc_id, text) VALUES (1, '科技');",
+            )
+            .unwrap();
+        }
+        if version >= 2 {
+            conn.execute_batch(
+                "UPDATE documents SET cleaner_version = 1 WHERE id = 1;
+                 INSERT INTO layers (doc_id, kind, data) VALUES (1, 'noise', x'00');
+                 INSERT INTO doc_metadata (doc_id, seq, kind, value, start, end)
+                 VALUES (1, 0, 'date', '2024', 0, 4);
+                 INSERT INTO overrides (doc_id, start, end, action, created_at)
+                 VALUES (1, 0, 2, 'fold', '2026-01-01T00:00:00Z');",
             )
             .unwrap();
         }

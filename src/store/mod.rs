@@ -7,6 +7,7 @@
 
 mod documents;
 mod error;
+mod layers;
 pub mod migrations;
 
 pub use documents::NewDocument;

@@ -9,7 +9,7 @@
 use crate::doc::Script;
 
 /// How many characters to look at: enough for a clear majority, bounded for huge files.
-const SAMPLE_CHARS: usize = 200_000;
+pub const SAMPLE_CHARS: usize = 200_000;
 /// Share of one script's markers above which the text counts as written in that script.
 const MAJORITY: f64 = 0.85;
 

@@ -1,0 +1,267 @@
+//! `noise`, `passages`, `fold`, `unfold` and `reclean`: the cleaning layers of a document and
+//! the reader's corrections to them.
+
+use super::output::{Output, thousands};
+use crate::clean::{self, CLEANER_VERSION, Override};
+use crate::config::Config;
+use crate::doc::Span;
+use crate::reading::{self, Reading};
+use crate::store::Store;
+use anyhow::{Result, bail};
+use clap::Args;
+use serde::Serialize;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct DocJsonArgs {
+    /// Document: an id, or the start of its title
+    pub doc: String,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FoldArgs {
+    /// Document: an id, or the start of its title
+    pub doc: String,
+    /// For `fold`: a paragraph number from `pizhu passages DOC`; for `unfold`: a folded range
+    /// number from `pizhu noise DOC`
+    pub number: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RecleanArgs {
+    /// Documents to re-clean [default: those cleaned by an older pizhu]
+    pub docs: Vec<String>,
+    /// Re-clean even documents already cleaned by this version
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// One folded range in `noise --json`.
+#[derive(Serialize)]
+struct NoiseItem<'a> {
+    n: usize,
+    start: usize,
+    end: usize,
+    reason: clean::NoiseReason,
+    rule: &'a str,
+    why: &'a str,
+    text: String,
+}
+
+pub fn noise(
+    store: &Store,
+    config: &Config,
+    args: &DocJsonArgs,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    let reading = load(store, config, &args.doc)?;
+    let items: Vec<NoiseItem> = reading
+        .cleaned
+        .noise
+        .iter()
+        .enumerate()
+        .map(|(i, range)| NoiseItem {
+            n: i + 1,
+            start: range.span.start,
+            end: range.span.end,
+            reason: range.reason,
+            rule: &range.rule,
+            why: clean::explain(&range.rule).unwrap_or("folded by the reader"),
+            text: clean::noise_text(&reading.text, range.span),
+        })
+        .collect();
+    if args.json {
+        out.json(&items)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if items.is_empty() {
+        out.line(&format!(
+            "Nothing is folded in #{} {}.",
+            reading.meta.id, reading.meta.title
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for item in &items {
+        let reason = serde_json::to_value(item.reason)?;
+        out.line(&format!(
+            "{:>5}  {:>7}–{:<7}  {:<15} {}",
+            item.n,
+            item.start,
+            item.end,
+            reason.as_str().unwrap_or_default(),
+            preview(&item.text, 60)
+        ))?;
+    }
+    let folded: usize = reading.cleaned.noise.iter().map(|n| n.span.len()).sum();
+    out.line(&format!(
+        "{} ranges folded, {} of {} characters (unfold one with: pizhu unfold {} N)",
+        items.len(),
+        thousands(folded),
+        thousands(reading.meta.chars),
+        reading.meta.id
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One paragraph in `passages --json`.
+#[derive(Serialize)]
+struct Passage<'a> {
+    n: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+pub fn passages(
+    store: &Store,
+    config: &Config,
+    args: &DocJsonArgs,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    let reading = load(store, config, &args.doc)?;
+    let shown = reading.view.text();
+    let byte_at: Vec<usize> = shown
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([shown.len()])
+        .collect();
+    let passages: Vec<Passage> = reading
+        .view_paragraphs()
+        .into_iter()
+        .zip(&reading.cleaned.paragraphs)
+        .enumerate()
+        .map(|(i, (view, stored))| Passage {
+            n: i + 1,
+            start: stored.start,
+            end: stored.end,
+            text: &shown[byte_at[view.start]..byte_at[view.end]],
+        })
+        .collect();
+    if args.json {
+        out.json(&passages)?;
+    } else {
+        for passage in &passages {
+            out.line(&format!("{:>4}  {}", passage.n, passage.text))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn fold(
+    store: &mut Store,
+    config: &Config,
+    args: &FoldArgs,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    store.require_writable("folding")?;
+    let reading = load(store, config, &args.doc)?;
+    let Some(span) = args
+        .number
+        .checked_sub(1)
+        .and_then(|i| reading.cleaned.paragraphs.get(i))
+        .copied()
+    else {
+        bail!(
+            "#{} has {} paragraphs; there is no paragraph {} (see pizhu passages {})",
+            reading.meta.id,
+            reading.cleaned.paragraphs.len(),
+            args.number,
+            reading.meta.id
+        );
+    };
+    reading::set_override(store, reading.meta.id, span, Override::Fold)?;
+    out.line(&format!(
+        "Folded paragraph {} of #{}: {}",
+        args.number,
+        reading.meta.id,
+        preview(&clean::noise_text(&reading.text, span), 40)
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn unfold(
+    store: &mut Store,
+    config: &Config,
+    args: &FoldArgs,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    store.require_writable("unfolding")?;
+    let reading = load(store, config, &args.doc)?;
+    let Some(range) = args
+        .number
+        .checked_sub(1)
+        .and_then(|i| reading.cleaned.noise.get(i))
+    else {
+        bail!(
+            "#{} has {} folded ranges; there is no range {} (see pizhu noise {})",
+            reading.meta.id,
+            reading.cleaned.noise.len(),
+            args.number,
+            reading.meta.id
+        );
+    };
+    let span: Span = range.span;
+    reading::set_override(store, reading.meta.id, span, Override::Unfold)?;
+    out.line(&format!(
+        "Unfolded range {} of #{}: {}",
+        args.number,
+        reading.meta.id,
+        preview(&clean::noise_text(&reading.text, span), 40)
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reclean(store: &mut Store, args: &RecleanArgs, out: &mut Output) -> Result<ExitCode> {
+    store.require_writable("re-cleaning")?;
+    let docs = if args.docs.is_empty() {
+        store.list_documents()?
+    } else {
+        args.docs
+            .iter()
+            .map(|d| store.resolve(d))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut done = 0;
+    for doc in docs {
+        if !args.force && doc.cleaner_version >= CLEANER_VERSION {
+            continue;
+        }
+        let cleaned = reading::reclean(store, doc.id)?;
+        out.line(&format!(
+            "re-cleaned #{} {}: {} ranges folded",
+            doc.id,
+            doc.title,
+            cleaned.noise.len()
+        ))?;
+        done += 1;
+    }
+    if done == 0 {
+        out.line(&format!(
+            "Every document is already cleaned by this pizhu (cleaner version {CLEANER_VERSION}); use --force to re-clean anyway."
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn load(store: &Store, config: &Config, doc: &str) -> Result<Reading> {
+    let meta = store.resolve(doc)?;
+    Ok(reading::load(store, meta.id, &config.view_options())?)
+}
+
+/// The first `max` characters of `text` on one line, with `…` when cut.
+pub(super) fn preview(text: &str, max: usize) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let one_line = one_line.trim();
+    if one_line.chars().count() <= max {
+        return one_line.to_string();
+    }
+    let mut cut: String = one_line.chars().take(max).collect();
+    cut.push('…');
+    cut
+}
