@@ -1,5 +1,6 @@
-//! Import benchmarks: decode + detect + title/script/hash of a document (what `pizhu import`
-//! does before storing), and storing it, on text made from the fixtures.
+//! Import benchmarks: decode + detect + clean + title/script/hash of a document (what
+//! `pizhu import` does before storing), storing it, and the cleaning pass and reading view
+//! alone, on text made from the fixtures.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pizhu::import::{self, ImportOptions, Silent, Source};
@@ -76,5 +77,20 @@ fn bench_store(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_prepare, bench_store);
+fn bench_clean(c: &mut Criterion) {
+    let text = corpus(8);
+    let mut group = c.benchmark_group("clean");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("clean", |b| {
+        b.iter(|| pizhu::clean::clean(black_box(&text)))
+    });
+    let folded = pizhu::clean::clean(&text).folded_spans();
+    group.bench_function("view", |b| {
+        b.iter(|| pizhu::doc::view::View::build(black_box(&text), &folded, &Default::default()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_prepare, bench_store, bench_clean);
 criterion_main!(benches);

@@ -29,6 +29,7 @@ mod rules;
 mod fixture_tests;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use crate::doc::Span;
 
@@ -66,8 +67,9 @@ pub enum NoiseReason {
 pub struct NoiseRange {
     pub span: Span,
     pub reason: NoiseReason,
-    /// Id of the rule that folded it (see [`explain`]), or [`USER_RULE`].
-    pub rule: String,
+    /// Id of the rule that folded it (see [`explain`]), or [`USER_RULE`]. Borrowed from the
+    /// rule table when cleaning (a page can have a million ranges), owned when read back.
+    pub rule: Cow<'static, str>,
 }
 
 /// What a metadata field is.
@@ -182,7 +184,7 @@ pub fn apply_overrides(cleaned: &Cleaned, text: &str, overrides: &[(Span, Overri
                 NoiseRange {
                     span,
                     reason: NoiseReason::UserFolded,
-                    rule: USER_RULE.to_owned(),
+                    rule: Cow::Borrowed(USER_RULE),
                 },
             );
         }
@@ -229,7 +231,7 @@ mod tests {
         NoiseRange {
             span: Span::new(start, end),
             reason: NoiseReason::Spam,
-            rule: "spam-keyword-list".to_owned(),
+            rule: "spam-keyword-list".into(),
         }
     }
 

@@ -15,16 +15,17 @@
 
 use crate::doc::Span;
 use crate::doc::lines::{Line, LineStart, lines, lines_from};
+use std::borrow::Cow;
 
 use super::metadata;
 use super::rules::{CodeRule, PatternRule, Rules, Scope, Zone, rules};
 use super::{NoiseRange, NoiseReason};
 
-fn range(span: Span, reason: NoiseReason, rule: &str) -> NoiseRange {
+fn range(span: Span, reason: NoiseReason, rule: &'static str) -> NoiseRange {
     NoiseRange {
         span,
         reason,
-        rule: rule.to_owned(),
+        rule: Cow::Borrowed(rule),
     }
 }
 
@@ -197,11 +198,11 @@ fn line_start_rules<'r>(
 /// Runs the unanchored span rules over the whole text and resolves them together with the
 /// line-start matches in `found`: the result is sorted and non-overlapping (at the same start
 /// the longer match wins).
-fn span_noise<'r>(
-    r: &'r Rules,
+fn span_noise(
+    r: &'static Rules,
     text: &str,
     memos: &mut [CharMemo],
-    mut found: Vec<(usize, usize, &'r PatternRule)>,
+    mut found: Vec<(usize, usize, &'static PatternRule)>,
 ) -> Vec<NoiseRange> {
     let whole_text =
         |(p, _): &(&PatternRule, &mut CharMemo)| p.scope == Scope::Span && !p.line_start;
@@ -283,7 +284,7 @@ fn is_enumerated(s: &str) -> bool {
     after.is_some_and(|c| matches!(c, '.' | '．' | '、' | ')' | '）' | ']' | '】' | ' '))
 }
 
-fn fold_line(zl: &mut ZoneLine, rule: &CodeRule, noise: &mut Vec<NoiseRange>) {
+fn fold_line(zl: &mut ZoneLine, rule: &'static CodeRule, noise: &mut Vec<NoiseRange>) {
     if !zl.folded && !zl.meta {
         zl.folded = true;
         noise.push(range(zl.span, rule.reason, &rule.id));
@@ -292,7 +293,7 @@ fn fold_line(zl: &mut ZoneLine, rule: &CodeRule, noise: &mut Vec<NoiseRange>) {
 
 /// Runs the zone rules over the lines of one zone. `noise[..pass_one]` is sorted (pass one
 /// works line by line), which tells which lines pass one already folded.
-fn zone_rules(r: &Rules, zone: &[Line], pass_one: usize, noise: &mut Vec<NoiseRange>) {
+fn zone_rules(r: &'static Rules, zone: &[Line], pass_one: usize, noise: &mut Vec<NoiseRange>) {
     let mut zl: Vec<Option<ZoneLine>> = zone
         .iter()
         .map(|line| {
@@ -411,7 +412,7 @@ mod tests {
         clean(text)
             .noise
             .iter()
-            .map(|n| (n.rule.clone(), crate::clean::noise_text(text, n.span)))
+            .map(|n| (n.rule.to_string(), crate::clean::noise_text(text, n.span)))
             .collect()
     }
 

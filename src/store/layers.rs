@@ -194,7 +194,7 @@ fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
     let mut table: Vec<(NoiseReason, &str)> = Vec::new();
     let mut indices = Vec::with_capacity(noise.len());
     for range in noise {
-        let key = (range.reason, range.rule.as_str());
+        let key = (range.reason, range.rule.as_ref());
         let index = match table.iter().position(|k| *k == key) {
             Some(index) => index,
             None => {
@@ -238,7 +238,7 @@ fn decode_noise(data: &[u8]) -> Option<Vec<NoiseRange>> {
             Some(NoiseRange {
                 span,
                 reason: *reason,
-                rule: rule.clone(),
+                rule: rule.clone().into(),
             })
         })
         .collect()

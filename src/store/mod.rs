@@ -120,7 +120,7 @@ impl Store {
         self.conn
             .busy_timeout(BUSY_TIMEOUT)
             .and_then(|_| self.conn.pragma_update(None, "journal_mode", "WAL"))
-            .and_then(|_| self.conn.pragma_update(None, "synchronous", "FULL"))
+            .and_then(|_| self.conn.pragma_update(None, "synchronous", "NORMAL"))
             .and_then(|_| self.conn.pragma_update(None, "foreign_keys", "ON"))
             .map_err(|e| self.classify(e))?;
         if found < migrations::LATEST {

@@ -7,6 +7,7 @@
 //! scripts (`中`, `科`, `技`) say nothing and are not counted.
 
 use crate::doc::Script;
+use std::sync::OnceLock;
 
 /// How many characters to look at: enough for a clear majority, bounded for huge files.
 pub const SAMPLE_CHARS: usize = 200_000;
@@ -25,23 +26,19 @@ pub struct ScriptCounts {
 /// Counts markers over the first [`SAMPLE_CHARS`] characters of `text`.
 pub fn count(text: &str) -> ScriptCounts {
     let mut counts = ScriptCounts::default();
-    let mut big5 = encoding_rs::BIG5.new_encoder();
-    let mut buf = [0u8; 16];
+    let big5 = big5_characters();
+    let traditional = traditional_characters();
     for c in text.chars().take(SAMPLE_CHARS) {
-        if !c.is_alphabetic() {
-            continue;
-        }
-        counts.letters += 1;
-        if !is_han(c) {
-            continue;
-        }
-        counts.han += 1;
-        let mut one = [0u8; 4];
-        let simplified = fast2s::convert(c.encode_utf8(&mut one));
-        if !simplified.starts_with(c) {
-            counts.traditional += 1;
-        } else if !encodable(&mut big5, c, &mut buf) {
-            counts.simplified += 1;
+        if is_han(c) {
+            counts.letters += 1;
+            counts.han += 1;
+            if traditional.contains(c) {
+                counts.traditional += 1;
+            } else if !big5.contains(c) {
+                counts.simplified += 1;
+            }
+        } else if c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic()) {
+            counts.letters += 1;
         }
     }
     counts
@@ -79,11 +76,65 @@ fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
-fn encodable(encoder: &mut encoding_rs::Encoder, c: char, buf: &mut [u8]) -> bool {
-    let mut one = [0u8; 4];
-    let (result, _, _) =
-        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut one), buf, true);
-    matches!(result, encoding_rs::EncoderResult::InputEmpty)
+/// The ideographs that the Traditional→Simplified table changes, as a bit set built once from
+/// the table (asking the converter per character allocates a string each time).
+fn traditional_characters() -> &'static CharSet {
+    static SET: OnceLock<CharSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = CharSet::new();
+        let ranges = [0x3400..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            let mut one = [0u8; 4];
+            if !fast2s::convert(c.encode_utf8(&mut one)).starts_with(c) {
+                set.insert(c);
+            }
+        }
+        set
+    })
+}
+
+/// The characters of Big5 proper (lead bytes 0xA1–0xF9, without the HKSCS extension), as a
+/// bit set over the Basic and Supplementary Ideographic Planes. Built once by decoding every
+/// byte pair: asking the encoder per character is a linear search in its table.
+fn big5_characters() -> &'static CharSet {
+    static SET: OnceLock<CharSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = CharSet::new();
+        for lead in 0xA1u8..=0xF9 {
+            for trail in (0x40u8..=0x7E).chain(0xA1..=0xFE) {
+                let pair = [lead, trail];
+                let (decoded, malformed) = encoding_rs::BIG5.decode_without_bom_handling(&pair);
+                let mut chars = decoded.chars();
+                if let (false, Some(c), None) = (malformed, chars.next(), chars.next()) {
+                    set.insert(c);
+                }
+            }
+        }
+        set
+    })
+}
+
+/// A set of characters below U+30000, one bit each.
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    const LIMIT: usize = 0x30000;
+
+    fn new() -> Self {
+        CharSet(vec![0; Self::LIMIT / 64])
+    }
+
+    fn insert(&mut self, c: char) {
+        let i = c as usize;
+        if i < Self::LIMIT {
+            self.0[i / 64] |= 1 << (i % 64);
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let i = c as usize;
+        i < Self::LIMIT && self.0[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +157,22 @@ mod tests {
         );
         assert_eq!(detect(""), Script::NonChinese);
         assert_eq!(detect("中文科技"), Script::Simplified);
+    }
+
+    #[test]
+    fn the_big5_set_matches_the_encoder() {
+        let set = big5_characters();
+        for c in ['國', '與', '中', '科', '臺'] {
+            assert!(set.contains(c), "{c} is Big5");
+        }
+        for c in ['国', '这', '们', 'a', '😀'] {
+            assert!(!set.contains(c), "{c} is not Big5");
+        }
+        for c in "发展新质生产力是推动高质量发展的内在要求發展新質生產力".chars()
+        {
+            let (_, _, unmappable) = encoding_rs::BIG5.encode(&c.to_string());
+            assert_eq!(set.contains(c), !unmappable, "{c}");
+        }
     }
 
     #[test]
