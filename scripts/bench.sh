@@ -31,40 +31,39 @@ done
 corpus_bytes=$(du -cb "$work"/corpus/*.txt | tail -1 | cut -f1)
 cat "$work"/corpus/*.txt >"$work/one-big-file.txt"
 
-now() { date +%s.%N; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1048576 / s }'; }
 
-# Peak memory in MiB of a command, when GNU time is installed.
-peak_rss() {
+# Runs a command and sets wall, cpu (user + system seconds) and rss (peak MiB). GNU time gives
+# all three; without it, bash's own timer gives the wall time only.
+measure() {
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'
+    /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>&1
+    read -r wall user sys kb <"$work/time.out"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    rss=$(awk -v k="$kb" 'BEGIN { printf "%.0f", k / 1024 }')
   else
-    "$@" >/dev/null 2>&1; echo "n/a"
+    local t0 t1
+    t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'); cpu="n/a"; rss="n/a"
   fi
 }
 
-t0=$(now)
-"$bin" --db "$work/many.db" import --json "$work/corpus" >/dev/null
-t1=$(now)
-import_many=$(elapsed "$t0" "$t1")
-
-t0=$(now)
-"$bin" --db "$work/one.db" import --json "$work/one-big-file.txt" >/dev/null
-t1=$(now)
-import_one=$(elapsed "$t0" "$t1")
-rss_one=$(peak_rss "$bin" --db "$work/one-rss.db" import --json "$work/one-big-file.txt")
+measure "$bin" --db "$work/many.db" import --json "$work/corpus"
+many_wall=$wall many_cpu=$cpu many_rss=$rss
+measure "$bin" --db "$work/one.db" import --json "$work/one-big-file.txt"
+one_wall=$wall one_cpu=$cpu one_rss=$rss
 
 runs=20
-t0=$(now)
+t0=$(date +%s.%N)
 for _ in $(seq 1 "$runs"); do "$bin" --db "$work/many.db" list >/dev/null; done
-t1=$(now)
+t1=$(date +%s.%N)
 list_ms=$(awk -v a="$t0" -v b="$t1" -v n="$runs" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }')
 
-echo "| metric | value |"
-echo "| --- | --- |"
-echo "| import of $files files, $(mb "$corpus_bytes") MB | ${import_many} s = $(rate "$corpus_bytes" "$import_many") MB/s |"
-echo "| import of one $(mb "$corpus_bytes") MB file | ${import_one} s = $(rate "$corpus_bytes" "$import_one") MB/s |"
-echo "| peak RSS importing the one file | ${rss_one} MiB |"
-echo "| \`pizhu list\` on $files documents (mean of $runs) | ${list_ms} ms |"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| metric | wall | CPU | throughput (wall / CPU) | peak RSS |"
+echo "| --- | --- | --- | --- | --- |"
+echo "| import of $files files, $(mb "$corpus_bytes") MB | ${many_wall} s | ${many_cpu} s | $(rate "$corpus_bytes" "$many_wall") / $(rate "$corpus_bytes" "$many_cpu") MB/s | ${many_rss} MiB |"
+echo "| import of one $(mb "$corpus_bytes") MB file | ${one_wall} s | ${one_cpu} s | $(rate "$corpus_bytes" "$one_wall") / $(rate "$corpus_bytes" "$one_cpu") MB/s | ${one_rss} MiB |"
+echo "| \`pizhu list\` on $files documents (mean of $runs) | ${list_ms} ms | | | |"
