@@ -7,6 +7,16 @@
 use serde::{Deserialize, Serialize};
 
 /// A half-open range `[start, end)` of code-point offsets.
+///
+/// ```
+/// use pizhu::doc::Span;
+///
+/// // "新質生產力" starts at code point 2 of "推動新質生產力": offsets count characters, not bytes.
+/// let span = Span::new(2, 7);
+/// let text: String = "推動新質生產力".chars().skip(span.start).take(span.len()).collect();
+/// assert_eq!(text, "新質生產力");
+/// assert!(span.contains(6) && !span.contains(7));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub start: usize,
