@@ -27,6 +27,22 @@ pub const MIGRATIONS: &[&str] = &[
         text   TEXT NOT NULL
     );
     "#,
+    // 2 (reader, branch `tui`): the reader's memory. `reading_positions` keeps each document's
+    // reading position (the cursor) as a code point offset into its stored text, so it survives
+    // any change of pane width; `reader_panes` keeps the panes open when the reader last quit,
+    // left to right. Both go with their document (ON DELETE CASCADE).
+    r#"
+    CREATE TABLE reading_positions (
+        doc_id      INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        cursor_char INTEGER NOT NULL,
+        updated_at  TEXT    NOT NULL
+    );
+    CREATE TABLE reader_panes (
+        slot    INTEGER PRIMARY KEY,
+        doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        focused INTEGER NOT NULL DEFAULT 0
+    );
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -68,6 +84,14 @@ mod tests {
                                         content_hash, imported_at)
                  VALUES ('科技', '/tmp/a.txt', 'utf-8', 'simplified', 2, 6, 'h', '2026-01-01T00:00:00Z');
                  INSERT INTO document_texts (doc_id, text) VALUES (1, '科技');",
+            )
+            .unwrap();
+        }
+        if version >= 2 {
+            conn.execute_batch(
+                "INSERT INTO reading_positions (doc_id, cursor_char, updated_at)
+                 VALUES (1, 1, '2026-01-01T00:00:00Z');
+                 INSERT INTO reader_panes (slot, doc_id, focused) VALUES (0, 1, 1);",
             )
             .unwrap();
         }
