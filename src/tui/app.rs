@@ -682,9 +682,7 @@ impl App {
                 }
             }
             Action::Top => return self.reader_jump(|_| Some(0)),
-            Action::Bottom => {
-                return self.reader_jump(|p| p.document().map(|d| d.paragraph_start(usize::MAX)));
-            }
+            Action::Bottom => return self.reader_jump(|p| p.last_line_start(size)),
             Action::NextParagraph => return self.reader_jump(|p| p.paragraph_step(true)),
             Action::PreviousParagraph => return self.reader_jump(|p| p.paragraph_step(false)),
             Action::NextSentence => return self.reader_jump(|p| p.sentence_step(true)),

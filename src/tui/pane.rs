@@ -240,6 +240,15 @@ impl Pane {
         Some(found)
     }
 
+    /// The first code point of the document's last row.
+    pub fn last_line_start(&self, size: TextSize) -> Option<usize> {
+        self.with_layout(size, |doc, cache| {
+            let end = cache.end(doc);
+            let anchor = cache.anchor(doc, end);
+            doc.offset_of(anchor.para, anchor.offset)
+        })
+    }
+
     /// The start of paragraph `n` (1-based).
     pub fn paragraph_offset(&self, n: usize) -> Option<usize> {
         let doc = self.document()?;
