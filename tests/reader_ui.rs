@@ -470,3 +470,32 @@ fn a_keystroke_updates_and_redraws_quickly() {
     eprintln!("update + render per keystroke, 3 panes 160×50: {each:?}");
     assert!(each.as_millis() < 50, "{each:?} per keystroke");
 }
+
+#[test]
+fn the_first_frame_shows_loading_before_the_worker_answers() {
+    let app = App::new(Keymap::defaults(), Start::Session, (60, 10));
+    let h = Harness {
+        app,
+        store: store_with(&[]),
+    };
+    assert!(h.text().contains("loading…"), "{}", h.text());
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_focuses() {
+    let mut h = Harness::demo(2, 80, 14);
+    assert_eq!(h.app.focus, 0);
+    let right = h.app.pane_areas()[1];
+    h.act(Action::Wheel {
+        column: right.x + 3,
+        row: 5,
+        delta: 1,
+    });
+    assert_eq!(h.app.panes[0].cursor, 0, "the left pane did not move");
+    assert!(h.app.panes[1].cursor > 0, "the right pane scrolled");
+    h.act(Action::Click {
+        column: right.x + 1,
+        row: 2,
+    });
+    assert_eq!(h.app.focus, 1);
+}

@@ -113,6 +113,8 @@ pub struct App {
     pub count: Option<usize>,
     pub status: Option<Status>,
     pub quit: bool,
+    /// The first panes (last session's, or the files named) are still on their way.
+    pub starting: bool,
     /// Requests for the worker, taken by the runner after each update.
     pub requests: Vec<Request>,
     next_pane: u64,
@@ -142,6 +144,7 @@ impl App {
                 error: false,
             }),
             quit: false,
+            starting: true,
             requests,
             next_pane: 1,
         }
@@ -395,6 +398,7 @@ impl App {
                 self.set_status(error, true);
             }
             Response::Imported { ids, failures } => {
+                self.starting = false;
                 for &id in ids.iter().take(MAX_PANES) {
                     self.open_pane(id, None, None);
                 }
@@ -441,6 +445,7 @@ impl App {
                 self.set_status(format!("removed #{id} {title}"), false);
             }
             Response::Session(saved) => {
+                self.starting = false;
                 for pane in saved.iter().take(MAX_PANES) {
                     self.open_pane(pane.doc_id, None, None);
                 }

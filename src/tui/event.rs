@@ -33,9 +33,6 @@ pub fn terminal_action(app: &App, event: &Event) -> Option<Action> {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app, key),
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
         Event::Mouse(mouse) => mouse_action(mouse),
-        Event::Paste(text) if app.input_mode() == InputMode::Text => {
-            text.chars().next().map(Action::Input)
-        }
         _ => None,
     }
 }
