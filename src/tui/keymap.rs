@@ -210,9 +210,7 @@ impl Keymap {
             for (key, action) in table {
                 let parsed =
                     Key::parse(key).ok_or_else(|| anyhow!("[{context}] \"{key}\": not a key"))?;
-                if action.describe().is_empty()
-                    || matches!(action, Action::Count(_) | Action::Input(_))
-                {
+                if !BINDABLE.contains(action) {
                     bail!("[{context}] \"{key}\": {action:?} cannot be bound to a key");
                 }
                 bindings.retain(|(k, _)| *k != parsed);

@@ -163,7 +163,10 @@ impl Pane {
             } else {
                 top_pos
             };
-            cache.anchor(doc, pos)
+            // The last page is a full screen: the top never goes past it.
+            let end = cache.end(doc);
+            let last_top = cache.scroll(doc, end, -(height as isize - 1));
+            cache.anchor(doc, pos.min(last_top))
         });
         if let Some(new_top) = new_top {
             self.top = new_top;
