@@ -186,6 +186,16 @@ fn moving_the_cursor_lines_pages_paragraphs_sentences_and_ends() {
     assert!(one_line > 0);
     h.act(Action::Up);
     assert_eq!(pane(&h), 0);
+    let screen = h.screen();
+    let reversed: Vec<&str> = screen
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(|c| c.symbol())
+        .collect();
+    assert_eq!(reversed, ["以"], "the cursor is drawn on its character");
     h.act(Action::NextParagraph);
     let doc = h.app.panes[0].document().expect("loaded").clone();
     assert_eq!(pane(&h), doc.paragraphs[1].start);
