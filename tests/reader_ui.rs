@@ -375,7 +375,7 @@ fn positions_and_panes_are_restored_on_the_next_start() {
 }
 
 #[test]
-fn the_library_filters_and_removes_after_confirmation() {
+fn the_library_filters_opens_and_removes_after_confirmation() {
     let mut h = Harness::demo(1, 80, 14);
     h.key(KeyCode::Char('o'), KeyModifiers::NONE);
     h.key(KeyCode::Char('大'), KeyModifiers::NONE);
@@ -391,6 +391,17 @@ fn the_library_filters_and_removes_after_confirmation() {
     let found: Vec<i64> = h.app.filtered_documents().iter().map(|d| d.id).collect();
     assert_eq!(found.len(), 1);
     h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(h.app.view, View::Reader);
+    assert_eq!(h.app.panes[h.app.focus].doc_id(), found[0]);
+
+    h.key(KeyCode::Char('o'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('G'), KeyModifiers::SHIFT);
+    let last = h
+        .app
+        .filtered_documents()
+        .last()
+        .map(|d| d.id)
+        .expect("documents");
     h.key(KeyCode::Char('d'), KeyModifiers::NONE);
     h.key(KeyCode::Char('n'), KeyModifiers::NONE);
     assert_eq!(
@@ -402,7 +413,7 @@ fn the_library_filters_and_removes_after_confirmation() {
     assert!(h.text().contains("(y/n)"));
     h.key(KeyCode::Char('y'), KeyModifiers::NONE);
     assert_eq!(h.app.documents.as_ref().map(Vec::len), Some(3));
-    assert!(h.store.document(found[0]).expect("query").is_none());
+    assert!(h.store.document(last).expect("query").is_none());
 }
 
 #[test]

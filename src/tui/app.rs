@@ -764,7 +764,11 @@ impl App {
                 lib.filter.pop();
                 lib.selected = 0;
             }
-            Action::Submit => lib.editing = false,
+            Action::Submit => {
+                lib.editing = false;
+                self.view = View::Library(lib);
+                return self.update(Action::Select);
+            }
             Action::Back if lib.editing => {
                 lib.editing = false;
                 lib.filter.clear();

@@ -114,7 +114,7 @@ mod tests {
     use super::*;
     use crate::doc::Script;
 
-    pub(crate) fn meta(title: &str) -> DocumentMeta {
+    fn meta(title: &str) -> DocumentMeta {
         DocumentMeta {
             id: 1,
             title: title.to_string(),
