@@ -520,3 +520,27 @@ fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_focuses() {
     });
     assert_eq!(h.app.focus, 1);
 }
+
+#[test]
+fn no_color_draws_without_colours_but_the_cursor_and_matches_still_show() {
+    let mut h = Harness::demo(2, 80, 14);
+    h.act(Action::Search);
+    h.type_text("新质生产力");
+    h.act(Action::Submit);
+    let mut terminal = Terminal::new(TestBackend::new(80, 14)).expect("terminal");
+    let theme = Theme::new(Palette::None);
+    terminal
+        .draw(|f| render(&h.app, &theme, f.area(), f.buffer_mut()))
+        .expect("draw");
+    let cells = terminal.backend().buffer().content();
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+    );
+}
