@@ -227,3 +227,33 @@ fn an_empty_library_shows_the_welcome_screen() {
     s.send("q");
     assert!(s.wait_exit());
 }
+
+#[test]
+fn sigterm_quits_cleanly_and_saves_the_position() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let a = "tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt";
+    let mut s = Session::start(home.path(), &["--db", db.to_str().expect("utf-8 path"), a]);
+    s.wait_for("the document", |screen| screen.contains(" 0% "));
+    s.send("}}}");
+    s.wait_for("the cursor to move", |screen| {
+        title_percent(screen, 0).is_some_and(|p| p > 0)
+    });
+    let pid = s.child.process_id().expect("pid");
+    let pid = libc::pid_t::try_from(pid).expect("pid fits");
+    // SAFETY: kill only sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    assert!(s.wait_exit(), "pizhu exits with success on SIGTERM");
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "the main screen is back"
+    );
+    let store = Store::open(&db).expect("library");
+    let id = store.list_documents().expect("documents")[0].id;
+    assert!(
+        store
+            .reading_position(id)
+            .expect("position")
+            .is_some_and(|p| p > 0)
+    );
+}

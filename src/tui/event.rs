@@ -16,6 +16,8 @@ pub enum Incoming {
     Worker(Response),
     /// Reading the terminal failed: the reader cannot go on.
     InputFailed(String),
+    /// A signal asked the reader to end (SIGTERM, SIGHUP, SIGINT).
+    Signal(i32),
 }
 
 /// The action an incoming message stands for, if any.
@@ -23,7 +25,7 @@ pub fn action(app: &App, incoming: Incoming) -> Option<Action> {
     match incoming {
         Incoming::Worker(response) => Some(Action::Worker(response)),
         Incoming::Terminal(event) => terminal_action(app, &event),
-        Incoming::InputFailed(_) => Some(Action::Quit),
+        Incoming::InputFailed(_) | Incoming::Signal(_) => Some(Action::Quit),
     }
 }
 

@@ -10,7 +10,8 @@
 //! * [`views`]: drawing, with no I/O; [`theme`]: colours.
 //!
 //! [`run`] puts the terminal in raw mode on the alternate screen and restores it on every way
-//! out: normal return, error (a guard) and panic (a hook).
+//! out: normal return, error (a guard), panic (a hook), and SIGTERM, SIGHUP or SIGINT (a normal
+//! quit that saves the reading positions).
 
 pub mod action;
 pub mod app;
@@ -37,7 +38,7 @@ use ratatui::crossterm::terminal::{
 };
 use std::io::{Stdout, stdout};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, Receiver, Sender};
 
 /// What the command line asks of the reader.
 pub struct Options {
@@ -77,7 +78,7 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     let theme = theme::Theme::detect();
     draw(&mut terminal, &app, &theme)?;
 
-    let input_tx = incoming_tx;
+    let input_tx = incoming_tx.clone();
     std::thread::Builder::new()
         .name("pizhu-input".to_string())
         .spawn(move || {
@@ -94,41 +95,78 @@ pub fn run(store: Store, options: Options) -> Result<()> {
         })
         .context("starting the input reader")?;
 
-    let mut failure = None;
-    'run: loop {
-        for request in app.requests.drain(..) {
-            if request_tx.send(request).is_err() {
-                failure = Some("the library worker stopped".to_string());
-                break 'run;
-            }
-        }
-        if app.quit {
-            break;
-        }
-        let Ok(first) = incoming_rx.recv() else {
-            break;
-        };
-        let mut next = Some(first);
-        while let Some(incoming) = next {
-            if let Incoming::InputFailed(e) = &incoming {
-                failure = Some(format!("reading the terminal: {e}"));
-            }
-            if let Some(action) = event::action(&app, incoming) {
-                app.update(action);
-            }
-            next = incoming_rx.try_recv().ok();
-        }
-        draw(&mut terminal, &app, &theme)?;
+    #[cfg(unix)]
+    watch_signals(incoming_tx.clone())?;
+    let result = event_loop(&mut app, &mut terminal, &theme, &incoming_rx, &request_tx);
+    // Whatever ended the loop, the worker still gets the last requests (the saves).
+    let mut unsent = false;
+    for request in app.requests.drain(..) {
+        unsent |= request_tx.send(request).is_err();
     }
     drop(request_tx);
     drop(guard);
-    if worker.join().is_err() {
-        failure.get_or_insert_with(|| "the library worker failed".to_string());
+    let worker_failed = worker.join().is_err();
+    result?;
+    if worker_failed || unsent {
+        anyhow::bail!("the library worker stopped; reading positions may not be saved");
     }
-    match failure {
-        Some(message) => Err(anyhow::anyhow!(message)),
-        None => Ok(()),
+    Ok(())
+}
+
+/// Reads messages, updates and draws until the app quits.
+fn event_loop(
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    theme: &theme::Theme,
+    incoming: &Receiver<Incoming>,
+    requests: &Sender<worker::Request>,
+) -> Result<()> {
+    loop {
+        for request in app.requests.drain(..) {
+            if requests.send(request).is_err() {
+                anyhow::bail!("the library worker stopped");
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let Ok(first) = incoming.recv() else {
+            return Ok(());
+        };
+        let mut next = Some(first);
+        while let Some(message) = next {
+            if let Incoming::InputFailed(e) = &message {
+                app.update(action::Action::Quit);
+                anyhow::bail!("reading the terminal: {e}");
+            }
+            if let Some(action) = event::action(app, message) {
+                app.update(action);
+            }
+            next = incoming.try_recv().ok();
+        }
+        if !app.quit {
+            draw(terminal, app, theme)?;
+        }
     }
+}
+
+/// Turns SIGTERM, SIGHUP and SIGINT into a normal quit (positions saved, terminal restored).
+#[cfg(unix)]
+fn watch_signals(tx: Sender<Incoming>) -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("watching for signals")?;
+    std::thread::Builder::new()
+        .name("pizhu-signals".to_string())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if tx.send(Incoming::Signal(signal)).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("starting the signal watcher")?;
+    Ok(())
 }
 
 fn draw(
