@@ -39,6 +39,7 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("PIZHU_CONFIG", home.join("config.toml"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env_remove("PIZHU_DB");
         cmd.env_remove("NO_COLOR");
@@ -255,5 +256,24 @@ fn sigterm_quits_cleanly_and_saves_the_position() {
             .reading_position(id)
             .expect("position")
             .is_some_and(|p| p > 0)
+    );
+}
+
+#[test]
+fn a_broken_config_is_reported_before_the_screen_changes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[keys.reader]\n\"x\" = \"fly\"\n",
+    )
+    .expect("write config");
+    let db = home.path().join("lib.db");
+    let mut s = Session::start(home.path(), &["--db", db.to_str().expect("utf-8 path")]);
+    assert!(!s.wait_exit(), "pizhu fails");
+    assert!(!s.parser.screen().alternate_screen());
+    let screen = s.screen();
+    assert!(
+        screen.contains("pizhu:") && screen.contains("config.toml"),
+        "{screen}"
     );
 }

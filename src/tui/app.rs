@@ -268,7 +268,7 @@ impl App {
         let positions = self
             .panes
             .iter()
-            .filter_map(|p| p.document().map(|d| (d.meta.id, p.cursor)))
+            .filter_map(|p| p.document().map(|d| (d.meta.id, d.to_stored(p.cursor))))
             .collect();
         let panes = self
             .panes
@@ -322,9 +322,10 @@ impl App {
                     .unwrap_or_default();
                 pane.query = Some(query);
             }
-            if let Some(goto) = goto {
-                pane.jump(goto, size);
-                pane.current_match = pane.matches.iter().position(|m| m.start == goto);
+            if let Some(stored) = goto {
+                let offset = pane.document().map_or(stored, |d| d.to_view(stored));
+                pane.jump(offset, size);
+                pane.current_match = pane.matches.iter().position(|m| m.start == offset);
             }
             return;
         }

@@ -3,7 +3,9 @@
 //! For now a document is its stored text split into paragraphs on `\n` (empty lines skipped).
 //! When the noise cleaner's reading view lands, [`load`] is the one function to change: the
 //! rest of the reader only sees [`LoadedDocument`], whose offsets are code points into
-//! [`LoadedDocument::text`].
+//! [`LoadedDocument::text`]. What leaves the reader (saved positions) or comes from outside it
+//! (library search hits) is in stored-text offsets and passes through
+//! [`LoadedDocument::to_stored`] and [`LoadedDocument::to_view`], the identity until then.
 
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::store::{Store, StoreError};
@@ -23,7 +25,7 @@ pub struct LoadedDocument {
     pub chars: usize,
     /// Folded noise (empty until the cleaner lands): hidden or shown dimmed by `z`.
     pub noise: Vec<Span>,
-    /// The saved reading position, a code point offset.
+    /// The saved reading position, a code point offset into `text`.
     pub saved_position: Option<usize>,
 }
 
@@ -33,8 +35,9 @@ pub fn load(store: &Store, id: DocId) -> Result<LoadedDocument, StoreError> {
         .document(id)?
         .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))?;
     let text = store.text(id)?;
-    let saved_position = store.reading_position(id)?;
-    Ok(LoadedDocument::new(meta, text, saved_position))
+    let mut doc = LoadedDocument::new(meta, text, None);
+    doc.saved_position = store.reading_position(id)?.map(|p| doc.to_view(p));
+    Ok(doc)
 }
 
 impl LoadedDocument {
@@ -63,6 +66,17 @@ impl LoadedDocument {
             noise: Vec::new(),
             saved_position,
         }
+    }
+
+    /// The stored-text offset of `offset` in [`Self::text`] (for what is saved).
+    pub fn to_stored(&self, offset: usize) -> usize {
+        offset
+    }
+
+    /// The offset in [`Self::text`] of stored-text offset `stored` (for what comes from the
+    /// library).
+    pub fn to_view(&self, stored: usize) -> usize {
+        stored
     }
 
     /// The paragraph holding `offset`, or the first one after it (the last one past the end).

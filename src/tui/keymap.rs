@@ -152,9 +152,9 @@ pub struct Keymap {
     bindings: BTreeMap<Context, Vec<(Key, Action)>>,
 }
 
-/// `config.toml`: the reader's settings.
+/// `config.toml`: the reader's settings. Other tables in the file belong to other parts of
+/// pizhu and are left to them.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// Turn the mouse on (wheel scrolls the pane under the pointer, a click focuses).
     #[serde(default)]
@@ -165,8 +165,11 @@ pub struct Config {
 }
 
 impl Config {
-    /// The config file's usual place.
+    /// The config file: `$PIZHU_CONFIG`, else `config.toml` in the platform config folder.
     pub fn default_path() -> Option<PathBuf> {
+        if let Some(path) = std::env::var_os("PIZHU_CONFIG").filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(path));
+        }
         directories::ProjectDirs::from("", "", "pizhu").map(|d| d.config_dir().join("config.toml"))
     }
 

@@ -37,7 +37,8 @@ pub struct Pane {
     pub cursor: usize,
     /// The first code point shown at the top.
     pub top: Anchor,
-    /// Where to put the cursor when the document arrives, instead of its saved position.
+    /// Where to put the cursor when the document arrives, instead of its saved position: a
+    /// stored-text offset (a library search hit).
     pub goto: Option<usize>,
     /// The search this pane shows, and its matches (sorted).
     pub query: Option<String>,
@@ -120,7 +121,10 @@ impl Pane {
 
     /// Puts the document in the pane, the cursor at `goto`, else the saved position.
     pub fn loaded(&mut self, doc: Box<LoadedDocument>, size: TextSize) {
-        let start = self.goto.take().or(doc.saved_position).unwrap_or(0);
+        let start = match self.goto.take() {
+            Some(stored) => doc.to_view(stored),
+            None => doc.saved_position.unwrap_or(0),
+        };
         self.matches = match &self.query {
             Some(query) => {
                 super::search::Matcher::find_all(&super::search::Plain, &doc.text, query)
