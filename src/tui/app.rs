@@ -8,7 +8,7 @@
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::pane::{Content, Pane, TextSize};
-use super::search::{Hit, Matcher, Plain};
+use super::search::{self, Hit};
 use super::worker::{Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::store::SavedPane;
@@ -318,7 +318,7 @@ impl App {
             if let Some(query) = query {
                 pane.matches = pane
                     .document()
-                    .map(|d| Plain.find_all(&d.text, &query))
+                    .map(|d| search::matcher().find_all(&d.text, &query))
                     .unwrap_or_default();
                 pane.query = Some(query);
             }
@@ -566,7 +566,7 @@ impl App {
         }
         pane.matches = pane
             .document()
-            .map(|d| Plain.find_all(&d.text, query))
+            .map(|d| search::matcher().find_all(&d.text, query))
             .unwrap_or_default();
         pane.query = Some(query.to_string());
         pane.current_match = None;

@@ -126,9 +126,7 @@ impl Pane {
             None => doc.saved_position.unwrap_or(0),
         };
         self.matches = match &self.query {
-            Some(query) => {
-                super::search::Matcher::find_all(&super::search::Plain, &doc.text, query)
-            }
+            Some(query) => super::search::matcher().find_all(&doc.text, query),
             None => Vec::new(),
         };
         self.current_match = None;

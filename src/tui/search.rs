@@ -5,9 +5,15 @@
 use crate::doc::{DocId, Span};
 
 /// Finds the occurrences of a query in a text.
-pub trait Matcher: Send {
+pub trait Matcher: Send + Sync {
     /// Every non-overlapping occurrence of `query` in `text`, as code point spans, in order.
     fn find_all(&self, text: &str, query: &str) -> Vec<Span>;
+}
+
+/// The matcher every search of the reader uses (the document's and the library's): the one
+/// place to plug in another.
+pub fn matcher() -> &'static dyn Matcher {
+    &Plain
 }
 
 /// Plain, exact substring search.

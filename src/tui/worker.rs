@@ -3,7 +3,7 @@
 //! in-memory library (the demo) works like a file.
 
 use super::document::{self, LoadedDocument};
-use super::search::{self, Hit, Plain};
+use super::search::{self, Hit};
 use crate::doc::{DocId, DocumentMeta};
 use crate::import::{self, ImportOptions, Outcome, Silent};
 use crate::store::{SavedPane, Store};
@@ -115,7 +115,7 @@ pub fn handle(store: &mut Store, request: Request) -> Vec<Response> {
                 }
                 match store.text(doc.id) {
                     Ok(text) => hits.extend(search::hits(
-                        &Plain,
+                        search::matcher(),
                         doc.id,
                         &doc.title,
                         &text,

@@ -16,6 +16,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+/// Panes at least this wide show the paragraph number (for `:N`) in their title bar.
+const WIDE_TITLE: usize = 50;
+
 /// Styled ranges of a document's text: the renderer patches each drawn character's style
 /// with every layer that covers it, in order. Search matches and the cursor are layers now;
 /// themes and annotations will be more.
@@ -78,14 +81,25 @@ fn render_pane(app: &App, pane: &Pane, focused: bool, theme: &Theme, area: Rect,
     let (title, right) = match &pane.content {
         Content::Loading(id) => (format!("#{id}"), "loading…".to_string()),
         Content::Failed { id, .. } => (format!("#{id}"), "failed".to_string()),
-        Content::Ready(doc) => (
-            sanitize_line(&doc.meta.title),
-            format!(
-                "{} {:>3}%",
-                script_label(doc.meta.script.as_str()),
-                pane.percent()
-            ),
-        ),
+        Content::Ready(doc) => {
+            let paragraph = if width >= WIDE_TITLE {
+                format!(
+                    "段{}/{} ",
+                    doc.locate(pane.cursor).0 + 1,
+                    doc.paragraphs.len()
+                )
+            } else {
+                String::new()
+            };
+            (
+                sanitize_line(&doc.meta.title),
+                format!(
+                    "{} {paragraph}{:>3}%",
+                    script_label(doc.meta.script.as_str()),
+                    pane.percent()
+                ),
+            )
+        }
     };
     let right = format!(" {right} ");
     let right_width = unicode_width::UnicodeWidthStr::width(right.as_str());
