@@ -544,3 +544,60 @@ fn no_color_draws_without_colours_but_the_cursor_and_matches_still_show() {
             .any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
     );
 }
+
+#[test]
+fn command_line_commands() {
+    let mut h = Harness::demo(1, 100, 14);
+    let command = |h: &mut Harness, text: &str| {
+        h.act(Action::CommandLine);
+        h.type_text(text);
+        h.act(Action::Submit);
+    };
+    command(&mut h, "vsplit");
+    assert!(matches!(h.app.view, View::Library(_)));
+    h.act(Action::Down);
+    h.act(Action::Select);
+    assert_eq!(h.app.panes.len(), 2);
+    command(&mut h, "50%");
+    assert!((35..=60).contains(&h.app.panes[h.app.focus].percent()));
+    command(&mut h, "grep 基础研究");
+    let View::Results(results) = &h.app.view else {
+        panic!("results, not {:?}", h.app.view)
+    };
+    assert!(results.hits.as_ref().is_some_and(|hits| !hits.is_empty()));
+    h.act(Action::Back);
+    assert_eq!(h.app.view, View::Reader);
+    command(&mut h, "fly");
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("fly"))
+    );
+    h.act(Action::CommandLine);
+    h.type_text("clo");
+    h.act(Action::Backspace);
+    h.act(Action::Backspace);
+    h.act(Action::Backspace);
+    h.act(Action::Backspace);
+    assert!(
+        h.app.prompt.is_none(),
+        "backspace on an empty prompt closes it"
+    );
+    command(&mut h, "close");
+    assert_eq!(h.app.panes.len(), 1);
+    command(&mut h, "q");
+    assert!(h.app.quit);
+}
+
+#[test]
+fn esc_clears_the_search_highlight() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.act(Action::Search);
+    h.type_text("创新");
+    h.act(Action::Submit);
+    assert!(!h.app.panes[0].matches.is_empty());
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(h.app.panes[0].matches.is_empty());
+    assert_eq!(h.app.panes[0].query, None);
+}

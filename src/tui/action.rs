@@ -57,7 +57,7 @@ pub enum Action {
     Remove,
     /// Type a filter for the list.
     Filter,
-    /// Close the current view or overlay.
+    /// Close the current view or overlay (in the reader: clear the search highlight).
     Back,
     /// A digit of a count (`50%`, `3j`).
     Count(u8),
@@ -119,7 +119,7 @@ impl Action {
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",
-            Action::Back => "close / cancel",
+            Action::Back => "close / cancel / clear the search highlight",
             Action::Count(_) => "count",
             Action::Input(_) => "type",
             Action::Backspace => "delete a character",

@@ -715,6 +715,13 @@ impl App {
                 };
             }
             Action::ClosePane => self.close_pane(),
+            Action::Back => {
+                if let Some(pane) = focused {
+                    pane.query = None;
+                    pane.matches.clear();
+                    pane.current_match = None;
+                }
+            }
             Action::Wheel { column, row, delta } => {
                 if let Some(i) = self.pane_at(column, row) {
                     let size = self.text_size(i);
