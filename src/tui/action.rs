@@ -119,7 +119,7 @@ impl Action {
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",
-            Action::Back => "close / cancel / clear the search highlight",
+            Action::Back => "close / cancel",
             Action::Count(_) => "count",
             Action::Input(_) => "type",
             Action::Backspace => "delete a character",

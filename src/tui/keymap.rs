@@ -248,6 +248,14 @@ impl Keymap {
         out
     }
 
+    /// What `action` does in `context`.
+    pub fn description(context: Context, action: &Action) -> &'static str {
+        match (context, action) {
+            (Context::Reader, Action::Back) => "clear the search highlight",
+            _ => action.describe(),
+        }
+    }
+
     /// The help as a Markdown table per context (the README's "Reader" key table).
     pub fn markdown(&self) -> String {
         let mut out = String::new();
@@ -261,7 +269,11 @@ impl Keymap {
                     .iter()
                     .map(|k| format!("`{}`", k.display().replace('|', "\\|")))
                     .collect();
-                out.push_str(&format!("| {} | {} |\n", keys.join(" "), action.describe()));
+                out.push_str(&format!(
+                    "| {} | {} |\n",
+                    keys.join(" "),
+                    Keymap::description(context, &action)
+                ));
             }
         }
         out

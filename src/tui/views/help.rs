@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap: every context's bindings with what they do.
 
 use crate::tui::app::App;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,7 +21,7 @@ pub fn lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             let keys = format!("  {:<18}", keys.join(" "));
             out.push(Line::from(vec![
                 Span::styled(keys, theme.key),
-                Span::raw(action.describe()),
+                Span::raw(Keymap::description(context, &action)),
             ]));
         }
         out.push(Line::from(""));
