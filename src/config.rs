@@ -3,6 +3,7 @@
 
 use crate::doc::view::ViewOptions;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// All settings, with their defaults.
@@ -10,7 +11,14 @@ use std::path::{Path, PathBuf};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub reading: Reading,
+    /// Turn the mouse on in the reader (wheel scrolls the pane under it, a click focuses).
+    pub mouse: bool,
+    /// Key bindings over the defaults: `[keys.CONTEXT]` tables of `"key" = "action"`.
+    pub keys: KeyTables,
 }
+
+/// `[keys.CONTEXT]` tables: context (`reader`, `library`, …) → key → action name.
+pub type KeyTables = BTreeMap<String, BTreeMap<String, String>>;
 
 /// How documents are shown.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -112,6 +120,13 @@ mod tests {
     fn a_setting_is_read() {
         let config = parse("[reading]\nfullwidth_punctuation = false\n").unwrap();
         assert!(!config.view_options().fullwidth_punct);
+    }
+
+    #[test]
+    fn mouse_and_keys_are_read() {
+        let config = parse("mouse = true\n[keys.reader]\n\"x\" = \"quit\"\n").unwrap();
+        assert!(config.mouse);
+        assert_eq!(config.keys["reader"]["x"], "quit");
     }
 
     #[test]

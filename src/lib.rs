@@ -1,8 +1,8 @@
 //! pizhu: a terminal workbench for close reading of Chinese texts.
 //!
-//! The library is the pure core — document model, import, cleaning, text analysis, the SQLite
-//! store — and knows nothing of terminals. The `pizhu` binary puts a command line (and later
-//! the reader) over it.
+//! The core — document model, import, cleaning, text analysis, the SQLite store — knows
+//! nothing of terminals. The `pizhu` binary puts a command line and the reader (`tui`, the only
+//! module that imports ratatui or crossterm) over it.
 
 pub mod clean;
 pub mod cli;
@@ -14,3 +14,4 @@ pub mod reading;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod tui;

@@ -8,6 +8,7 @@ use crate::doc::{DocId, DocumentMeta, Span};
 use crate::store::{Store, StoreError};
 
 /// Everything needed to show or analyse one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
     pub meta: DocumentMeta,
     pub text: String,

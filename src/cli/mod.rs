@@ -1,7 +1,9 @@
 //! The command line: clap definitions and a thin dispatch into the core.
 //!
 //! Every subcommand opens the library (or the demo), calls the core, and prints either text
-//! for people or, with `--json`, stable JSON for scripts. Errors come back as one line.
+//! for people or, with `--json`, stable JSON for scripts. Errors come back as one line. With no
+//! subcommand on a terminal, `pizhu [FILE...]` opens the reader (`crate::tui`); off a terminal
+//! it lists the library.
 
 mod cleaning;
 mod documents;
@@ -12,6 +14,7 @@ mod progress;
 use crate::store::Store;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,6 +38,14 @@ pub struct Cli {
     /// Use the built-in demo corpus in a throwaway in-memory library (writes nothing)
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// Turn the mouse on in the reader (wheel scrolls, click focuses)
+    #[arg(long)]
+    pub mouse: bool,
+
+    /// Files to import and open side by side in the reader
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -79,6 +90,19 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
     let mut out = Output::stdout();
     let Some(command) = cli.command.take() else {
         let store = open(&cli)?;
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            let options = crate::tui::Options {
+                files: std::mem::take(&mut cli.files),
+                mouse: cli.mouse,
+            };
+            crate::tui::run(store, options)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if !cli.files.is_empty() {
+            anyhow::bail!(
+                "the reader needs a terminal; to import without one use: pizhu import FILE..."
+            );
+        }
         documents::list(&store, false, &mut out)?;
         if cli.demo {
             out.line("\nThis is the demo library. Try: pizhu --demo cat 1")?;

@@ -55,6 +55,22 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (doc_id, start, end)
     ) WITHOUT ROWID;
     "#,
+    // 3: the reader's memory. `reading_positions` keeps each document's
+    // reading position (the cursor) as a code point offset into its stored text, so it survives
+    // any change of pane width; `reader_panes` keeps the panes open when the reader last quit,
+    // left to right. Both go with their document (ON DELETE CASCADE).
+    r#"
+    CREATE TABLE reading_positions (
+        doc_id      INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        cursor_char INTEGER NOT NULL,
+        updated_at  TEXT    NOT NULL
+    );
+    CREATE TABLE reader_panes (
+        slot    INTEGER PRIMARY KEY,
+        doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        focused INTEGER NOT NULL DEFAULT 0
+    );
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -107,6 +123,14 @@ mod tests {
                  VALUES (1, 0, 'date', '2024', 0, 4);
                  INSERT INTO overrides (doc_id, start, end, action, created_at)
                  VALUES (1, 0, 2, 'fold', '2026-01-01T00:00:00Z');",
+            )
+            .unwrap();
+        }
+        if version >= 3 {
+            conn.execute_batch(
+                "INSERT INTO reading_positions (doc_id, cursor_char, updated_at)
+                 VALUES (1, 1, '2026-01-01T00:00:00Z');
+                 INSERT INTO reader_panes (slot, doc_id, focused) VALUES (0, 1, 1);",
             )
             .unwrap();
         }

@@ -9,9 +9,11 @@ mod documents;
 mod error;
 mod layers;
 pub mod migrations;
+mod reader;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
+pub use reader::SavedPane;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,133 @@
+//! Everything that can change the reader's state, as one enum: [`super::app::App::update`]
+//! takes an [`Action`] and is the only place state changes.
+//!
+//! Key bindings name actions by their snake_case name (see `assets/keymap.toml`); terminal
+//! events and worker results become actions in [`super::event`]. Worker results carry data that
+//! is never written down, so they are skipped by serde.
+
+use super::worker::Response;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave the reader, saving positions and panes.
+    Quit,
+    /// Move the cursor (or the selection in a list) one row down.
+    Down,
+    /// Move the cursor (or the selection in a list) one row up.
+    Up,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    /// Go to the beginning (of the document or list).
+    Top,
+    /// Go to the end (of the document or list).
+    Bottom,
+    NextParagraph,
+    PreviousParagraph,
+    NextSentence,
+    PreviousSentence,
+    /// Jump to the count's percentage of the document (`50%`).
+    JumpPercent,
+    /// Open the command line (`:N`, `:vsplit`, `:close`, `:grep WORD`, `:q`).
+    CommandLine,
+    /// Search the focused document.
+    Search,
+    SearchNext,
+    SearchPrevious,
+    /// Search the whole library.
+    Grep,
+    /// Toggle synchronized scrolling of all panes.
+    ToggleSync,
+    /// Toggle folded noise: hidden, or shown dimmed.
+    ToggleNoise,
+    /// Open the library in the focused pane.
+    OpenLibrary,
+    /// Pick a document for a new pane.
+    Split,
+    FocusNext,
+    FocusPrevious,
+    ClosePane,
+    Help,
+    /// Open the selected entry of a list.
+    Select,
+    /// Remove the selected document (asks first).
+    Remove,
+    /// Type a filter for the list.
+    Filter,
+    /// Close the current view or overlay (in the reader: clear the search highlight).
+    Back,
+    /// A digit of a count (`50%`, `3j`).
+    Count(u8),
+    /// A character typed into the prompt or filter.
+    Input(char),
+    /// Delete the last character of the prompt or filter.
+    Backspace,
+    /// Finish the prompt (Enter).
+    Submit,
+    /// The terminal has this many columns and rows.
+    Resize(u16, u16),
+    /// The mouse wheel turned over a column and row: down if positive.
+    Wheel {
+        column: u16,
+        row: u16,
+        delta: i8,
+    },
+    /// A mouse click at a column and row.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// The worker answered.
+    #[serde(skip)]
+    Worker(Response),
+}
+
+impl Action {
+    /// What a bindable action does, for the help overlay and the README.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Action::Quit => "quit (positions and panes are saved)",
+            Action::Down => "next line / next entry",
+            Action::Up => "previous line / previous entry",
+            Action::HalfPageDown => "half a page down",
+            Action::HalfPageUp => "half a page up",
+            Action::PageDown => "a page down",
+            Action::PageUp => "a page up",
+            Action::Top => "beginning",
+            Action::Bottom => "end",
+            Action::NextParagraph => "next paragraph",
+            Action::PreviousParagraph => "previous paragraph",
+            Action::NextSentence => "next sentence (after 。！？)",
+            Action::PreviousSentence => "previous sentence",
+            Action::JumpPercent => "with a count: go to N% of the document",
+            Action::CommandLine => "command: :N paragraph, :vsplit, :close, :grep WORD, :q",
+            Action::Search => "search this document",
+            Action::SearchNext => "next match",
+            Action::SearchPrevious => "previous match",
+            Action::Grep => "search the whole library",
+            Action::ToggleSync => "synchronized scrolling on/off",
+            Action::ToggleNoise => "folded noise hidden / shown dimmed",
+            Action::OpenLibrary => "library: open a document here",
+            Action::Split => "open a document in a new pane",
+            Action::FocusNext => "focus the next pane",
+            Action::FocusPrevious => "focus the previous pane",
+            Action::ClosePane => "close this pane",
+            Action::Help => "this help",
+            Action::Select => "open the selected entry",
+            Action::Remove => "remove the selected document (asks first)",
+            Action::Filter => "filter the list",
+            Action::Back => "close / cancel",
+            Action::Count(_) => "count",
+            Action::Input(_) => "type",
+            Action::Backspace => "delete a character",
+            Action::Submit => "confirm",
+            Action::Resize(..)
+            | Action::Wheel { .. }
+            | Action::Click { .. }
+            | Action::Worker(_) => "",
+        }
+    }
+}

@@ -1,0 +1,886 @@
+//! The reader's state and [`App::update`], the only place it changes.
+//!
+//! `update` never does I/O: what needs the library becomes a [`Request`] in
+//! [`App::requests`], which the runner hands to the worker; the worker's answers come back as
+//! [`Action::Worker`]. The screen geometry comes from [`Action::Resize`], so moves that depend
+//! on the pane size are computed here and drawing only reads the state.
+
+use super::action::Action;
+use super::keymap::{Context, Keymap};
+use super::pane::{Content, Pane, TextSize};
+use super::search::{self, Hit};
+use super::worker::{Request, Response};
+use crate::doc::{DocId, DocumentMeta};
+use crate::store::SavedPane;
+use ratatui::layout::Rect;
+use std::path::PathBuf;
+
+/// At most this many panes side by side.
+pub const MAX_PANES: usize = 4;
+/// Columns left of the text in each pane, for theme chips and note markers.
+pub const GUTTER: u16 = 2;
+/// Below this size the reader shows "terminal too small".
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 5;
+/// Rows a mouse wheel step scrolls.
+const WHEEL_ROWS: isize = 3;
+
+/// How the reader starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// Restore the panes open last time (or show the library).
+    Session,
+    /// Import these files and open them side by side.
+    Import(Vec<PathBuf>),
+}
+
+/// Where the library picker puts the document chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    FocusedPane,
+    NewPane,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryView {
+    pub selected: usize,
+    pub filter: String,
+    /// Keys go to the filter.
+    pub editing: bool,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultsView {
+    pub query: String,
+    /// `None` while the worker searches.
+    pub hits: Option<Vec<Hit>>,
+    pub selected: usize,
+}
+
+/// The main view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Reader,
+    Library(LibraryView),
+    Results(ResultsView),
+}
+
+/// What the one-line prompt asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    Search,
+    Grep,
+    ConfirmRemove { id: DocId, title: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// How keys are read right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    /// Keys are text for the prompt or the filter.
+    Text,
+    /// Keys are looked up in this context's bindings.
+    Keys(Context),
+}
+
+pub struct App {
+    pub keymap: Keymap,
+    pub size: (u16, u16),
+    pub panes: Vec<Pane>,
+    pub focus: usize,
+    pub view: View,
+    /// The help overlay and its scroll offset.
+    pub help: Option<u16>,
+    pub prompt: Option<Prompt>,
+    /// The library's documents; `None` until the worker has listed them.
+    pub documents: Option<Vec<DocumentMeta>>,
+    pub sync: bool,
+    pub show_noise: bool,
+    pub count: Option<usize>,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// The first panes (last session's, or the files named) are still on their way.
+    pub starting: bool,
+    /// Requests for the worker, taken by the runner after each update.
+    pub requests: Vec<Request>,
+    next_pane: u64,
+}
+
+impl App {
+    pub fn new(keymap: Keymap, start: Start, size: (u16, u16)) -> App {
+        let mut requests = vec![Request::ListDocuments];
+        requests.push(match start {
+            Start::Session => Request::Session,
+            Start::Import(paths) => Request::Import(paths),
+        });
+        App {
+            keymap,
+            size,
+            panes: Vec::new(),
+            focus: 0,
+            view: View::Reader,
+            help: None,
+            prompt: None,
+            documents: None,
+            sync: false,
+            show_noise: false,
+            count: None,
+            status: Some(Status {
+                text: "loading…".to_string(),
+                error: false,
+            }),
+            quit: false,
+            starting: true,
+            requests,
+            next_pane: 1,
+        }
+    }
+
+    /// Whether the terminal is big enough to draw the reader.
+    pub fn fits(&self) -> bool {
+        self.size.0 >= MIN_WIDTH && self.size.1 >= MIN_HEIGHT
+    }
+
+    /// The area of the views: everything but the status line.
+    pub fn main_area(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1.saturating_sub(1))
+    }
+
+    /// The panes' areas, left to right, with one column between them.
+    pub fn pane_areas(&self) -> Vec<Rect> {
+        pane_areas(self.main_area(), self.panes.len())
+    }
+
+    /// The text size of pane `index`.
+    pub fn text_size(&self, index: usize) -> TextSize {
+        let area = self.pane_areas().get(index).copied().unwrap_or_default();
+        text_size(area)
+    }
+
+    pub fn input_mode(&self) -> InputMode {
+        if self.prompt.is_some() {
+            return InputMode::Text;
+        }
+        if self.help.is_some() {
+            return InputMode::Keys(Context::Help);
+        }
+        match &self.view {
+            View::Reader => InputMode::Keys(Context::Reader),
+            View::Library(lib) if lib.editing => InputMode::Text,
+            View::Library(_) => InputMode::Keys(Context::Library),
+            View::Results(_) => InputMode::Keys(Context::Results),
+        }
+    }
+
+    /// The library's documents that pass the library view's filter.
+    pub fn filtered_documents(&self) -> Vec<&DocumentMeta> {
+        let filter = match &self.view {
+            View::Library(lib) => lib.filter.to_lowercase(),
+            _ => String::new(),
+        };
+        self.documents
+            .iter()
+            .flatten()
+            .filter(|d| {
+                filter.is_empty()
+                    || d.title.to_lowercase().contains(&filter)
+                    || d.id.to_string() == filter
+            })
+            .collect()
+    }
+
+    /// Changes the state by `action`.
+    pub fn update(&mut self, action: Action) {
+        let user = !matches!(
+            action,
+            Action::Worker(_) | Action::Resize(..) | Action::Count(_)
+        );
+        if user {
+            self.status = None;
+        }
+        match action {
+            Action::Worker(response) => self.worker(response),
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.reveal_all();
+            }
+            Action::Count(digit) => {
+                let count = self.count.unwrap_or(0);
+                self.count = Some(count.saturating_mul(10).saturating_add(usize::from(digit)));
+            }
+            action if self.prompt.is_some() => self.prompt_action(action),
+            action if self.help.is_some() => self.help_action(action),
+            Action::Quit => self.quit(),
+            Action::Help => self.help = Some(0),
+            action => match self.view.clone() {
+                View::Reader => self.reader_action(action),
+                View::Library(lib) => self.library_action(action, lib),
+                View::Results(results) => self.results_action(action, results),
+            },
+        }
+        if user {
+            self.count = None;
+        }
+    }
+
+    fn help_action(&mut self, action: Action) {
+        let scroll = self.help.unwrap_or(0);
+        self.help = match action {
+            Action::Down => Some(scroll.saturating_add(1)),
+            Action::Up => Some(scroll.saturating_sub(1)),
+            Action::Back | Action::Help => None,
+            Action::Quit => {
+                self.quit();
+                None
+            }
+            _ => Some(scroll),
+        };
+    }
+
+    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            error,
+        });
+    }
+
+    fn quit(&mut self) {
+        self.save();
+        self.quit = true;
+    }
+
+    /// Asks the worker to remember every pane's reading position and the open panes.
+    fn save(&mut self) {
+        let positions = self
+            .panes
+            .iter()
+            .filter_map(|p| p.document().map(|d| (d.meta.id, d.to_stored(p.cursor))))
+            .collect();
+        let panes = self
+            .panes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| SavedPane {
+                doc_id: p.doc_id(),
+                focused: i == self.focus,
+            })
+            .collect();
+        self.requests.push(Request::Save { positions, panes });
+    }
+
+    fn reveal_all(&mut self) {
+        for i in 0..self.panes.len() {
+            let size = self.text_size(i);
+            self.panes[i].reveal(size, false);
+        }
+    }
+
+    /// Opens document `id` in a new pane (when there is room), focused.
+    fn open_pane(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
+        if self.panes.len() >= MAX_PANES {
+            self.set_status(format!("at most {MAX_PANES} panes side by side"), true);
+            return;
+        }
+        let mut pane = Pane::new(self.next_pane, id);
+        self.next_pane += 1;
+        pane.goto = goto;
+        pane.query = query;
+        self.requests.push(Request::Load { pane: pane.id, id });
+        self.panes.push(pane);
+        self.focus = self.panes.len() - 1;
+        self.reveal_all();
+    }
+
+    /// Shows document `id` in the focused pane (a new one if there is none).
+    fn open_here(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
+        self.view = View::Reader;
+        let Some(focus) = self.panes.get(self.focus).map(|_| self.focus) else {
+            self.open_pane(id, goto, query);
+            return;
+        };
+        let size = self.text_size(focus);
+        let pane = &mut self.panes[focus];
+        if pane.doc_id() == id && pane.document().is_some() {
+            if let Some(query) = query {
+                pane.matches = pane
+                    .document()
+                    .map(|d| search::matcher().find_all(&d.text, &query))
+                    .unwrap_or_default();
+                pane.query = Some(query);
+            }
+            if let Some(stored) = goto {
+                let offset = pane.document().map_or(stored, |d| d.to_view(stored));
+                pane.jump(offset, size);
+                pane.current_match = pane.matches.iter().position(|m| m.start == offset);
+            }
+            return;
+        }
+        self.save();
+        let mut pane = Pane::new(self.next_pane, id);
+        self.next_pane += 1;
+        pane.goto = goto;
+        pane.query = query;
+        self.requests.push(Request::Load { pane: pane.id, id });
+        self.panes[focus] = pane;
+    }
+
+    fn close_pane(&mut self) {
+        if self.panes.is_empty() {
+            return;
+        }
+        self.save();
+        self.panes.remove(self.focus);
+        self.focus = self.focus.min(self.panes.len().saturating_sub(1));
+        if self.panes.is_empty() {
+            self.view = View::Library(LibraryView {
+                selected: 0,
+                filter: String::new(),
+                editing: false,
+                target: Target::FocusedPane,
+            });
+        }
+        self.reveal_all();
+    }
+
+    fn open_library(&mut self, target: Target) {
+        if target == Target::NewPane && self.panes.len() >= MAX_PANES {
+            self.set_status(format!("at most {MAX_PANES} panes side by side"), true);
+            return;
+        }
+        self.requests.push(Request::ListDocuments);
+        self.view = View::Library(LibraryView {
+            selected: 0,
+            filter: String::new(),
+            editing: false,
+            target,
+        });
+    }
+
+    fn worker(&mut self, response: Response) {
+        match response {
+            Response::Documents(docs) => {
+                self.documents = Some(docs);
+                if let View::Library(lib) = &mut self.view {
+                    lib.selected = lib
+                        .selected
+                        .min(self.documents.iter().flatten().count().saturating_sub(1));
+                }
+                if self.status.as_ref().is_some_and(|s| s.text == "loading…") {
+                    self.status = None;
+                }
+            }
+            Response::Loaded { pane, doc } => {
+                if let Some(i) = self.panes.iter().position(|p| p.id == pane) {
+                    let size = self.text_size(i);
+                    self.panes[i].loaded(doc, size);
+                    self.panes[i].show_noise(self.show_noise, size);
+                }
+            }
+            Response::LoadFailed { pane, error } => {
+                if let Some(p) = self.panes.iter_mut().find(|p| p.id == pane) {
+                    p.content = Content::Failed {
+                        id: p.doc_id(),
+                        error: error.clone(),
+                    };
+                }
+                self.set_status(error, true);
+            }
+            Response::Imported { ids, failures } => {
+                self.starting = false;
+                for &id in ids.iter().take(MAX_PANES) {
+                    self.open_pane(id, None, None);
+                }
+                self.focus = 0;
+                if let Some(first) = failures.first() {
+                    let more = if failures.len() > 1 {
+                        format!(" (and {} more failures)", failures.len() - 1)
+                    } else {
+                        String::new()
+                    };
+                    self.set_status(format!("{first}{more}"), true);
+                } else if ids.len() > MAX_PANES {
+                    self.set_status(
+                        format!(
+                            "{} documents imported; the first {MAX_PANES} are open",
+                            ids.len()
+                        ),
+                        false,
+                    );
+                }
+                if ids.is_empty() {
+                    self.open_library(Target::FocusedPane);
+                }
+            }
+            Response::GrepDone { query, hits } => {
+                if let View::Results(results) = &mut self.view
+                    && results.query == query
+                {
+                    results.hits = Some(hits);
+                    results.selected = 0;
+                }
+            }
+            Response::Removed(id) => {
+                let title = self
+                    .documents
+                    .iter()
+                    .flatten()
+                    .find(|d| d.id == id)
+                    .map(|d| d.title.clone())
+                    .unwrap_or_default();
+                self.panes.retain(|p| p.doc_id() != id);
+                self.focus = self.focus.min(self.panes.len().saturating_sub(1));
+                self.reveal_all();
+                self.set_status(format!("removed #{id} {title}"), false);
+            }
+            Response::Session(saved) => {
+                self.starting = false;
+                for pane in saved.iter().take(MAX_PANES) {
+                    self.open_pane(pane.doc_id, None, None);
+                }
+                self.focus = saved.iter().position(|p| p.focused).unwrap_or(0);
+                self.focus = self.focus.min(self.panes.len().saturating_sub(1));
+                if self.panes.is_empty() {
+                    self.open_library(Target::FocusedPane);
+                }
+            }
+            Response::Failed(message) => self.set_status(message, true),
+        }
+    }
+
+    fn prompt_action(&mut self, action: Action) {
+        let Some(mut prompt) = self.prompt.take() else {
+            return;
+        };
+        match action {
+            Action::Input(c) => {
+                if let PromptKind::ConfirmRemove { id, title } = &prompt.kind {
+                    if c == 'y' || c == 'Y' {
+                        self.requests.push(Request::Remove(*id));
+                    } else {
+                        self.set_status(format!("kept {title}"), false);
+                    }
+                    return;
+                }
+                prompt.input.push(c);
+            }
+            Action::Backspace if prompt.input.is_empty() => return,
+            Action::Backspace => {
+                prompt.input.pop();
+            }
+            Action::Back => return,
+            Action::Submit => {
+                self.submit(prompt);
+                return;
+            }
+            _ => {}
+        }
+        self.prompt = Some(prompt);
+    }
+
+    fn submit(&mut self, prompt: Prompt) {
+        let input = prompt.input.trim().to_string();
+        match prompt.kind {
+            PromptKind::Search => self.search(&input),
+            PromptKind::Grep => self.grep(input),
+            PromptKind::Command => self.command(&input),
+            PromptKind::ConfirmRemove { title, .. } => {
+                self.set_status(format!("kept {title}"), false)
+            }
+        }
+    }
+
+    fn command(&mut self, input: &str) {
+        let (name, arg) = match input.split_once(char::is_whitespace) {
+            Some((name, arg)) => (name, arg.trim()),
+            None => (input, ""),
+        };
+        if let Ok(n) = name.parse::<usize>() {
+            self.reader_jump(|pane| pane.paragraph_offset(n));
+            return;
+        }
+        if let Some(percent) = name.strip_suffix('%').and_then(|n| n.parse::<usize>().ok()) {
+            self.reader_jump(|pane| pane.percent_offset(percent));
+            return;
+        }
+        match name {
+            "" => {}
+            "q" | "q!" | "quit" | "qa" | "qall" | "wq" | "x" => self.quit(),
+            "vs" | "vsp" | "vsplit" | "sp" | "split" => self.open_library(Target::NewPane),
+            "clo" | "close" => self.close_pane(),
+            "e" | "o" | "open" | "library" => self.open_library(Target::FocusedPane),
+            "grep" | "g" if !arg.is_empty() => self.grep(arg.to_string()),
+            "grep" | "g" => self.prompt(PromptKind::Grep),
+            "h" | "help" => self.help = Some(0),
+            "sync" => self.update_reader_flag(true),
+            "noise" => self.update_reader_flag(false),
+            other => self.set_status(format!("unknown command: {other} (see ? for help)"), true),
+        }
+    }
+
+    fn update_reader_flag(&mut self, sync: bool) {
+        if sync {
+            self.sync = !self.sync;
+            let state = if self.sync { "on" } else { "off" };
+            self.set_status(format!("synchronized scrolling {state}"), false);
+            self.synchronize();
+        } else {
+            self.show_noise = !self.show_noise;
+            let state = if self.show_noise {
+                "shown dimmed"
+            } else {
+                "hidden"
+            };
+            for i in 0..self.panes.len() {
+                let size = self.text_size(i);
+                self.panes[i].show_noise(self.show_noise, size);
+            }
+            self.set_status(format!("folded noise {state}"), false);
+        }
+    }
+
+    fn prompt(&mut self, kind: PromptKind) {
+        self.prompt = Some(Prompt {
+            kind,
+            input: String::new(),
+        });
+    }
+
+    fn search(&mut self, query: &str) {
+        let Some(pane) = self.panes.get_mut(self.focus) else {
+            return;
+        };
+        if query.is_empty() {
+            pane.query = None;
+            pane.matches.clear();
+            pane.current_match = None;
+            return;
+        }
+        pane.matches = pane
+            .document()
+            .map(|d| search::matcher().find_all(&d.text, query))
+            .unwrap_or_default();
+        pane.query = Some(query.to_string());
+        pane.current_match = None;
+        if pane.matches.is_empty() {
+            self.set_status(format!("not found: {query}"), true);
+            return;
+        }
+        self.step_match(true, true);
+    }
+
+    /// Moves to the next (or previous) match of the focused pane's search, wrapping around.
+    fn step_match(&mut self, forward: bool, inclusive: bool) {
+        let size = self.text_size(self.focus);
+        let Some(pane) = self.panes.get_mut(self.focus) else {
+            return;
+        };
+        let Some(query) = pane.query.clone() else {
+            self.set_status("no search yet: / searches", true);
+            return;
+        };
+        if pane.matches.is_empty() {
+            self.set_status(format!("not found: {query}"), true);
+            return;
+        }
+        let n = pane.matches.len();
+        let cursor = pane.cursor;
+        let index = if forward {
+            pane.matches
+                .iter()
+                .position(|m| {
+                    if inclusive {
+                        m.start >= cursor
+                    } else {
+                        m.start > cursor
+                    }
+                })
+                .unwrap_or(0)
+        } else {
+            pane.matches
+                .iter()
+                .rposition(|m| m.start < cursor)
+                .unwrap_or(n - 1)
+        };
+        pane.current_match = Some(index);
+        let start = pane.matches[index].start;
+        pane.jump(start, size);
+        self.set_status(format!("/{query}  match {} of {n}", index + 1), false);
+        self.synchronize();
+    }
+
+    fn grep(&mut self, query: String) {
+        if query.is_empty() {
+            return;
+        }
+        self.requests.push(Request::Grep(query.clone()));
+        self.view = View::Results(ResultsView {
+            query,
+            hits: None,
+            selected: 0,
+        });
+    }
+
+    /// Moves the focused pane's cursor to the offset `to` finds, then synchronizes.
+    fn reader_jump(&mut self, to: impl FnOnce(&Pane) -> Option<usize>) {
+        let size = self.text_size(self.focus);
+        if let Some(pane) = self.panes.get_mut(self.focus)
+            && let Some(offset) = to(pane)
+        {
+            pane.jump(offset, size);
+        }
+        self.synchronize();
+    }
+
+    /// With synchronized scrolling on, brings every other pane to the focused pane's relative
+    /// position.
+    fn synchronize(&mut self) {
+        if !self.sync {
+            return;
+        }
+        let Some(fraction) = self.panes.get(self.focus).map(Pane::fraction) else {
+            return;
+        };
+        for i in 0..self.panes.len() {
+            if i == self.focus {
+                continue;
+            }
+            let size = self.text_size(i);
+            let pane = &mut self.panes[i];
+            if let Some(offset) = pane.line_start_at(fraction, size) {
+                pane.cursor = offset;
+                pane.reveal(size, true);
+            }
+        }
+    }
+
+    fn reader_action(&mut self, action: Action) {
+        let count = self.count.unwrap_or(1).max(1);
+        let size = self.text_size(self.focus);
+        let rows = |n: usize| isize::try_from(n).unwrap_or(isize::MAX);
+        let half = rows((size.height / 2).max(1));
+        let page = rows(size.height.saturating_sub(2).max(1));
+        let focused = self.panes.get_mut(self.focus);
+        match action {
+            Action::Down | Action::Up => {
+                if let Some(pane) = focused {
+                    let sign = if action == Action::Down { 1 } else { -1 };
+                    pane.move_rows(sign * rows(count), size);
+                }
+            }
+            Action::HalfPageDown | Action::HalfPageUp | Action::PageDown | Action::PageUp => {
+                if let Some(pane) = focused {
+                    let delta = match action {
+                        Action::HalfPageDown => half,
+                        Action::HalfPageUp => -half,
+                        Action::PageDown => page,
+                        _ => -page,
+                    };
+                    pane.scroll_rows(delta, size);
+                }
+            }
+            Action::Top => return self.reader_jump(|_| Some(0)),
+            Action::Bottom => return self.reader_jump(|p| p.last_line_start(size)),
+            Action::NextParagraph => return self.reader_jump(|p| p.paragraph_step(true)),
+            Action::PreviousParagraph => return self.reader_jump(|p| p.paragraph_step(false)),
+            Action::NextSentence => return self.reader_jump(|p| p.sentence_step(true)),
+            Action::PreviousSentence => return self.reader_jump(|p| p.sentence_step(false)),
+            Action::JumpPercent => match self.count {
+                Some(percent) => return self.reader_jump(|p| p.percent_offset(percent)),
+                None => self.set_status("type a number first: 50% goes half way", true),
+            },
+            Action::CommandLine => self.prompt(PromptKind::Command),
+            Action::Search => self.prompt(PromptKind::Search),
+            Action::SearchNext => self.step_match(true, false),
+            Action::SearchPrevious => self.step_match(false, false),
+            Action::Grep => self.prompt(PromptKind::Grep),
+            Action::ToggleSync => self.update_reader_flag(true),
+            Action::ToggleNoise => self.update_reader_flag(false),
+            Action::OpenLibrary => self.open_library(Target::FocusedPane),
+            Action::Split => self.open_library(Target::NewPane),
+            Action::FocusNext | Action::FocusPrevious => {
+                let n = self.panes.len().max(1);
+                self.focus = if action == Action::FocusNext {
+                    (self.focus + 1) % n
+                } else {
+                    (self.focus + n - 1) % n
+                };
+            }
+            Action::ClosePane => self.close_pane(),
+            Action::Back => {
+                if let Some(pane) = focused {
+                    pane.query = None;
+                    pane.matches.clear();
+                    pane.current_match = None;
+                }
+            }
+            Action::Wheel { column, row, delta } => {
+                if let Some(i) = self.pane_at(column, row) {
+                    let size = self.text_size(i);
+                    self.panes[i].scroll_rows(isize::from(delta) * WHEEL_ROWS, size);
+                }
+            }
+            Action::Click { column, row } => {
+                if let Some(i) = self.pane_at(column, row) {
+                    self.focus = i;
+                }
+            }
+            _ => {}
+        }
+        if matches!(
+            action,
+            Action::Down
+                | Action::Up
+                | Action::HalfPageDown
+                | Action::HalfPageUp
+                | Action::PageDown
+                | Action::PageUp
+        ) {
+            self.synchronize();
+        }
+    }
+
+    fn pane_at(&self, column: u16, row: u16) -> Option<usize> {
+        self.pane_areas().iter().position(|a| {
+            column >= a.x && column < a.x + a.width && row >= a.y && row < a.y + a.height
+        })
+    }
+
+    fn library_action(&mut self, action: Action, mut lib: LibraryView) {
+        let count = self.filtered_documents().len();
+        let last = count.saturating_sub(1);
+        match action {
+            Action::Down => lib.selected = (lib.selected + 1).min(last),
+            Action::Up => lib.selected = lib.selected.saturating_sub(1),
+            Action::Top => lib.selected = 0,
+            Action::Bottom => lib.selected = last,
+            Action::Filter => lib.editing = true,
+            Action::Input(c) => {
+                lib.editing = true;
+                lib.filter.push(c);
+                lib.selected = 0;
+            }
+            Action::Backspace => {
+                lib.filter.pop();
+                lib.selected = 0;
+            }
+            Action::Submit => {
+                lib.editing = false;
+                self.view = View::Library(lib);
+                return self.update(Action::Select);
+            }
+            Action::Back if lib.editing => {
+                lib.editing = false;
+                lib.filter.clear();
+            }
+            Action::Back => {
+                if self.panes.is_empty() {
+                    self.quit();
+                } else {
+                    self.view = View::Reader;
+                }
+                return;
+            }
+            Action::Select => {
+                let Some(id) = self.filtered_documents().get(lib.selected).map(|d| d.id) else {
+                    return;
+                };
+                match lib.target {
+                    Target::FocusedPane => self.open_here(id, None, None),
+                    Target::NewPane => {
+                        self.view = View::Reader;
+                        self.open_pane(id, None, None);
+                        self.save();
+                    }
+                }
+                return;
+            }
+            Action::Remove => {
+                if let Some(doc) = self.filtered_documents().get(lib.selected) {
+                    let (id, title) = (doc.id, doc.title.clone());
+                    self.prompt(PromptKind::ConfirmRemove { id, title });
+                }
+            }
+            _ => {}
+        }
+        if let View::Library(current) = &mut self.view {
+            *current = lib;
+        }
+    }
+
+    fn results_action(&mut self, action: Action, mut results: ResultsView) {
+        let last = results
+            .hits
+            .as_ref()
+            .map_or(0, |h| h.len().saturating_sub(1));
+        match action {
+            Action::Down => results.selected = (results.selected + 1).min(last),
+            Action::Up => results.selected = results.selected.saturating_sub(1),
+            Action::Top => results.selected = 0,
+            Action::Bottom => results.selected = last,
+            Action::Back => {
+                self.view = if self.panes.is_empty() {
+                    View::Library(LibraryView {
+                        selected: 0,
+                        filter: String::new(),
+                        editing: false,
+                        target: Target::FocusedPane,
+                    })
+                } else {
+                    View::Reader
+                };
+                return;
+            }
+            Action::Select => {
+                if let Some(hit) = results.hits.as_ref().and_then(|h| h.get(results.selected)) {
+                    let (id, start) = (hit.doc_id, hit.span.start);
+                    self.open_here(id, Some(start), Some(results.query.clone()));
+                }
+                return;
+            }
+            _ => {}
+        }
+        self.view = View::Results(results);
+    }
+}
+
+/// `area` split into `n` panes side by side with one column between neighbours.
+pub fn pane_areas(area: Rect, n: usize) -> Vec<Rect> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let n16 = u16::try_from(n).unwrap_or(u16::MAX);
+    let available = area.width.saturating_sub(n16 - 1);
+    let each = available / n16;
+    let extra = available % n16;
+    let mut x = area.x;
+    (0..n16)
+        .map(|i| {
+            let width = each + u16::from(i >= n16 - extra);
+            let rect = Rect::new(x, area.y, width, area.height);
+            x = x.saturating_add(width + 1);
+            rect
+        })
+        .collect()
+}
+
+/// The text cells of a pane's area: without its title row and gutter.
+pub fn text_size(area: Rect) -> TextSize {
+    TextSize {
+        width: usize::from(area.width.saturating_sub(GUTTER)),
+        height: usize::from(area.height.saturating_sub(1)),
+    }
+}

@@ -1,0 +1,90 @@
+//! Terminal events and worker results become [`Action`]s here: keys through the keymap of
+//! the context the reader is in, text keys for prompts and filters, mouse and resize events.
+
+use super::action::Action;
+use super::app::{App, InputMode};
+use super::keymap::{Context, Key};
+use super::worker::Response;
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
+
+/// What arrives at the reader's loop.
+#[derive(Debug)]
+pub enum Incoming {
+    Terminal(Event),
+    Worker(Response),
+    /// Reading the terminal failed: the reader cannot go on.
+    InputFailed(String),
+    /// A signal asked the reader to end (SIGTERM, SIGHUP, SIGINT).
+    Signal(i32),
+}
+
+/// The action an incoming message stands for, if any.
+pub fn action(app: &App, incoming: Incoming) -> Option<Action> {
+    match incoming {
+        Incoming::Worker(response) => Some(Action::Worker(response)),
+        Incoming::Terminal(event) => terminal_action(app, &event),
+        Incoming::InputFailed(_) | Incoming::Signal(_) => Some(Action::Quit),
+    }
+}
+
+/// The action a terminal event stands for.
+pub fn terminal_action(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app, key),
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        Event::Mouse(mouse) => mouse_action(mouse),
+        _ => None,
+    }
+}
+
+fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match app.input_mode() {
+        InputMode::Text => match key.code {
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Char('c') if ctrl => Some(Action::Back),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::Input(c)),
+            _ => None,
+        },
+        InputMode::Keys(context) => {
+            if let Some(action) = app.keymap.action(context, Key::from_event(key)) {
+                return Some(action.clone());
+            }
+            match (context, key.code) {
+                (Context::Reader, KeyCode::Char(c)) if !ctrl && c.is_ascii_digit() => c
+                    .to_digit(10)
+                    .and_then(|d| u8::try_from(d).ok())
+                    .map(Action::Count),
+                (Context::Library, KeyCode::Char(c)) if !ctrl && !c.is_control() => {
+                    Some(Action::Input(c))
+                }
+                (Context::Library, KeyCode::Backspace) => Some(Action::Backspace),
+                _ => None,
+            }
+        }
+    }
+}
+
+fn mouse_action(mouse: &MouseEvent) -> Option<Action> {
+    let (column, row) = (mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::ScrollDown => Some(Action::Wheel {
+            column,
+            row,
+            delta: 1,
+        }),
+        MouseEventKind::ScrollUp => Some(Action::Wheel {
+            column,
+            row,
+            delta: -1,
+        }),
+        MouseEventKind::Down(_) => Some(Action::Click { column, row }),
+        _ => None,
+    }
+}

@@ -1,0 +1,388 @@
+//! Key bindings: the defaults in the embedded `assets/keymap.toml`, overridden by
+//! `[keys.CONTEXT]` tables in the user's `config.toml`, and the reader's settings from it.
+
+use super::action::Action;
+use crate::config::KeyTables;
+use anyhow::{Context as _, Result, anyhow, bail};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use std::collections::BTreeMap;
+
+/// The default bindings.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+/// Where keys are read: each context has its own bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Context {
+    Reader,
+    Library,
+    Results,
+    Help,
+}
+
+impl Context {
+    pub const ALL: [Context; 4] = [
+        Context::Reader,
+        Context::Library,
+        Context::Results,
+        Context::Help,
+    ];
+
+    /// The table name in the TOML files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Reader => "reader",
+            Context::Library => "library",
+            Context::Results => "results",
+            Context::Help => "help",
+        }
+    }
+
+    /// A heading for the help overlay and the README.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Reader => "Reading",
+            Context::Library => "Library",
+            Context::Results => "Library search results",
+            Context::Help => "Help",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// A key with its modifiers, normalised so that `G` is `G` whether or not Shift is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Key {
+        let modifiers = match code {
+            KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
+            _ => modifiers,
+        } & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        Key { code, modifiers }
+    }
+
+    pub fn from_event(event: &KeyEvent) -> Key {
+        Key::new(event.code, event.modifiers)
+    }
+
+    /// Parses the notation of the keymap files: `j`, `G`, `ctrl-d`, `pagedown`, `space`.
+    pub fn parse(text: &str) -> Option<Key> {
+        let mut modifiers = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
+                modifiers |= KeyModifiers::CONTROL;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-").filter(|r| !r.is_empty()) {
+                modifiers |= KeyModifiers::ALT;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest {
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pageup" => KeyCode::PageUp,
+                "pagedown" => KeyCode::PageDown,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "enter" => KeyCode::Enter,
+                "esc" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "backspace" => KeyCode::Backspace,
+                "delete" => KeyCode::Delete,
+                "space" => KeyCode::Char(' '),
+                _ => return None,
+            },
+        };
+        Some(Key::new(code, modifiers))
+    }
+
+    /// The key as people write it: `j`, `G`, `Ctrl-d`, `PgDn`, `Space`, `Shift-Tab`.
+    pub fn display(&self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::BackTab => "Shift-Tab".to_string(),
+            KeyCode::Backspace => "Backspace".to_string(),
+            KeyCode::Delete => "Del".to_string(),
+            other => format!("{other:?}"),
+        };
+        let mut out = String::new();
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            out.push_str("Ctrl-");
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            out.push_str("Alt-");
+        }
+        out.push_str(&name);
+        out
+    }
+}
+
+/// Every context's bindings.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: BTreeMap<Context, Vec<(Key, Action)>>,
+}
+
+impl Keymap {
+    /// The default bindings.
+    pub fn defaults() -> Keymap {
+        let tables: BTreeMap<String, BTreeMap<String, Action>> =
+            toml::from_str(DEFAULT_KEYMAP).unwrap_or_default();
+        let mut keymap = Keymap {
+            bindings: BTreeMap::new(),
+        };
+        // The embedded file is checked by a test, so nothing is lost here.
+        let _ = keymap.apply(&tables);
+        keymap
+    }
+
+    /// The defaults with the config's `[keys.CONTEXT]` tables (key → action name) on top.
+    pub fn with_config(keys: &KeyTables) -> Result<Keymap> {
+        let mut tables: BTreeMap<String, BTreeMap<String, Action>> = BTreeMap::new();
+        for (context, table) in keys {
+            for (key, name) in table {
+                let action = Action::deserialize(name.as_str().into_deserializer()).map_err(
+                    |_: serde::de::value::Error| {
+                        anyhow!("[keys.{context}] \"{key}\": unknown action \"{name}\"")
+                    },
+                )?;
+                tables
+                    .entry(context.clone())
+                    .or_default()
+                    .insert(key.clone(), action);
+            }
+        }
+        let mut keymap = Keymap::defaults();
+        keymap.apply(&tables).context("config.toml: [keys]")?;
+        Ok(keymap)
+    }
+
+    fn apply(&mut self, tables: &BTreeMap<String, BTreeMap<String, Action>>) -> Result<()> {
+        for (context, table) in tables {
+            let ctx = Context::parse(context).ok_or_else(|| {
+                anyhow!("unknown context [{context}] (use reader, library, results or help)")
+            })?;
+            let bindings = self.bindings.entry(ctx).or_default();
+            for (key, action) in table {
+                let parsed =
+                    Key::parse(key).ok_or_else(|| anyhow!("[{context}] \"{key}\": not a key"))?;
+                if !BINDABLE.contains(action) {
+                    bail!("[{context}] \"{key}\": {action:?} cannot be bound to a key");
+                }
+                bindings.retain(|(k, _)| *k != parsed);
+                bindings.push((parsed, action.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The action bound to `key` in `context`.
+    pub fn action(&self, context: Context, key: Key) -> Option<&Action> {
+        self.bindings
+            .get(&context)?
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, a)| a)
+    }
+
+    /// For each action bound in `context`, in the order actions are declared, its keys.
+    pub fn describe(&self, context: Context) -> Vec<(Vec<Key>, Action)> {
+        let mut out: Vec<(Vec<Key>, Action)> = Vec::new();
+        for (key, action) in self.bindings.get(&context).into_iter().flatten() {
+            match out.iter_mut().find(|(_, a)| a == action) {
+                Some((keys, _)) => keys.push(*key),
+                None => out.push((vec![*key], action.clone())),
+            }
+        }
+        for (keys, _) in &mut out {
+            keys.sort_by_key(|k| (key_rank(k), k.display()));
+        }
+        out.sort_by_key(|(_, action)| action_rank(action));
+        out
+    }
+
+    /// What `action` does in `context`.
+    pub fn description(context: Context, action: &Action) -> &'static str {
+        match (context, action) {
+            (Context::Reader, Action::Back) => "clear the search highlight",
+            _ => action.describe(),
+        }
+    }
+
+    /// The help as a Markdown table per context (the README's "Reader" key table).
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        for context in Context::ALL {
+            out.push_str(&format!(
+                "\n#### {}\n\n| keys | action |\n| --- | --- |\n",
+                context.title()
+            ));
+            for (keys, action) in self.describe(context) {
+                let keys: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("`{}`", k.display().replace('|', "\\|")))
+                    .collect();
+                out.push_str(&format!(
+                    "| {} | {} |\n",
+                    keys.join(" "),
+                    Keymap::description(context, &action)
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Letters before names when listing a binding's keys.
+fn key_rank(key: &Key) -> u8 {
+    match key.code {
+        KeyCode::Char(_) if key.modifiers.is_empty() => 0,
+        KeyCode::Char(_) => 1,
+        _ => 2,
+    }
+}
+
+/// The declaration order of the bindable actions.
+fn action_rank(action: &Action) -> usize {
+    BINDABLE
+        .iter()
+        .position(|a| a == action)
+        .unwrap_or(usize::MAX)
+}
+
+/// The actions a key can be bound to, in the order help lists them.
+pub const BINDABLE: &[Action] = &[
+    Action::Down,
+    Action::Up,
+    Action::HalfPageDown,
+    Action::HalfPageUp,
+    Action::PageDown,
+    Action::PageUp,
+    Action::Top,
+    Action::Bottom,
+    Action::NextParagraph,
+    Action::PreviousParagraph,
+    Action::NextSentence,
+    Action::PreviousSentence,
+    Action::JumpPercent,
+    Action::CommandLine,
+    Action::Search,
+    Action::SearchNext,
+    Action::SearchPrevious,
+    Action::Grep,
+    Action::ToggleSync,
+    Action::ToggleNoise,
+    Action::OpenLibrary,
+    Action::Split,
+    Action::FocusNext,
+    Action::FocusPrevious,
+    Action::ClosePane,
+    Action::Select,
+    Action::Filter,
+    Action::Remove,
+    Action::Help,
+    Action::Back,
+    Action::Quit,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_keymap_parses_whole() {
+        let tables: BTreeMap<String, BTreeMap<String, Action>> =
+            toml::from_str(DEFAULT_KEYMAP).expect("assets/keymap.toml parses");
+        let mut keymap = Keymap {
+            bindings: BTreeMap::new(),
+        };
+        keymap
+            .apply(&tables)
+            .expect("every key and action is valid");
+        let total: usize = tables.values().map(BTreeMap::len).sum();
+        let bound: usize = keymap.bindings.values().map(Vec::len).sum();
+        assert_eq!(total, bound);
+        for (_, action) in keymap.bindings.values().flatten() {
+            assert!(
+                BINDABLE.contains(action),
+                "{action:?} missing from BINDABLE"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_parse_and_normalise_shift() {
+        let g = Key::parse("G").unwrap();
+        assert_eq!(g, Key::new(KeyCode::Char('G'), KeyModifiers::SHIFT));
+        assert_eq!(
+            Key::parse("ctrl-d").unwrap(),
+            Key::new(KeyCode::Char('d'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(
+            Key::parse("backtab").unwrap(),
+            Key::new(KeyCode::BackTab, KeyModifiers::SHIFT)
+        );
+        assert_eq!(Key::parse("ctrl--").unwrap().code, KeyCode::Char('-'));
+        assert!(Key::parse("nonsense").is_none());
+        assert_eq!(Key::parse("ctrl-d").unwrap().display(), "Ctrl-d");
+    }
+
+    #[test]
+    fn the_config_overrides_and_reports_mistakes() {
+        let config: KeyTables =
+            toml::from_str("[reader]\n\"x\" = \"quit\"\n\"j\" = \"up\"\n").unwrap();
+        let keymap = Keymap::with_config(&config).unwrap();
+        let key = |s| Key::parse(s).unwrap();
+        assert_eq!(
+            keymap.action(Context::Reader, key("x")),
+            Some(&Action::Quit)
+        );
+        assert_eq!(keymap.action(Context::Reader, key("j")), Some(&Action::Up));
+        let bad: KeyTables = toml::from_str("[reader]\n\"nonsense\" = \"quit\"\n").unwrap();
+        let err = format!("{:#}", Keymap::with_config(&bad).unwrap_err());
+        assert!(err.contains("not a key"), "{err}");
+        let fly: KeyTables = toml::from_str("[reader]\n\"x\" = \"fly\"\n").unwrap();
+        let err = format!("{:#}", Keymap::with_config(&fly).unwrap_err());
+        assert!(err.contains("unknown action \"fly\""), "{err}");
+    }
+
+    #[test]
+    fn the_readme_key_table_is_the_keymap() {
+        let readme = include_str!("../../README.md");
+        let table = Keymap::defaults().markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md's reader key tables differ from the keymap; replace them with:\n{table}"
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! The reader: a full-screen terminal interface (ratatui + crossterm) over the library.
+//!
+//! This module is the only one that imports ratatui or crossterm. Its parts:
+//! * [`app`]: the state, and `App::update(Action)`, the only place it changes;
+//! * [`action`]: the `Action` enum; [`keymap`]: bindings from `assets/keymap.toml` and the
+//!   user's `config.toml`; [`event`]: terminal events and worker results → actions;
+//! * [`worker`]: the thread that owns the library and answers requests;
+//! * [`document`]: the one place a document becomes what the reader shows; [`pane`]: moves
+//!   within a pane; [`search`]: the `Matcher`;
+//! * [`views`]: drawing, with no I/O; [`theme`]: colours.
+//!
+//! [`run`] puts the terminal in raw mode on the alternate screen and restores it on every way
+//! out: normal return, error (a guard), panic (a hook), and SIGTERM, SIGHUP or SIGINT (a normal
+//! quit that saves the reading positions).
+
+pub mod action;
+pub mod app;
+pub mod document;
+pub mod event;
+pub mod keymap;
+pub mod pane;
+pub mod search;
+pub mod theme;
+pub mod views;
+pub mod worker;
+
+use crate::store::Store;
+use anyhow::{Context as _, Result};
+use app::{App, Start};
+use event::Incoming;
+use keymap::Keymap;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use std::io::{Stdout, stdout};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+/// What the command line asks of the reader.
+pub struct Options {
+    /// Files to import and open side by side; empty restores the last session.
+    pub files: Vec<PathBuf>,
+    /// Turn the mouse on (else the config decides).
+    pub mouse: bool,
+}
+
+/// Runs the reader on `store` until the user quits.
+pub fn run(store: Store, options: Options) -> Result<()> {
+    let config = crate::config::load()?;
+    let keymap = Keymap::with_config(&config.keys).with_context(|| {
+        crate::config::path().map_or("config.toml".to_string(), |p| p.display().to_string())
+    })?;
+    let mouse = options.mouse || config.mouse;
+    let start = if options.files.is_empty() {
+        Start::Session
+    } else {
+        Start::Import(options.files)
+    };
+
+    let (request_tx, request_rx) = mpsc::channel();
+    let (incoming_tx, incoming_rx) = mpsc::channel();
+    let answers = incoming_tx.clone();
+    let worker = worker::spawn(store, config.view_options(), request_rx, move |r| {
+        answers.send(Incoming::Worker(r)).is_ok()
+    })
+    .context("starting the library worker")?;
+
+    let guard = TerminalGuard::enter(mouse)?;
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(stdout())).context("opening the terminal")?;
+    let size = terminal.size().context("reading the terminal size")?;
+    let mut app = App::new(keymap, start, (size.width, size.height));
+    let theme = theme::Theme::detect();
+    draw(&mut terminal, &app, &theme)?;
+
+    let input_tx = incoming_tx.clone();
+    std::thread::Builder::new()
+        .name("pizhu-input".to_string())
+        .spawn(move || {
+            loop {
+                let message = match ratatui::crossterm::event::read() {
+                    Ok(event) => Incoming::Terminal(event),
+                    Err(e) => Incoming::InputFailed(e.to_string()),
+                };
+                let failed = matches!(message, Incoming::InputFailed(_));
+                if input_tx.send(message).is_err() || failed {
+                    break;
+                }
+            }
+        })
+        .context("starting the input reader")?;
+
+    #[cfg(unix)]
+    watch_signals(incoming_tx.clone())?;
+    let result = event_loop(&mut app, &mut terminal, &theme, &incoming_rx, &request_tx);
+    // Whatever ended the loop, the worker still gets the last requests (the saves).
+    let mut unsent = false;
+    for request in app.requests.drain(..) {
+        unsent |= request_tx.send(request).is_err();
+    }
+    drop(request_tx);
+    drop(guard);
+    let worker_failed = worker.join().is_err();
+    result?;
+    if worker_failed || unsent {
+        anyhow::bail!("the library worker stopped; reading positions may not be saved");
+    }
+    Ok(())
+}
+
+/// Reads messages, updates and draws until the app quits.
+fn event_loop(
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    theme: &theme::Theme,
+    incoming: &Receiver<Incoming>,
+    requests: &Sender<worker::Request>,
+) -> Result<()> {
+    loop {
+        for request in app.requests.drain(..) {
+            if requests.send(request).is_err() {
+                anyhow::bail!("the library worker stopped");
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let Ok(first) = incoming.recv() else {
+            return Ok(());
+        };
+        let mut next = Some(first);
+        while let Some(message) = next {
+            if let Incoming::InputFailed(e) = &message {
+                app.update(action::Action::Quit);
+                anyhow::bail!("reading the terminal: {e}");
+            }
+            if let Some(action) = event::action(app, message) {
+                app.update(action);
+            }
+            next = incoming.try_recv().ok();
+        }
+        if !app.quit {
+            draw(terminal, app, theme)?;
+        }
+    }
+}
+
+/// Turns SIGTERM, SIGHUP and SIGINT into a normal quit (positions saved, terminal restored).
+#[cfg(unix)]
+fn watch_signals(tx: Sender<Incoming>) -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("watching for signals")?;
+    std::thread::Builder::new()
+        .name("pizhu-signals".to_string())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if tx.send(Incoming::Signal(signal)).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("starting the signal watcher")?;
+    Ok(())
+}
+
+fn draw(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &App,
+    theme: &theme::Theme,
+) -> Result<()> {
+    terminal
+        .draw(|frame| {
+            let area = frame.area();
+            views::render(app, theme, area, frame.buffer_mut());
+        })
+        .context("drawing the screen")?;
+    Ok(())
+}
+
+/// Raw mode and the alternate screen, left again when dropped or on a panic.
+struct TerminalGuard {
+    mouse: bool,
+}
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore(mouse);
+            previous(info);
+        }));
+        enable_raw_mode().context("switching the terminal to raw mode")?;
+        let guard = TerminalGuard { mouse };
+        execute!(stdout(), EnterAlternateScreen).context("entering the alternate screen")?;
+        if mouse {
+            execute!(stdout(), EnableMouseCapture).context("turning the mouse on")?;
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore(self.mouse);
+    }
+}
+
+/// Gives the terminal back: mouse off, main screen, cursor shown, raw mode off.
+fn restore(mouse: bool) {
+    if mouse {
+        let _ = execute!(stdout(), DisableMouseCapture);
+    }
+    let _ = execute!(
+        stdout(),
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}

@@ -1,0 +1,401 @@
+//! One reading pane: its document, cursor (the reading position) and the row at its top, and
+//! the moves the reader makes in it. Positions are code point offsets into the document's text
+//! (see [`super::document`]), so they do not depend on the pane's width; the layout caches only
+//! turn them into rows.
+
+use super::document::LoadedDocument;
+use crate::doc::{DocId, Span};
+use crate::text::cache::{Anchor, LayoutCache, Layouts, Paragraphs, Position};
+use crate::text::layout::LayoutOptions;
+use crate::text::width::{WidthOptions, char_width, str_width};
+use std::cell::RefCell;
+
+/// Sentences end after one of these (and any closing quotes or brackets that follow).
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?'];
+const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '》', '"', '\''];
+
+/// What a pane shows.
+#[derive(Debug)]
+pub enum Content {
+    Loading(DocId),
+    Ready(Box<LoadedDocument>),
+    Failed { id: DocId, error: String },
+}
+
+/// A pane's size in cells of text (gutter and title excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextSize {
+    pub width: usize,
+    pub height: usize,
+}
+
+pub struct Pane {
+    /// Names the pane in worker requests (stays the same while panes come and go).
+    pub id: u64,
+    pub content: Content,
+    /// The reading position: a code point offset into the document's text.
+    pub cursor: usize,
+    /// The first code point shown at the top.
+    pub top: Anchor,
+    /// Where to put the cursor when the document arrives, instead of its saved position: a
+    /// stored-text offset (a library search hit).
+    pub goto: Option<usize>,
+    /// The search this pane shows, and its matches (sorted).
+    pub query: Option<String>,
+    pub matches: Vec<Span>,
+    pub current_match: Option<usize>,
+    /// Layouts are a cache: they change while drawing, which leaves the state as it was.
+    layouts: RefCell<Layouts>,
+}
+
+impl std::fmt::Debug for Pane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pane")
+            .field("id", &self.id)
+            .field("content", &self.content)
+            .field("cursor", &self.cursor)
+            .field("top", &self.top)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pane {
+    pub fn new(id: u64, doc: DocId) -> Pane {
+        Pane {
+            id,
+            content: Content::Loading(doc),
+            cursor: 0,
+            top: Anchor::default(),
+            goto: None,
+            query: None,
+            matches: Vec::new(),
+            current_match: None,
+            layouts: RefCell::new(Layouts::new(3)),
+        }
+    }
+
+    pub fn doc_id(&self) -> DocId {
+        match &self.content {
+            Content::Loading(id) | Content::Failed { id, .. } => *id,
+            Content::Ready(doc) => doc.meta.id,
+        }
+    }
+
+    pub fn document(&self) -> Option<&LoadedDocument> {
+        match &self.content {
+            Content::Ready(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    /// Runs `f` with the document and its layout at `size`; `None` while there is no document.
+    pub fn with_layout<R>(
+        &self,
+        size: TextSize,
+        f: impl FnOnce(&LoadedDocument, &mut LayoutCache) -> R,
+    ) -> Option<R> {
+        let doc = self.document()?;
+        let opts = LayoutOptions {
+            width: size.width.max(1),
+            width_opts: WidthOptions::default(),
+        };
+        let mut layouts = self.layouts.borrow_mut();
+        Some(f(doc, layouts.get(doc, opts)))
+    }
+
+    /// The cursor's position as a percentage of the document.
+    pub fn percent(&self) -> usize {
+        match self.document() {
+            Some(doc) if doc.chars > 0 => (self.cursor * 100 / doc.chars).min(100),
+            _ => 0,
+        }
+    }
+
+    /// The cursor as a fraction of the document (for synchronized scrolling).
+    pub fn fraction(&self) -> f64 {
+        match self.document() {
+            Some(doc) if doc.chars > 0 => self.cursor as f64 / doc.chars as f64,
+            _ => 0.0,
+        }
+    }
+
+    /// Puts the document in the pane, the cursor at `goto`, else the saved position.
+    pub fn loaded(&mut self, doc: Box<LoadedDocument>, size: TextSize) {
+        let start = match self.goto.take() {
+            Some(stored) => doc.to_view(stored),
+            None => doc.saved_position.unwrap_or(0),
+        };
+        self.matches = match &self.query {
+            Some(query) => super::search::matcher().find_all(&doc.text, query),
+            None => Vec::new(),
+        };
+        self.current_match = None;
+        self.content = Content::Ready(doc);
+        self.top = Anchor::default();
+        self.jump(start, size);
+    }
+
+    /// Shows the document's folded noise (`true`) or its reading view, keeping the cursor on
+    /// the same character and the search on the new text.
+    pub fn show_noise(&mut self, show: bool, size: TextSize) {
+        let Content::Ready(doc) = &mut self.content else {
+            return;
+        };
+        let stored = doc.to_stored(self.cursor);
+        doc.show_noise(show);
+        let cursor = doc.to_view(stored);
+        self.matches = match &self.query {
+            Some(query) => super::search::matcher().find_all(&doc.text, query),
+            None => Vec::new(),
+        };
+        self.current_match = None;
+        *self.layouts.borrow_mut() = Layouts::new(3);
+        self.top = Anchor::default();
+        self.jump(cursor, size);
+    }
+
+    /// Moves the cursor to `offset`, scrolling so it shows a third of the way down if it was
+    /// off screen.
+    pub fn jump(&mut self, offset: usize, size: TextSize) {
+        let Some(doc) = self.document() else { return };
+        self.cursor = clamp_offset(doc, offset);
+        self.reveal(size, true);
+    }
+
+    /// Scrolls as little as needed (or, when `center`, to a third of the way down) so the
+    /// cursor shows.
+    pub fn reveal(&mut self, size: TextSize, center: bool) {
+        let cursor = self.cursor;
+        let top = self.top;
+        let height = size.height.max(1);
+        let margin = (height / 4).min(2);
+        let new_top = self.with_layout(size, |doc, cache| {
+            let cur = cursor_position(doc, cache, cursor);
+            let top_pos = cache.position_of(doc, top);
+            let bottom = cache.scroll(doc, top_pos, (height - 1 - margin) as isize);
+            let first = cache.scroll(doc, top_pos, margin as isize);
+            let visible = cur >= top_pos && cur <= cache.scroll(doc, top_pos, height as isize - 1);
+            let pos = if center && !visible {
+                cache.scroll(doc, cur, -((height / 3) as isize))
+            } else if cur < first && top_pos > Position::default() {
+                cache.scroll(doc, cur, -(margin as isize))
+            } else if cur > bottom {
+                cache.scroll(doc, cur, -((height - 1 - margin) as isize))
+            } else {
+                top_pos
+            };
+            // The last page is a full screen: the top never goes past it.
+            let end = cache.end(doc);
+            let last_top = cache.scroll(doc, end, -(height as isize - 1));
+            cache.anchor(doc, pos.min(last_top))
+        });
+        if let Some(new_top) = new_top {
+            self.top = new_top;
+        }
+    }
+
+    /// Moves the cursor `delta` rows, keeping its column.
+    pub fn move_rows(&mut self, delta: isize, size: TextSize) {
+        let cursor = self.cursor;
+        if let Some(offset) = self.with_layout(size, |doc, cache| {
+            let pos = cursor_position(doc, cache, cursor);
+            let column = cursor_column(doc, cache, cursor, pos);
+            let to = cache.scroll(doc, pos, delta);
+            offset_at_column(doc, cache, to, column)
+        }) {
+            self.cursor = offset;
+            self.reveal(size, false);
+        }
+    }
+
+    /// Scrolls the view and the cursor together by `delta` rows (a page, half a page).
+    pub fn scroll_rows(&mut self, delta: isize, size: TextSize) {
+        let (cursor, top) = (self.cursor, self.top);
+        if let Some((offset, new_top)) = self.with_layout(size, |doc, cache| {
+            let pos = cursor_position(doc, cache, cursor);
+            let column = cursor_column(doc, cache, cursor, pos);
+            let top_pos = cache.position_of(doc, top);
+            let new_top = cache.scroll(doc, top_pos, delta);
+            let to = cache.scroll(doc, pos, delta);
+            (
+                offset_at_column(doc, cache, to, column),
+                cache.anchor(doc, new_top),
+            )
+        }) {
+            self.cursor = offset;
+            self.top = new_top;
+            self.reveal(size, false);
+        }
+    }
+
+    /// The start of the next (`forward`) or previous paragraph.
+    pub fn paragraph_step(&self, forward: bool) -> Option<usize> {
+        let doc = self.document()?;
+        let (para, offset) = doc.locate(self.cursor);
+        Some(if forward {
+            doc.paragraph_start(para + 1)
+        } else if offset > 0 {
+            doc.paragraph_start(para)
+        } else {
+            doc.paragraph_start(para.saturating_sub(1))
+        })
+    }
+
+    /// The start of the next (`forward`) or previous sentence.
+    pub fn sentence_step(&self, forward: bool) -> Option<usize> {
+        let doc = self.document()?;
+        let (para, offset) = doc.locate(self.cursor);
+        let starts = sentence_starts(doc.paragraph(para));
+        let found = if forward {
+            match starts.iter().find(|&&s| s > offset) {
+                Some(&s) => doc.offset_of(para, s),
+                None => doc.paragraph_start(para + 1),
+            }
+        } else {
+            match starts.iter().rev().find(|&&s| s < offset) {
+                Some(&s) => doc.offset_of(para, s),
+                None if para > 0 => {
+                    let previous = sentence_starts(doc.paragraph(para - 1));
+                    doc.offset_of(para - 1, previous.last().copied().unwrap_or(0))
+                }
+                None => 0,
+            }
+        };
+        Some(found)
+    }
+
+    /// The first code point of the document's last row.
+    pub fn last_line_start(&self, size: TextSize) -> Option<usize> {
+        self.with_layout(size, |doc, cache| {
+            let end = cache.end(doc);
+            let anchor = cache.anchor(doc, end);
+            doc.offset_of(anchor.para, anchor.offset)
+        })
+    }
+
+    /// The start of paragraph `n` (1-based).
+    pub fn paragraph_offset(&self, n: usize) -> Option<usize> {
+        let doc = self.document()?;
+        Some(doc.paragraph_start(n.saturating_sub(1)))
+    }
+
+    /// The start of the paragraph at `percent` % of the document.
+    pub fn percent_offset(&self, percent: usize) -> Option<usize> {
+        let doc = self.document()?;
+        let target = doc.chars * percent.min(100) / 100;
+        Some(doc.paragraph_start(doc.paragraph_at(target)))
+    }
+
+    /// The first code point of the line at `fraction` of the document (synchronized scrolling).
+    pub fn line_start_at(&self, fraction: f64, size: TextSize) -> Option<usize> {
+        self.with_layout(size, |doc, cache| {
+            let target = (fraction.clamp(0.0, 1.0) * doc.chars as f64) as usize;
+            let pos = cursor_position(doc, cache, target);
+            let anchor = cache.anchor(doc, pos);
+            doc.offset_of(anchor.para, anchor.offset)
+        })
+    }
+}
+
+/// `offset` moved into the nearest paragraph.
+fn clamp_offset(doc: &LoadedDocument, offset: usize) -> usize {
+    let (para, within) = doc.locate(offset);
+    doc.offset_of(para, within)
+}
+
+/// The row showing the code point at document offset `offset`.
+pub fn cursor_position(doc: &LoadedDocument, cache: &mut LayoutCache, offset: usize) -> Position {
+    let (para, within) = doc.locate(offset);
+    cache.position_of(
+        doc,
+        Anchor {
+            para,
+            offset: within,
+        },
+    )
+}
+
+/// The column of the cursor within its row.
+fn cursor_column(
+    doc: &LoadedDocument,
+    cache: &mut LayoutCache,
+    offset: usize,
+    pos: Position,
+) -> usize {
+    let (para, within) = doc.locate(offset);
+    let text = doc.paragraph(para);
+    let Some(line) = cache.lines(doc, pos.para).get(pos.line).copied() else {
+        return 0;
+    };
+    let before: String = line
+        .text(text)
+        .chars()
+        .take(within.saturating_sub(line.start))
+        .collect();
+    str_width(&before, &WidthOptions::default())
+}
+
+/// The document offset in row `pos` at display column `column` (or the row's last character).
+fn offset_at_column(
+    doc: &LoadedDocument,
+    cache: &mut LayoutCache,
+    pos: Position,
+    column: usize,
+) -> usize {
+    let text = doc.paragraph(pos.para);
+    let Some(line) = cache.lines(doc, pos.para).get(pos.line).copied() else {
+        return doc.paragraph_start(pos.para);
+    };
+    let opts = WidthOptions::default();
+    let mut used = 0;
+    let mut at = line.start;
+    for (i, c) in line.text(text).chars().enumerate() {
+        let w = char_width(c, &opts);
+        at = line.start + i;
+        if used + w > column {
+            break;
+        }
+        used += w;
+    }
+    doc.offset_of(pos.para, at)
+}
+
+/// Where sentences start in a paragraph, in code points: 0, and after each 。！？ with its
+/// closing quotes and spaces.
+pub fn sentence_starts(paragraph: &str) -> Vec<usize> {
+    let chars: Vec<char> = paragraph.chars().collect();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < chars.len() {
+        if SENTENCE_ENDS.contains(&chars[i]) {
+            let mut j = i + 1;
+            while j < chars.len()
+                && (SENTENCE_ENDS.contains(&chars[j]) || CLOSERS.contains(&chars[j]))
+            {
+                j += 1;
+            }
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            if j < chars.len() {
+                starts.push(j);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_start_after_end_marks_and_closing_quotes() {
+        assert_eq!(sentence_starts("一。二！“三？”四"), vec![0, 2, 4, 8]);
+        assert_eq!(sentence_starts("没有句号"), vec![0]);
+        assert_eq!(sentence_starts("结尾。"), vec![0]);
+    }
+}

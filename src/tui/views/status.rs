@@ -1,0 +1,82 @@
+//! The status line: the prompt being typed, else why the text under the cursor is folded (with
+//! noise shown), else the last message, else a hint; flags on the right (synchronized scrolling,
+//! folded noise, a pending count).
+
+use super::fit;
+use crate::text::sanitize::sanitize_line;
+use crate::tui::app::{App, PromptKind, View};
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    buf.set_style(area, theme.status);
+    let mut flags = Vec::new();
+    if let Some(count) = app.count {
+        flags.push(count.to_string());
+    }
+    if app.sync {
+        flags.push("sync".to_string());
+    }
+    if app.show_noise {
+        flags.push("noise shown".to_string());
+    }
+    let right = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", flags.join(" · "))
+    };
+    let right_width = right.width();
+    let left_width = usize::from(area.width).saturating_sub(right_width + 1);
+    let (left, style) = if let Some(prompt) = &app.prompt {
+        let input = sanitize_line(&prompt.input);
+        let text = match &prompt.kind {
+            PromptKind::Command => format!(":{input}"),
+            PromptKind::Search => format!("/{input}"),
+            PromptKind::Grep => format!("search the library: {input}"),
+            PromptKind::ConfirmRemove { title, .. } => {
+                format!("remove «{}» and all its notes? (y/n)", sanitize_line(title))
+            }
+        };
+        (
+            format!("{text}▏"),
+            theme.status.add_modifier(Modifier::BOLD),
+        )
+    } else if let Some(folded) = folded_here(app) {
+        (folded, theme.noise)
+    } else if let Some(status) = &app.status {
+        let style = if status.error {
+            theme.error
+        } else {
+            theme.status
+        };
+        (sanitize_line(&status.text), style)
+    } else {
+        let hint = match app.view {
+            View::Reader => "? help  / search  o library  | split  q quit",
+            View::Library(_) => "Enter open  type to filter  d remove  Esc back",
+            View::Results(_) => "Enter open  j/k move  Esc back",
+        };
+        (hint.to_string(), theme.status)
+    };
+    let left = fit(&left, left_width);
+    buf.set_stringn(area.x, area.y, &left, left_width, style);
+    if right_width > 0 && right_width < usize::from(area.width) {
+        let x = area.x + area.width - u16::try_from(right_width).unwrap_or(0);
+        buf.set_stringn(x, area.y, &right, right_width, theme.status);
+    }
+}
+
+/// With noise shown and the cursor in a folded range: why it is folded.
+fn folded_here(app: &App) -> Option<String> {
+    if !app.show_noise || app.view != View::Reader {
+        return None;
+    }
+    let pane = app.panes.get(app.focus)?;
+    let range = pane.document()?.noise_at(pane.cursor)?;
+    let reason = serde_json::to_value(range.reason).ok()?;
+    let why = crate::clean::explain(&range.rule).unwrap_or("folded by you");
+    Some(format!("folded ({}): {why}", reason.as_str()?))
+}

@@ -1,0 +1,279 @@
+//! End to end: the real `pizhu` binary in a pseudo-terminal. Its output goes through a VT100
+//! emulator (the `vt100` crate) and the tests read the emulated screen, polling with a
+//! timeout instead of sleeping for fixed times.
+
+use pizhu::store::Store;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 24;
+const COLS: u16 = 100;
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// `pizhu` running in a pseudo-terminal, with the emulated screen it drew.
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(home: &Path, args: &[&str]) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pizhu"));
+        cmd.args(args);
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("PIZHU_CONFIG", home.join("config.toml"));
+        cmd.env("XDG_DATA_HOME", home.join("data"));
+        cmd.env_remove("PIZHU_DB");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn pizhu");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let (tx, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Session {
+            child,
+            writer,
+            output,
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).expect("rows"),
+                NonZeroU16::new(COLS).expect("columns"),
+                0,
+            ),
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Feeds output to the emulator until `ok` holds for the screen; panics after the timeout.
+    fn wait_for(&mut self, what: &str, ok: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if ok(&self.screen()) {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; the screen:\n{}",
+                self.screen()
+            );
+            if let Ok(bytes) = self
+                .output
+                .recv_timeout(left.min(Duration::from_millis(200)))
+            {
+                self.parser.process(&bytes);
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    /// Waits for the program to end; returns whether it succeeded.
+    fn wait_exit(&mut self) -> bool {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            while let Ok(bytes) = self.output.try_recv() {
+                self.parser.process(&bytes);
+            }
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(100)) {
+                    self.parser.process(&bytes);
+                }
+                return status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("pizhu did not quit; the screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The percentage shown in the title bar of the pane starting at column `x`.
+fn title_percent(screen: &str, pane: usize) -> Option<u32> {
+    let title = screen.lines().next()?;
+    let part = title.split('│').nth(pane)?;
+    let digits: String = part
+        .trim_end()
+        .strip_suffix('%')?
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.chars().rev().collect::<String>().parse().ok()
+}
+
+#[test]
+fn two_fixtures_side_by_side_scroll_search_quit_and_come_back() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let db_arg = db.to_str().expect("utf-8 path");
+    let a = "tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt";
+    let b = "tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt";
+    let started = Instant::now();
+    let mut s = Session::start(home.path(), &["--db", db_arg, a, b]);
+    s.wait_for("the first frame", |screen| !screen.trim().is_empty());
+    let first_frame = started.elapsed();
+    s.wait_for("both documents", |screen| {
+        screen.contains("专题党课") && screen.contains("上海科創") && screen.contains("│")
+    });
+    assert!(s.parser.screen().alternate_screen());
+    eprintln!(
+        "first frame after {first_frame:?}; both documents imported and shown after {:?}",
+        started.elapsed()
+    );
+
+    s.send(" ");
+    s.send(" ");
+    s.wait_for("the left pane to scroll", |screen| {
+        title_percent(screen, 0).is_some_and(|p| p > 0) && !screen.contains("更新时间")
+    });
+    assert_eq!(
+        title_percent(&s.screen(), 1),
+        Some(0),
+        "the right pane stays"
+    );
+
+    s.send("/科技\r");
+    s.wait_for("a search result", |screen| {
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("/科技  match"))
+    });
+    let first = s.screen().lines().last().unwrap_or("").to_string();
+    s.send("n");
+    s.wait_for("the next match", |screen| {
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("/科技  match") && l != first)
+    });
+
+    s.send("\t");
+    s.send("G");
+    s.wait_for("the right pane at its end", |screen| {
+        title_percent(screen, 1).is_some_and(|p| p > 90)
+    });
+
+    s.send("q");
+    assert!(s.wait_exit(), "pizhu exits with success");
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "the main screen is back"
+    );
+    assert!(
+        !s.parser.screen().hide_cursor(),
+        "the cursor is shown again"
+    );
+
+    let store = Store::open(&db).expect("library");
+    let docs = store.list_documents().expect("documents");
+    assert_eq!(docs.len(), 2);
+    let left = store.reading_position(docs[0].id).expect("position");
+    assert!(left.is_some_and(|p| p > 0), "{left:?}");
+    drop(store);
+
+    let mut again = Session::start(home.path(), &["--db", db_arg]);
+    again.wait_for("the panes restored", |screen| {
+        screen.contains("专题党课")
+            && screen.contains("上海科創")
+            && title_percent(screen, 1).is_some_and(|p| p > 90)
+    });
+    again.send("q");
+    assert!(again.wait_exit());
+}
+
+#[test]
+fn an_empty_library_shows_the_welcome_screen() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let mut s = Session::start(home.path(), &["--db", db.to_str().expect("utf-8 path")]);
+    s.wait_for("the welcome screen", |screen| {
+        screen.contains("pizhu import PATH") && screen.contains("pizhu --demo")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn sigterm_quits_cleanly_and_saves_the_position() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let a = "tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt";
+    let mut s = Session::start(home.path(), &["--db", db.to_str().expect("utf-8 path"), a]);
+    s.wait_for("the document", |screen| screen.contains(" 0% "));
+    s.send("}}}");
+    s.wait_for("the cursor to move", |screen| {
+        title_percent(screen, 0).is_some_and(|p| p > 0)
+    });
+    let pid = s.child.process_id().expect("pid");
+    let pid = libc::pid_t::try_from(pid).expect("pid fits");
+    // SAFETY: kill only sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    assert!(s.wait_exit(), "pizhu exits with success on SIGTERM");
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "the main screen is back"
+    );
+    let store = Store::open(&db).expect("library");
+    let id = store.list_documents().expect("documents")[0].id;
+    assert!(
+        store
+            .reading_position(id)
+            .expect("position")
+            .is_some_and(|p| p > 0)
+    );
+}
+
+#[test]
+fn a_broken_config_is_reported_before_the_screen_changes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[keys.reader]\n\"x\" = \"fly\"\n",
+    )
+    .expect("write config");
+    let db = home.path().join("lib.db");
+    let mut s = Session::start(home.path(), &["--db", db.to_str().expect("utf-8 path")]);
+    assert!(!s.wait_exit(), "pizhu fails");
+    assert!(!s.parser.screen().alternate_screen());
+    let screen = s.screen();
+    assert!(
+        screen.contains("pizhu:") && screen.contains("config.toml"),
+        "{screen}"
+    );
+}

@@ -1,0 +1,642 @@
+//! The reader driven through its actions, without a terminal: the worker's requests are
+//! answered synchronously by `worker::handle` on the same store, so no test sleeps. Screens
+//! are drawn on ratatui's `TestBackend` and compared with insta snapshots at 40, 80 and 120
+//! columns.
+
+use pizhu::store::Store;
+use pizhu::tui::action::Action;
+use pizhu::tui::app::{App, Start, View};
+use pizhu::tui::event::terminal_action;
+use pizhu::tui::keymap::Keymap;
+use pizhu::tui::theme::{Palette, Theme};
+use pizhu::tui::views::render;
+use pizhu::tui::worker::{self, Request};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthStr;
+
+/// An app on `store`, sized `w`×`h`, with every request answered.
+struct Harness {
+    app: App,
+    store: Store,
+}
+
+impl Harness {
+    fn new(store: Store, start: Start, w: u16, h: u16) -> Harness {
+        let app = App::new(Keymap::defaults(), start, (w, h));
+        let mut harness = Harness { app, store };
+        harness.pump();
+        harness
+    }
+
+    /// The demo library with its first `panes` documents open.
+    fn demo(panes: usize, w: u16, h: u16) -> Harness {
+        let store = pizhu::demo::open().expect("demo library");
+        let mut h = Harness::new(store, Start::Session, w, h);
+        for _ in 0..panes {
+            let open = h.app.panes.len();
+            h.act(if open == 0 {
+                Action::OpenLibrary
+            } else {
+                Action::Split
+            });
+            for _ in 0..open {
+                h.act(Action::Down);
+            }
+            h.act(Action::Select);
+        }
+        h.act(Action::FocusNext);
+        h
+    }
+
+    /// Answers the app's requests until it asks nothing more.
+    fn pump(&mut self) {
+        loop {
+            let requests: Vec<Request> = self.app.requests.drain(..).collect();
+            if requests.is_empty() {
+                return;
+            }
+            for request in requests {
+                for response in worker::handle(&mut self.store, &Default::default(), request) {
+                    self.app.update(Action::Worker(response));
+                }
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        self.app.update(action);
+        self.pump();
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.act(Action::Input(c));
+        }
+    }
+
+    /// A key pressed, through the keymap.
+    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        let event = Event::Key(KeyEvent::new(code, modifiers));
+        if let Some(action) = terminal_action(&self.app, &event) {
+            self.act(action);
+        }
+    }
+
+    fn screen(&self) -> Terminal<TestBackend> {
+        let (w, h) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        let theme = Theme::new(Palette::Indexed256);
+        terminal
+            .draw(|f| render(&self.app, &theme, f.area(), f.buffer_mut()))
+            .expect("draw");
+        terminal
+    }
+
+    fn text(&self) -> String {
+        let terminal = self.screen();
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                out.push_str(symbol);
+                x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn store_with(texts: &[(&str, &str)]) -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    for (name, text) in texts {
+        let doc = pizhu::store::NewDocument {
+            title: name.to_string(),
+            source: format!("test:{name}"),
+            encoding: "utf-8".to_string(),
+            script: pizhu::doc::Script::Simplified,
+            text: text.to_string(),
+            source_bytes: text.len() as u64,
+            content_hash: format!("{name}{text}"),
+            cleaned: pizhu::clean::clean(text),
+        };
+        store.insert_document(&doc).expect("insert");
+    }
+    store
+}
+
+#[test]
+fn snapshots_two_panes_at_40_80_120_and_three_at_120() {
+    for (panes, width) in [(2, 40), (2, 80), (2, 120), (3, 120)] {
+        let h = Harness::demo(panes, width, 14);
+        assert_eq!(h.app.panes.len(), panes);
+        insta::assert_snapshot!(format!("panes_{panes}_width_{width}"), h.text());
+    }
+}
+
+#[test]
+fn snapshots_of_library_welcome_help_results_and_too_small() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.act(Action::OpenLibrary);
+    insta::assert_snapshot!("library_80", h.text());
+    h.act(Action::Back);
+    h.act(Action::Help);
+    insta::assert_snapshot!("help_80", h.text());
+    h.act(Action::Back);
+    h.act(Action::Grep);
+    h.type_text("创新");
+    h.act(Action::Submit);
+    insta::assert_snapshot!("results_80", h.text());
+
+    let empty = Harness::new(store_with(&[]), Start::Session, 80, 14);
+    insta::assert_snapshot!("welcome_80", empty.text());
+
+    let mut small = Harness::demo(2, 80, 14);
+    small.act(Action::Resize(12, 3));
+    insta::assert_snapshot!("too_small", small.text());
+}
+
+#[test]
+fn nothing_panics_at_tiny_sizes_and_the_reader_recovers() {
+    let mut h = Harness::demo(3, 80, 20);
+    for (w, h_) in [(1, 1), (0, 0), (2, 1), (19, 4), (20, 5), (21, 6), (40, 2)] {
+        h.act(Action::Resize(w, h_));
+        h.act(Action::Down);
+        h.act(Action::PageDown);
+        let _ = h.screen();
+    }
+    h.act(Action::Resize(80, 20));
+    assert!(
+        h.text().contains("以新质生产力引领产业升级"),
+        "{}",
+        h.text()
+    );
+}
+
+#[test]
+fn moving_the_cursor_lines_pages_paragraphs_sentences_and_ends() {
+    let mut h = Harness::demo(1, 60, 12);
+    let pane = |h: &Harness| h.app.panes[h.app.focus].cursor;
+    assert_eq!(pane(&h), 0);
+    h.act(Action::Down);
+    let one_line = pane(&h);
+    assert!(one_line > 0);
+    h.act(Action::Up);
+    assert_eq!(pane(&h), 0);
+    let screen = h.screen();
+    let reversed: Vec<&str> = screen
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(|c| c.symbol())
+        .collect();
+    assert_eq!(reversed, ["以"], "the cursor is drawn on its character");
+    h.act(Action::NextParagraph);
+    let doc = h.app.panes[0].document().expect("loaded").clone();
+    assert_eq!(pane(&h), doc.paragraphs[1].start);
+    h.act(Action::NextParagraph);
+    h.act(Action::NextSentence);
+    let at = pane(&h);
+    let before: String = doc.text.chars().take(at).collect();
+    assert!(
+        before.ends_with('。'),
+        "a sentence starts after 。: {before}"
+    );
+    h.act(Action::PreviousSentence);
+    assert_eq!(pane(&h), doc.paragraphs[2].start);
+    h.act(Action::Bottom);
+    let last = doc.paragraphs.last().expect("paragraphs");
+    assert!(
+        pane(&h) >= last.start && pane(&h) < last.end,
+        "on the last row"
+    );
+    assert!(h.app.panes[0].percent() > 90);
+    h.act(Action::Top);
+    assert_eq!(pane(&h), 0);
+    h.act(Action::PageDown);
+    assert!(pane(&h) > one_line);
+    h.act(Action::PageUp);
+    assert_eq!(pane(&h), 0);
+    h.act(Action::Count(5));
+    h.act(Action::Count(0));
+    h.act(Action::JumpPercent);
+    let percent = h.app.panes[0].percent();
+    assert!((35..=60).contains(&percent), "50% went to {percent}%");
+    h.act(Action::CommandLine);
+    h.type_text("3");
+    h.act(Action::Submit);
+    assert_eq!(pane(&h), doc.paragraphs[2].start);
+    h.act(Action::Count(3));
+    h.act(Action::Down);
+    assert!(pane(&h) > doc.paragraphs[2].start);
+}
+
+#[test]
+fn the_cursor_stays_on_screen() {
+    let mut h = Harness::demo(1, 40, 8);
+    for _ in 0..40 {
+        h.act(Action::Down);
+        let screen = h.text();
+        let doc = h.app.panes[0].document().expect("loaded");
+        let cursor = h.app.panes[0].cursor;
+        let here: String = doc.text.chars().skip(cursor).take(1).collect();
+        assert!(
+            screen.contains(&here),
+            "cursor char {here} not on\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn search_highlights_and_steps_through_matches() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.key(KeyCode::Char('/'), KeyModifiers::NONE);
+    h.type_text("创新");
+    h.act(Action::Submit);
+    let pane = &h.app.panes[0];
+    let count = pane.matches.len();
+    assert!(count > 3, "{count} matches");
+    assert_eq!(pane.current_match, Some(0));
+    assert_eq!(pane.cursor, pane.matches[0].start);
+    h.key(KeyCode::Char('n'), KeyModifiers::NONE);
+    assert_eq!(h.app.panes[0].current_match, Some(1));
+    h.key(KeyCode::Char('N'), KeyModifiers::SHIFT);
+    h.key(KeyCode::Char('N'), KeyModifiers::SHIFT);
+    assert_eq!(
+        h.app.panes[0].current_match,
+        Some(count - 1),
+        "N wraps around"
+    );
+    let screen = h.screen();
+    let buffer = screen.backend().buffer();
+    let highlighted = buffer
+        .content()
+        .iter()
+        .filter(|c| c.bg == Theme::new(Palette::Indexed256).matched.bg.expect("bg"))
+        .count();
+    assert!(highlighted > 0, "matches are highlighted");
+    h.act(Action::Search);
+    h.type_text("没有这个词");
+    h.act(Action::Submit);
+    assert!(h.app.status.as_ref().is_some_and(|s| s.error));
+}
+
+#[test]
+fn library_search_opens_the_hit_in_the_focused_pane() {
+    let mut h = Harness::demo(2, 100, 16);
+    h.key(KeyCode::Char('f'), KeyModifiers::CONTROL);
+    h.type_text("科技");
+    h.act(Action::Submit);
+    let View::Results(results) = &h.app.view else {
+        panic!("results view, not {:?}", h.app.view)
+    };
+    let hits = results.hits.clone().expect("search done");
+    assert!(!hits.is_empty());
+    assert!(h.text().contains("科技"));
+    h.act(Action::Down);
+    h.act(Action::Select);
+    assert_eq!(h.app.view, View::Reader);
+    let pane = &h.app.panes[h.app.focus];
+    assert_eq!(pane.doc_id(), hits[1].doc_id);
+    assert_eq!(pane.cursor, hits[1].span.start);
+    assert!(
+        !pane.matches.is_empty(),
+        "the search is highlighted in the pane"
+    );
+}
+
+#[test]
+fn panes_split_focus_close_and_sync() {
+    let mut h = Harness::demo(2, 120, 20);
+    h.key(KeyCode::Char('|'), KeyModifiers::NONE);
+    assert!(matches!(h.app.view, View::Library(_)));
+    h.act(Action::Bottom);
+    h.act(Action::Select);
+    assert_eq!(h.app.panes.len(), 3);
+    assert_eq!(h.app.focus, 2);
+    h.act(Action::Split);
+    h.act(Action::Select);
+    assert_eq!(h.app.panes.len(), 4);
+    h.act(Action::Split);
+    assert!(
+        h.app.status.as_ref().is_some_and(|s| s.error),
+        "at most 4 panes"
+    );
+    h.key(KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(h.app.focus, 0);
+    h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(h.app.focus, 3);
+    h.act(Action::CommandLine);
+    h.type_text("close");
+    h.act(Action::Submit);
+    assert_eq!(h.app.panes.len(), 3);
+
+    h.act(Action::ToggleSync);
+    assert!(h.app.sync);
+    h.act(Action::FocusNext);
+    h.act(Action::Count(6));
+    h.act(Action::Count(0));
+    h.act(Action::JumpPercent);
+    let focused = h.app.panes[h.app.focus].fraction();
+    for pane in &h.app.panes {
+        assert!(
+            (pane.fraction() - focused).abs() < 0.2,
+            "{} vs {focused}",
+            pane.fraction()
+        );
+    }
+    h.act(Action::PageDown);
+    let focused = h.app.panes[h.app.focus].fraction();
+    for pane in &h.app.panes {
+        assert!((pane.fraction() - focused).abs() < 0.2);
+    }
+}
+
+#[test]
+fn positions_and_panes_are_restored_on_the_next_start() {
+    let mut h = Harness::demo(2, 80, 14);
+    h.act(Action::NextParagraph);
+    h.act(Action::NextParagraph);
+    let cursor = h.app.panes[h.app.focus].cursor;
+    let ids: Vec<i64> = h.app.panes.iter().map(|p| p.doc_id()).collect();
+    let focus = h.app.focus;
+    h.act(Action::Quit);
+    assert!(h.app.quit);
+    let again = Harness::new(h.store, Start::Session, 80, 14);
+    let restored: Vec<i64> = again.app.panes.iter().map(|p| p.doc_id()).collect();
+    assert_eq!(restored, ids);
+    assert_eq!(again.app.focus, focus);
+    assert_eq!(again.app.panes[focus].cursor, cursor);
+}
+
+#[test]
+fn the_library_filters_opens_and_removes_after_confirmation() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.key(KeyCode::Char('o'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('大'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('湾'), KeyModifiers::NONE);
+    assert_eq!(
+        h.app.filtered_documents().len(),
+        0,
+        "大湾 is Traditional in the demo"
+    );
+    h.key(KeyCode::Backspace, KeyModifiers::NONE);
+    h.key(KeyCode::Backspace, KeyModifiers::NONE);
+    h.type_text("灣");
+    let found: Vec<i64> = h.app.filtered_documents().iter().map(|d| d.id).collect();
+    assert_eq!(found.len(), 1);
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(h.app.view, View::Reader);
+    assert_eq!(h.app.panes[h.app.focus].doc_id(), found[0]);
+
+    h.key(KeyCode::Char('o'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('G'), KeyModifiers::SHIFT);
+    let last = h
+        .app
+        .filtered_documents()
+        .last()
+        .map(|d| d.id)
+        .expect("documents");
+    h.key(KeyCode::Char('d'), KeyModifiers::NONE);
+    h.key(KeyCode::Char('n'), KeyModifiers::NONE);
+    assert_eq!(
+        h.app.documents.as_ref().map(Vec::len),
+        Some(4),
+        "n keeps it"
+    );
+    h.key(KeyCode::Char('d'), KeyModifiers::NONE);
+    assert!(h.text().contains("(y/n)"));
+    h.key(KeyCode::Char('y'), KeyModifiers::NONE);
+    assert_eq!(h.app.documents.as_ref().map(Vec::len), Some(3));
+    assert!(h.store.document(last).expect("query").is_none());
+}
+
+#[test]
+fn importing_files_opens_them_side_by_side() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let files = vec![
+        dir.join("keji-chanye-ronghe-dangke.zh-Hans.txt"),
+        dir.join("wuda-chuangxin-zhanyi.zh-Hant.txt"),
+        dir.join("no-such-file.txt"),
+    ];
+    let h = Harness::new(store_with(&[]), Start::Import(files), 100, 12);
+    assert_eq!(h.app.panes.len(), 2);
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("no-such-file"))
+    );
+    assert!(h.text().contains("专题党课"));
+}
+
+#[test]
+fn noise_toggle_and_help_are_wired() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.key(KeyCode::Char('z'), KeyModifiers::NONE);
+    assert!(h.app.show_noise);
+    assert!(h.text().contains("noise shown"));
+    h.key(KeyCode::Char('z'), KeyModifiers::NONE);
+    assert!(!h.app.show_noise);
+    h.key(KeyCode::Char('?'), KeyModifiers::NONE);
+    let help = h.text();
+    assert!(
+        help.contains("next line") && help.contains("Ctrl-d"),
+        "{help}"
+    );
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(h.app.help, None);
+}
+
+#[test]
+fn folded_noise_is_hidden_and_z_shows_it_dimmed_with_its_reason() {
+    // The third demo text starts with a CSS fragment and has a paywall marker and footer.
+    let mut h = Harness::demo(3, 120, 20);
+    let focus = h
+        .app
+        .panes
+        .iter()
+        .position(|p| p.doc_id() == 3)
+        .expect("pane of doc 3");
+    while h.app.focus != focus {
+        h.act(Action::FocusNext);
+    }
+    let doc = |h: &Harness| h.app.panes[focus].document().expect("loaded").text.clone();
+    assert!(!doc(&h).contains("font-size") && !h.text().contains("font-size"));
+    h.act(Action::Top);
+    let first_word = h.app.panes[focus].cursor;
+    h.key(KeyCode::Char('z'), KeyModifiers::NONE);
+    assert!(doc(&h).contains("font-size"), "the stored text is shown");
+    assert!(h.text().contains("font-size"), "and drawn");
+    // The cursor stays on the character it was on (after the CSS prefix), both ways.
+    let stored_at = |h: &Harness| {
+        let pane = &h.app.panes[focus];
+        pane.document().expect("loaded").to_stored(pane.cursor)
+    };
+    let with_noise = stored_at(&h);
+    h.key(KeyCode::Char('z'), KeyModifiers::NONE);
+    assert_eq!(h.app.panes[focus].cursor, first_word);
+    assert_eq!(stored_at(&h), with_noise);
+    h.key(KeyCode::Char('z'), KeyModifiers::NONE);
+    h.act(Action::Top);
+    assert!(
+        h.text().contains("folded (css)"),
+        "the status line says why: {}",
+        h.text()
+    );
+}
+
+#[test]
+fn control_characters_in_a_document_are_drawn_as_symbols() {
+    let store = store_with(&[("控制", "标题\u{1b}[31m红\u{7}\n第二段\u{202e}反\t制表")]);
+    let mut h = Harness::new(store, Start::Session, 60, 8);
+    h.act(Action::Select);
+    let screen = h.text();
+    assert!(screen.contains("␛[31m红␇"), "{screen}");
+    assert!(screen.contains("⇆反"), "{screen}");
+    for cell in h.screen().backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn a_keystroke_updates_and_redraws_quickly() {
+    let mut h = Harness::demo(3, 160, 50);
+    let theme = Theme::new(Palette::Indexed256);
+    let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("terminal");
+    let started = std::time::Instant::now();
+    let keys = 200;
+    for i in 0..keys {
+        h.act(if i % 20 < 10 {
+            Action::PageDown
+        } else {
+            Action::Up
+        });
+        terminal
+            .draw(|f| render(&h.app, &theme, f.area(), f.buffer_mut()))
+            .expect("draw");
+    }
+    let each = started.elapsed() / keys;
+    eprintln!("update + render per keystroke, 3 panes 160×50: {each:?}");
+    assert!(each.as_millis() < 50, "{each:?} per keystroke");
+}
+
+#[test]
+fn the_first_frame_shows_loading_before_the_worker_answers() {
+    let app = App::new(Keymap::defaults(), Start::Session, (60, 10));
+    let h = Harness {
+        app,
+        store: store_with(&[]),
+    };
+    assert!(h.text().contains("loading…"), "{}", h.text());
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_focuses() {
+    let mut h = Harness::demo(2, 80, 14);
+    assert_eq!(h.app.focus, 0);
+    let right = h.app.pane_areas()[1];
+    h.act(Action::Wheel {
+        column: right.x + 3,
+        row: 5,
+        delta: 1,
+    });
+    assert_eq!(h.app.panes[0].cursor, 0, "the left pane did not move");
+    assert!(h.app.panes[1].cursor > 0, "the right pane scrolled");
+    h.act(Action::Click {
+        column: right.x + 1,
+        row: 2,
+    });
+    assert_eq!(h.app.focus, 1);
+}
+
+#[test]
+fn no_color_draws_without_colours_but_the_cursor_and_matches_still_show() {
+    let mut h = Harness::demo(2, 80, 14);
+    h.act(Action::Search);
+    h.type_text("新质生产力");
+    h.act(Action::Submit);
+    let mut terminal = Terminal::new(TestBackend::new(80, 14)).expect("terminal");
+    let theme = Theme::new(Palette::None);
+    terminal
+        .draw(|f| render(&h.app, &theme, f.area(), f.buffer_mut()))
+        .expect("draw");
+    let cells = terminal.backend().buffer().content();
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+    );
+}
+
+#[test]
+fn command_line_commands() {
+    let mut h = Harness::demo(1, 100, 14);
+    let command = |h: &mut Harness, text: &str| {
+        h.act(Action::CommandLine);
+        h.type_text(text);
+        h.act(Action::Submit);
+    };
+    command(&mut h, "vsplit");
+    assert!(matches!(h.app.view, View::Library(_)));
+    h.act(Action::Down);
+    h.act(Action::Select);
+    assert_eq!(h.app.panes.len(), 2);
+    command(&mut h, "50%");
+    assert!((35..=60).contains(&h.app.panes[h.app.focus].percent()));
+    command(&mut h, "grep 基础研究");
+    let View::Results(results) = &h.app.view else {
+        panic!("results, not {:?}", h.app.view)
+    };
+    assert!(results.hits.as_ref().is_some_and(|hits| !hits.is_empty()));
+    h.act(Action::Back);
+    assert_eq!(h.app.view, View::Reader);
+    command(&mut h, "fly");
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("fly"))
+    );
+    h.act(Action::CommandLine);
+    h.type_text("clo");
+    h.act(Action::Backspace);
+    h.act(Action::Backspace);
+    h.act(Action::Backspace);
+    h.act(Action::Backspace);
+    assert!(
+        h.app.prompt.is_none(),
+        "backspace on an empty prompt closes it"
+    );
+    command(&mut h, "close");
+    assert_eq!(h.app.panes.len(), 1);
+    command(&mut h, "q");
+    assert!(h.app.quit);
+}
+
+#[test]
+fn esc_clears_the_search_highlight() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.act(Action::Search);
+    h.type_text("创新");
+    h.act(Action::Submit);
+    assert!(!h.app.panes[0].matches.is_empty());
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(h.app.panes[0].matches.is_empty());
+    assert_eq!(h.app.panes[0].query, None);
+}
