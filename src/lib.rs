@@ -14,4 +14,5 @@ pub mod reading;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod themes;
 pub mod tui;

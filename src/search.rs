@@ -1,11 +1,14 @@
 //! Search in reading views. Matches are found in the view (so folded noise such as pinyin
-//! readings never splits a word: `新質(zhì)生產力` is found as `新質生產力`) and reported in
-//! stored-text offsets, the only offsets pizhu keeps.
+//! readings never splits a word: `新質(zhì)生產力` is found as `新質生產力`), across scripts
+//! (the view's Simplified shadow is searched for the folded query, so `新质生产力` finds
+//! `新質生產力` and the reverse), and reported in stored-text offsets, the only offsets pizhu
+//! keeps.
 
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, Span};
 use crate::reading;
 use crate::store::{Store, StoreError};
+use crate::text::fold::{Shadow, fold_str};
 use serde::Serialize;
 
 /// Characters of context shown on each side of a match.
@@ -24,12 +27,27 @@ pub struct Hit {
     pub after: String,
 }
 
-/// The view spans of every non-overlapping occurrence of `query` in `view`.
+/// The view spans of every non-overlapping occurrence of `query` in `view`, across scripts.
 pub fn find_in_view(view: &View, query: &str) -> Vec<Span> {
+    find(view.text(), query)
+}
+
+/// Every non-overlapping occurrence of `query` in `text`, matching Simplified and Traditional
+/// alike (and ASCII letters in any case), as code-point spans of `text`.
+pub fn find(text: &str, query: &str) -> Vec<Span> {
+    let query = fold_str(query);
+    let shadow = Shadow::new(text);
+    find_exact(shadow.text(), &query)
+        .into_iter()
+        .map(|span| shadow.source_span(span))
+        .collect()
+}
+
+/// Every non-overlapping occurrence of `query` in `text`, exactly, as code-point spans.
+fn find_exact(text: &str, query: &str) -> Vec<Span> {
     if query.is_empty() {
         return Vec::new();
     }
-    let text = view.text();
     let query_chars = query.chars().count();
     let mut spans = Vec::new();
     let mut chars_before = 0;
@@ -96,6 +114,19 @@ mod tests {
                 "the stored text keeps its readings: {raw}"
             );
         }
+    }
+
+    #[test]
+    fn simplified_and_traditional_find_each_other() {
+        let view = View::build(
+            "發展新質生產力，推动新质生产力",
+            &[],
+            &ViewOptions::default(),
+        );
+        let both = vec![Span::new(2, 7), Span::new(10, 15)];
+        assert_eq!(find_in_view(&view, "新质生产力"), both);
+        assert_eq!(find_in_view(&view, "新質生產力"), both);
+        assert_eq!(find("Talent 人才", "TALENT"), vec![Span::new(0, 6)]);
     }
 
     #[test]

@@ -196,3 +196,22 @@ fn fold_out_of_range_is_a_clear_error() {
         .code(1)
         .stderr(predicates::str::contains("there is no range 0"));
 }
+
+#[test]
+fn search_matches_across_scripts() {
+    let lib = library();
+    let hits_in = |query: &str, doc: u64| {
+        let hits = lib.json(&["search", query, "--json"]);
+        hits.as_array()
+            .expect("array")
+            .iter()
+            .filter(|h| h["doc"] == doc)
+            .count()
+    };
+    // The Traditional wuda text (5) and the Simplified ronghe text (3) both speak of it.
+    for query in ["新质生产力", "新質生產力"] {
+        assert!(hits_in(query, 5) > 10, "{query} in the Traditional text");
+        assert!(hits_in(query, 3) > 0, "{query} in a Simplified text");
+    }
+    assert_eq!(hits_in("新质生产力", 5), hits_in("新質生產力", 5));
+}

@@ -1,6 +1,5 @@
-//! Finding text: the [`Matcher`] that search uses, so that a script-folding normaliser
-//! (Simplified ≡ Traditional) can replace plain substring search later, and library-wide hits
-//! with their context.
+//! Finding text: the [`Matcher`] that search uses (the core's script-folding search, so
+//! Simplified and Traditional find each other), and library-wide hits with their context.
 
 use crate::doc::{DocId, Span};
 
@@ -13,28 +12,16 @@ pub trait Matcher: Send + Sync {
 /// The matcher every search of the reader uses (the document's and the library's): the one
 /// place to plug in another.
 pub fn matcher() -> &'static dyn Matcher {
-    &Plain
+    &Folding
 }
 
-/// Plain, exact substring search.
+/// Substring search across scripts: [`crate::search::find`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Plain;
+pub struct Folding;
 
-impl Matcher for Plain {
+impl Matcher for Folding {
     fn find_all(&self, text: &str, query: &str) -> Vec<Span> {
-        let mut out = Vec::new();
-        if query.is_empty() {
-            return out;
-        }
-        let query_chars = query.chars().count();
-        let (mut byte, mut chars) = (0, 0);
-        for (at, _) in text.match_indices(query) {
-            chars += text.get(byte..at).map_or(0, |s| s.chars().count());
-            out.push(Span::new(chars, chars + query_chars));
-            chars += query_chars;
-            byte = at + query.len();
-        }
-        out
+        crate::search::find(text, query)
     }
 }
 
@@ -97,17 +84,17 @@ mod tests {
 
     #[test]
     fn plain_finds_code_point_spans() {
-        let spans = Plain.find_all("科技创新，科技强国。a科技", "科技");
+        let spans = Folding.find_all("科技创新，科技强国。a科技", "科技");
         assert_eq!(
             spans,
             vec![Span::new(0, 2), Span::new(5, 7), Span::new(11, 13)]
         );
-        assert!(Plain.find_all("科技", "").is_empty());
+        assert!(Folding.find_all("科技", "").is_empty());
     }
 
     #[test]
     fn hits_carry_context_on_one_line() {
-        let found = hits(&Plain, 7, "t", "第一行\n科技创新", "创新", 10);
+        let found = hits(&Folding, 7, "t", "第一行\n科技创新", "创新", 10);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].before, "第一行 科技");
         assert_eq!(found[0].matched, "创新");
