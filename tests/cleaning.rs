@@ -194,7 +194,7 @@ fn fold_out_of_range_is_a_clear_error() {
     lib.cmd(&["unfold", "3", "0"])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("there is no range 0"));
+        .stderr(predicates::str::contains("there is no folded range 0"));
 }
 
 #[test]

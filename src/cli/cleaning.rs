@@ -150,65 +150,47 @@ pub fn passages(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn fold(
+/// `fold` (paragraph N becomes noise) and `unfold` (folded range N becomes content).
+pub fn set_override(
     store: &mut Store,
     config: &Config,
     args: &FoldArgs,
+    action: Override,
     out: &mut Output,
 ) -> Result<ExitCode> {
-    store.require_writable("folding")?;
+    store.require_writable("folding or unfolding")?;
     let reading = load(store, config, &args.doc)?;
+    let (spans, what, listed_by, done): (Vec<Span>, &str, &str, &str) = match action {
+        Override::Fold => (
+            reading.cleaned.paragraphs.clone(),
+            "paragraph",
+            "passages",
+            "Folded",
+        ),
+        Override::Unfold => (
+            reading.cleaned.folded_spans(),
+            "folded range",
+            "noise",
+            "Unfolded",
+        ),
+    };
+    let id = reading.meta.id;
     let Some(span) = args
         .number
         .checked_sub(1)
-        .and_then(|i| reading.cleaned.paragraphs.get(i))
+        .and_then(|i| spans.get(i))
         .copied()
     else {
         bail!(
-            "#{} has {} paragraphs; there is no paragraph {} (see pizhu passages {})",
-            reading.meta.id,
-            reading.cleaned.paragraphs.len(),
+            "#{id} has {} {what}s; there is no {what} {} (see pizhu {listed_by} {id})",
+            spans.len(),
             args.number,
-            reading.meta.id
         );
     };
-    reading::set_override(store, reading.meta.id, span, Override::Fold)?;
+    reading::set_override(store, id, span, action)?;
     out.line(&format!(
-        "Folded paragraph {} of #{}: {}",
+        "{done} {what} {} of #{id}: {}",
         args.number,
-        reading.meta.id,
-        preview(&clean::noise_text(&reading.text, span), 40)
-    ))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn unfold(
-    store: &mut Store,
-    config: &Config,
-    args: &FoldArgs,
-    out: &mut Output,
-) -> Result<ExitCode> {
-    store.require_writable("unfolding")?;
-    let reading = load(store, config, &args.doc)?;
-    let Some(range) = args
-        .number
-        .checked_sub(1)
-        .and_then(|i| reading.cleaned.noise.get(i))
-    else {
-        bail!(
-            "#{} has {} folded ranges; there is no range {} (see pizhu noise {})",
-            reading.meta.id,
-            reading.cleaned.noise.len(),
-            args.number,
-            reading.meta.id
-        );
-    };
-    let span: Span = range.span;
-    reading::set_override(store, reading.meta.id, span, Override::Unfold)?;
-    out.line(&format!(
-        "Unfolded range {} of #{}: {}",
-        args.number,
-        reading.meta.id,
         preview(&clean::noise_text(&reading.text, span), 40)
     ))?;
     Ok(ExitCode::SUCCESS)

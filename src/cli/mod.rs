@@ -11,6 +11,7 @@ mod import;
 mod output;
 mod progress;
 
+use crate::clean::Override;
 use crate::store::Store;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -119,8 +120,20 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Rm(args) => documents::rm(&mut open(&cli)?, &args, &mut out),
         Command::Noise(args) => cleaning::noise(&open(&cli)?, &config()?, &args, &mut out),
         Command::Passages(args) => cleaning::passages(&open(&cli)?, &config()?, &args, &mut out),
-        Command::Fold(args) => cleaning::fold(&mut open(&cli)?, &config()?, &args, &mut out),
-        Command::Unfold(args) => cleaning::unfold(&mut open(&cli)?, &config()?, &args, &mut out),
+        Command::Fold(args) => cleaning::set_override(
+            &mut open(&cli)?,
+            &config()?,
+            &args,
+            Override::Fold,
+            &mut out,
+        ),
+        Command::Unfold(args) => cleaning::set_override(
+            &mut open(&cli)?,
+            &config()?,
+            &args,
+            Override::Unfold,
+            &mut out,
+        ),
         Command::Reclean(args) => cleaning::reclean(&mut open(&cli)?, &args, &mut out),
         Command::Search(args) => documents::search(&open(&cli)?, &config()?, &args, &mut out),
     }

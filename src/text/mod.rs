@@ -12,4 +12,4 @@ pub mod segment;
 pub mod width;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;

@@ -6,28 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub const ALL: [(&str, &str); 5] = [
-    (
-        "keji-chanye-ronghe-dangke",
-        include_str!("../../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt"),
-    ),
-    (
-        "quanqiu-keji-xiezuo",
-        include_str!("../../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt"),
-    ),
-    (
-        "ronghe-zhongguoshi-xiandaihua",
-        include_str!("../../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt"),
-    ),
-    (
-        "shanghai-kechuang-zhongxin",
-        include_str!("../../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt"),
-    ),
-    (
-        "wuda-chuangxin-zhanyi",
-        include_str!("../../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt"),
-    ),
-];
+pub use crate::text::fixtures::ALL;
 
 /// Whether a fixture is in Traditional script.
 pub fn is_traditional(name: &str) -> bool {
