@@ -425,6 +425,12 @@ fn importing_files_opens_them_side_by_side() {
         dir.join("wuda-chuangxin-zhanyi.zh-Hant.txt"),
         dir.join("no-such-file.txt"),
     ];
+    let waiting = App::new(Keymap::defaults(), Start::Import(files.clone()), (100, 12));
+    assert_eq!(
+        waiting.status.as_ref().map(|s| s.text.as_str()),
+        Some("importing 3 files…"),
+        "the first frame says what the reader waits for"
+    );
     let h = Harness::new(store_with(&[]), Start::Import(files), 100, 12);
     assert_eq!(h.app.panes.len(), 2);
     assert!(

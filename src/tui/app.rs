@@ -123,6 +123,14 @@ pub struct App {
 impl App {
     pub fn new(keymap: Keymap, start: Start, size: (u16, u16)) -> App {
         let mut requests = vec![Request::ListDocuments];
+        // While the worker imports, say so: a big file takes seconds.
+        let waiting = match &start {
+            Start::Session => "loading…".to_string(),
+            Start::Import(paths) => match paths.as_slice() {
+                [one] => format!("importing {}…", one.display()),
+                many => format!("importing {} files…", many.len()),
+            },
+        };
         requests.push(match start {
             Start::Session => Request::Session,
             Start::Import(paths) => Request::Import(paths),
@@ -140,7 +148,7 @@ impl App {
             show_noise: false,
             count: None,
             status: Some(Status {
-                text: "loading…".to_string(),
+                text: waiting,
                 error: false,
             }),
             quit: false,
@@ -401,6 +409,10 @@ impl App {
             }
             Response::Imported { ids, failures } => {
                 self.starting = false;
+                self.status = Some(Status {
+                    text: "loading…".to_string(),
+                    error: false,
+                });
                 for &id in ids.iter().take(MAX_PANES) {
                     self.open_pane(id, None, None);
                 }

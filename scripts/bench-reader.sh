@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+# Measures the reader (`pizhu FILE`) on one big document, against `less` as the reference,
+# and prints a Markdown table.
+#
+#   scripts/bench-reader.sh            # a ~300 MiB document
+#   scripts/bench-reader.sh --quick    # a ~30 MiB document
+#
+# What it measures, every tool the same way inside a private tmux server (120×40):
+#   1. time to the first full screen: from starting the command until `tmux capture-pane`
+#      shows at least 35 of the 40 rows non-blank AND a known string from the start of the
+#      document (so pizhu's placeholder screens, "loading…" or, during an import, "no
+#      document open", do not count). Cases: `less FILE`; `pizhu --db NEW.db
+#      FILE` (pizhu imports the file first, then shows it); `pizhu --db SAME.db` after quitting
+#      (pizhu restores the last open panes). Each 3 times (a fresh library for each import);
+#      the median is reported.
+#   2. keystroke to frame: `j` and `Space`, 50 each; per key, the time from `tmux send-keys`
+#      until the captured screen (with attributes: pizhu's `j` moves a highlighted cursor)
+#      changes. p50 and p99. This includes tmux's own cost (a client process per send and per
+#      capture, a few ms each); `less`, measured the same way, shows that floor.
+#      Also the first paint: the first screen with anything on it.
+#   3. peak RSS (VmHWM from /proc/PID/status) of the process just before quitting, for pizhu
+#      after the import and after reopening.
+#
+# The generated text is the fixtures with empty lines squeezed out (so a screen of text is
+# 40 non-blank rows in both tools), repeated with a heading line `第N部分` per block.
+#
+# Needs bash, coreutils and tmux. Builds the release binary first unless PIZHU_BIN names one.
+# BENCH_TIMEOUT (seconds, default 120) bounds each wait for a first screen. Everything it
+# makes lives in a temporary folder and a private tmux server, both removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size_mib=300
+case "${1:-}" in
+  --quick) size_mib=30 ;;
+  "") ;;
+  -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "usage: scripts/bench-reader.sh [--quick]" >&2; exit 2 ;;
+esac
+
+runs=3                                   # first-screen runs per case (median reported)
+keys=50                                  # keystrokes per key per session
+cols=120 rows=40 full_rows=35            # the screen, and what "full" means
+screen_timeout_s=${BENCH_TIMEOUT:-120}   # bound on each wait for a first screen
+key_timeout_us=2000000                   # bound on each wait for a keystroke's frame
+quit_timeout_us=30000000                 # bound on each wait for a process to exit
+needle="充分认识科技创新"                # from the start of the document (3rd line)
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench-reader: $*"; exit 1; }
+
+command -v tmux >/dev/null || die "needs tmux"
+command -v less >/dev/null || die "needs less (the reference)"
+if [ -n "${PIZHU_BIN:-}" ]; then
+  bin=$PIZHU_BIN
+else
+  cargo build --release --quiet
+  bin="$PWD/target/release/pizhu"
+fi
+[ -x "$bin" ] || die "no pizhu binary at $bin"
+case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+
+script_start=$SECONDS
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-reader.XXXXXX")
+sock="bench-$$"
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+sock_path=""
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  if [ -n "$sock_path" ]; then rm -f "$sock_path"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# Timing without a process per reading: bash's EPOCHREALTIME (µs), else date +%s%N.
+now() {
+  if [ -n "${EPOCHREALTIME:-}" ]; then NOW=${EPOCHREALTIME//[!0-9]/}; else
+    NOW=$(($(date +%s%N) / 1000)); fi
+}
+# A sleep without a process: read with a timeout from a FIFO nobody writes to.
+mkfifo "$work/nap"
+exec {nap_fd}<>"$work/nap"
+nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
+
+# µs → "12.3"; kB → MiB
+ms() { printf '%d.%d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
+mib() { printf '%d' $((($1 + 512) / 1024)); }
+show_us() { if [[ $1 == [0-9]* ]]; then echo "$(ms "$1") ms"; else echo "$1"; fi; }
+show_kb() { if [[ $1 == [0-9]* ]]; then echo "$(mib "$1") MiB"; else echo "$1"; fi; }
+
+# --- 1. the document --------------------------------------------------------------------------
+file="$work/big.txt"
+block=$(for f in tests/fixtures/*.txt; do cat "$f"; echo; done | tr -s '\n')
+block_bytes=$(printf '%s\n' "$block" | wc -c)
+blocks=$((size_mib * 1048576 / (block_bytes + 16) + 1))
+say "writing $blocks blocks of $block_bytes bytes to $file"
+for ((i = 1; i <= blocks; i++)); do printf '第%d部分\n%s\n' "$i" "$block"; done >"$file"
+file_bytes=$(wc -c <"$file")
+head -c 4096 "$file" | tr -d '\n' | { read -r start; [[ $start == *"$needle"* ]]; } ||
+  die "the marker '$needle' is not at the start of the generated file (fixtures changed?)"
+
+# --- tmux -------------------------------------------------------------------------------------
+# One idle session keeps the server up, so no case pays for starting it. Dead panes stay
+# (remain-on-exit) so an exit is seen and its last screen can be shown.
+tm new-session -d -s idle -x "$cols" -y "$rows" sleep 1000000
+tm set-option -g remain-on-exit on >/dev/null
+sock_path=$(tm display-message -p '#{socket_path}')
+
+T0=0
+start() { # start COMMAND ARG...: a session "run" running the command directly (no shell)
+  tm kill-session -t run 2>/dev/null || true
+  now; T0=$NOW
+  tm new-session -d -s run -x "$cols" -y "$rows" "$@"
+}
+pane() { tm display-message -p -t run "$1"; }
+stop() { # stop: quit with q, wait for the exit (bounded), then remove the session
+  local t0 pid
+  pid=$(pane '#{pane_pid}')
+  tm send-keys -t run q
+  now; t0=$NOW
+  while [ "$(pane '#{pane_dead}')" != 1 ]; do
+    now
+    if ((NOW - t0 > quit_timeout_us)); then
+      say "  did not exit within $((quit_timeout_us / 1000000)) s of q; killing $pid"
+      kill "$pid" 2>/dev/null || true
+      nap 1
+      break
+    fi
+    nap 0.01
+  done
+  # tmux sees the pane die (its terminal closes) a moment before it has the exit status.
+  local status="" tries=0
+  while [ "$(pane '#{pane_dead}')" = 1 ] && ((tries++ < 100)); do
+    status=$(pane '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}')
+    [ -n "$status" ] && break
+    nap 0.01
+  done
+  if [ -n "$status" ] && [ "$status" != 0 ]; then say "  exited with status $status"; fi
+  tm kill-session -t run 2>/dev/null || true
+}
+kill_run() { # for a timeout: end the process we started, then the session
+  local pid
+  pid=$(pane '#{pane_pid}' 2>/dev/null) || pid=""
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  nap 0.2
+  tm kill-session -t run 2>/dev/null || true
+}
+
+# wait_full: polls every ~5 ms until the screen is full; sets FULL (µs since start, or
+# "timeout"/"exited") and PAINT (µs to the first non-blank screen).
+wait_full() {
+  local screen line filled polls=0 deadline=$((T0 + screen_timeout_s * 1000000))
+  PAINT="" FULL=""
+  while :; do
+    screen=$(tm capture-pane -p -t run 2>/dev/null) || screen=""
+    now
+    filled=0
+    while IFS= read -r line; do
+      [[ $line == *[![:space:]]* ]] && filled=$((filled + 1))
+    done <<<"$screen"
+    if [ -z "$PAINT" ] && ((filled > 0)); then PAINT=$((NOW - T0)); fi
+    if ((filled >= full_rows)) && [[ $screen == *"$needle"* ]]; then
+      FULL=$((NOW - T0))
+      return 0
+    fi
+    if ((NOW > deadline)); then FULL=timeout; break; fi
+    if ((++polls % 40 == 0)) && [ "$(pane '#{pane_dead}')" = 1 ]; then FULL=exited; break; fi
+    nap 0.005
+  done
+  say "  no full screen ($FULL); the screen was:"
+  printf '%s\n' "$screen" | head -n 5 | sed 's/^/  | /' >&2
+  return 0
+}
+
+# keystrokes KEY OUT: sends KEY $keys times; appends each latency (µs) to OUT.
+keystrokes() {
+  local key=$1 out=$2 i before after t0
+  for ((i = 0; i < keys; i++)); do
+    nap 0.03 # let the previous frame finish
+    before=$(tm capture-pane -p -e -t run)
+    now; t0=$NOW
+    tm send-keys -t run "$key"
+    now; echo $((NOW - t0)) >>"$out.send"
+    while :; do
+      after=$(tm capture-pane -p -e -t run)
+      now
+      if [ "$after" != "$before" ]; then echo $((NOW - t0)) >>"$out"; break; fi
+      if ((NOW - t0 > key_timeout_us)); then
+        echo "$key_timeout_us" >>"$out"
+        say "  no new frame within $((key_timeout_us / 1000)) ms of $key"
+        break
+      fi
+    done
+  done
+}
+
+hwm() { # peak RSS in kB of the pane's process (the command itself: no shell in between)
+  local pid k v _
+  pid=$(pane '#{pane_pid}')
+  [ -r "/proc/$pid/status" ] || { echo n/a; return; }
+  while read -r k v _; do
+    if [ "$k" = VmHWM: ]; then echo "$v"; return; fi
+  done <"/proc/$pid/status"
+}
+
+# record FILE VALUE: one sample per line
+record() { echo "$2" >>"$work/$1"; }
+
+# --- 2–4. the cases ---------------------------------------------------------------------------
+pizhu_env=(env "PIZHU_CONFIG=$work/no-config.toml" "$bin")
+less_env=(env LESS= LESSOPEN= LESSCLOSE= less)
+
+for ((r = 1; r <= runs; r++)); do
+  say "run $r/$runs: less"
+  start "${less_env[@]}" "$file"
+  wait_full
+  record less.first "$FULL"
+  record less.paint "${PAINT:-none}"
+  say "  first screen $(show_us "$FULL")"
+  if [[ $FULL != [a-z]* ]]; then
+    keystrokes j "$work/less.j"
+    keystrokes Space "$work/less.space"
+    record less.rss "$(hwm)"
+  fi
+  stop
+
+  db="$work/lib-$r.db"
+  say "run $r/$runs: pizhu --db NEW FILE (imports first)"
+  start "${pizhu_env[@]}" --db "$db" "$file"
+  wait_full
+  record pizhu.import "$FULL"
+  record pizhu.import-paint "${PAINT:-none}"
+  imported=$FULL
+  if [[ $FULL == [a-z]* ]]; then
+    kill_run
+  else
+    say "  first screen $(show_us "$FULL") (first paint $(show_us "$PAINT"))"
+    record pizhu.rss-import "$(hwm)"
+    stop
+  fi
+
+  if [[ $imported == [a-z]* ]]; then
+    say "run $r/$runs: pizhu --db SAME (reopen): skipped, the import did not finish"
+    record pizhu.reopen skipped
+  else
+    say "run $r/$runs: pizhu --db SAME (reopen)"
+    start "${pizhu_env[@]}" --db "$db"
+    wait_full
+    record pizhu.reopen "$FULL"
+    record pizhu.reopen-paint "${PAINT:-none}"
+    if [[ $FULL == [a-z]* ]]; then
+      kill_run
+    else
+      say "  first screen $(show_us "$FULL") (first paint $(show_us "$PAINT"))"
+      keystrokes j "$work/pizhu.j"
+      keystrokes Space "$work/pizhu.space"
+      record pizhu.rss-reopen "$(hwm)"
+      stop
+    fi
+  fi
+  rm -f "$db" "$db"-*
+done
+
+# --- 5. the table -----------------------------------------------------------------------------
+# pick NAME RANK: the RANKth (from 1) of the samples in $work/NAME, sorted, with words
+# (timeout, exited, skipped) after the numbers; count NAME; median NAME; pct NAME P.
+pick() {
+  local f="$work/$1" v nums=() words=() sorted=()
+  [ -s "$f" ] || { echo n/a; return; }
+  while read -r v; do
+    if [[ $v =~ ^[0-9]+$ ]]; then nums+=("$v"); else words+=("$v"); fi
+  done <"$f"
+  if ((${#nums[@]})); then mapfile -t sorted < <(printf '%s\n' "${nums[@]}" | sort -n); fi
+  sorted+=("${words[@]}")
+  echo "${sorted[$2 - 1]:-n/a}"
+}
+count() { if [ -s "$work/$1" ]; then wc -l <"$work/$1"; else echo 0; fi; }
+median() { pick "$1" $((($(count "$1") + 1) / 2)); }
+pct() { pick "$1" $((($(count "$1") * $2 + 99) / 100)); }
+
+ratio() { # ratio A B → "A/B×"
+  if [[ $1 == [0-9]* && $2 == [0-9]* ]] && (($2 > 0)); then
+    local x=$(($1 * 10 / $2)); echo "$((x / 10)).$((x % 10))×"
+  else echo "—"; fi
+}
+verdict() { # verdict VALUE LIMIT: pass when both are numbers and VALUE ≤ LIMIT
+  if [[ $1 == [0-9]* && $2 == [0-9]* ]] && (($1 <= $2)); then echo pass; else echo fail; fi
+}
+
+file_kb=$((file_bytes / 1024))
+rss_goal_kb=$((2 * file_kb + 40 * 1024))
+less_first=$(median less.first)
+first_goal=n/a
+if [[ $less_first == [0-9]* ]]; then first_goal=$((2 * less_first)); fi
+row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$@"; }
+
+echo
+echo "pizhu reader benchmark: $(mib "$file_kb") MiB document ($file_bytes bytes, $blocks blocks), \
+${cols}×${rows} tmux pane, $runs runs, $keys keys per run; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+row metric pizhu less ratio goal pass/fail
+row --- --- --- --- --- ---
+p=$(median pizhu.import)
+row "first full screen, new file (import + show), median" "$(show_us "$p")" \
+  "$(show_us "$less_first")" "$(ratio "$p" "$less_first")" "≤ 2× less" \
+  "$(verdict "$p" "$first_goal")"
+p=$(median pizhu.reopen)
+row "first full screen, reopen (last panes), median" "$(show_us "$p")" \
+  "$(show_us "$less_first")" "$(ratio "$p" "$less_first")" "≤ 2× less" \
+  "$(verdict "$p" "$first_goal")"
+l=$(median less.paint)
+for c in import reopen; do
+  p=$(median "pizhu.$c-paint")
+  row "first paint (anything drawn), $c, median" "$(show_us "$p")" "$(show_us "$l")" \
+    "$(ratio "$p" "$l")" "—" "—"
+done
+for k in j space; do
+  name=$k; [ "$k" = space ] && name=Space
+  p=$(pct "pizhu.$k" 50) l=$(pct "less.$k" 50)
+  row "keystroke \`$name\` to frame, p50 (n=$(count "pizhu.$k"))" "$(show_us "$p")" \
+    "$(show_us "$l")" "$(ratio "$p" "$l")" "—" "—"
+  p=$(pct "pizhu.$k" 99) l=$(pct "less.$k" 99)
+  row "keystroke \`$name\` to frame, p99" "$(show_us "$p")" "$(show_us "$l")" \
+    "$(ratio "$p" "$l")" "< 16 ms" "$(verdict "$p" 15999)"
+done
+l=$(median less.rss)
+p=$(median pizhu.rss-import)
+row "peak RSS, new file (import + show), median" "$(show_kb "$p")" "$(show_kb "$l")" \
+  "$(ratio "$p" "$l")" "< $(mib "$rss_goal_kb") MiB (2× file + 40)" "$(verdict "$p" "$rss_goal_kb")"
+p=$(median pizhu.rss-reopen)
+row "peak RSS, reopen, median" "$(show_kb "$p")" "$(show_kb "$l")" \
+  "$(ratio "$p" "$l")" "< $(mib "$rss_goal_kb") MiB (2× file + 40)" "$(verdict "$p" "$rss_goal_kb")"
+echo
+echo "All samples (ms; first screen per run, keystroke min/max):"
+for n in less.first pizhu.import pizhu.reopen; do
+  vals=""
+  [ -s "$work/$n" ] || continue
+  while read -r v; do vals+="$(show_us "$v"), "; done <"$work/$n"
+  echo "- $n: ${vals%, }"
+done
+for n in less.j pizhu.j less.space pizhu.space; do
+  echo "- $n: min $(show_us "$(pick "$n" 1)"), max $(show_us "$(pick "$n" "$(count "$n")")")"
+done
+cat "$work"/*.j.send "$work"/*.space.send >"$work/send" 2>/dev/null || true
+echo "- tmux send-keys alone (part of every keystroke sample): p50 $(show_us "$(pct send 50)"), \
+p99 $(show_us "$(pct send 99)")"
+echo
+echo "The script took $((SECONDS - script_start)) s."
