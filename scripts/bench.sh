@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times the real pizhu binary on data made from the fixtures and prints a Markdown table.
 #
-#   scripts/bench.sh            # full run: a 112 MiB corpus of 1,000 files, and the same as one file
+#   scripts/bench.sh            # full run: a 110 MiB corpus of 1,000 files, and the same as one file
 #   scripts/bench.sh --quick    # 100 files (11 MiB), for a fast check
 #
 # Needs only bash and coreutils. Builds the release binary first. Everything it makes lives
