@@ -181,8 +181,9 @@ pub fn set_override(
         .and_then(|i| spans.get(i))
         .copied()
     else {
+        let plural = if spans.len() == 1 { "" } else { "s" };
         bail!(
-            "#{id} has {} {what}s; there is no {what} {} (see pizhu {listed_by} {id})",
+            "#{id} has {} {what}{plural}; there is no {what} {} (see pizhu {listed_by} {id})",
             spans.len(),
             args.number,
         );
