@@ -37,7 +37,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             PromptKind::Search => format!("/{input}"),
             PromptKind::Grep => format!("search the library: {input}"),
             PromptKind::ConfirmRemove { title, .. } => {
-                format!("remove «{}» and everything attached to it? (y/n)", sanitize_line(title))
+                format!("remove «{}» with its layers? (y/n)", sanitize_line(title))
             }
         };
         (
