@@ -215,3 +215,24 @@ fn search_matches_across_scripts() {
     }
     assert_eq!(hits_in("新质生产力", 5), hits_in("新質生產力", 5));
 }
+
+#[test]
+fn reclean_rebuilds_documents_cleaned_by_an_older_pizhu() {
+    let lib = library();
+    // As if document 2 had been cleaned by an older cleaner (or never).
+    let conn = rusqlite::Connection::open(&lib.db).expect("open");
+    conn.execute("UPDATE documents SET cleaner_version = 0 WHERE id = 2", [])
+        .expect("update");
+    conn.execute("DELETE FROM layers WHERE doc_id = 2", [])
+        .expect("delete");
+    drop(conn);
+    let before = lib.ok(&["cat", "2"]);
+    let out = lib.ok(&["reclean"]);
+    assert!(out.contains("re-cleaned #2"), "{out}");
+    assert!(
+        !out.contains("#1") && !out.contains("#3"),
+        "only the old one: {out}"
+    );
+    assert_eq!(lib.json(&["info", "2", "--json"])["cleaner_version"], 1);
+    assert_eq!(lib.ok(&["cat", "2"]), before, "same rules, same view");
+}
