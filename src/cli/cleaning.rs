@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::doc::Span;
 use crate::reading::{self, Reading};
 use crate::store::Store;
+use crate::text::sanitize::sanitize_line;
 use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
@@ -144,7 +145,11 @@ pub fn passages(
         out.json(&passages)?;
     } else {
         for passage in &passages {
-            out.line(&format!("{:>4}  {}", passage.n, passage.text))?;
+            out.line(&format!(
+                "{:>4}  {}",
+                passage.n,
+                sanitize_line(passage.text)
+            ))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -234,13 +239,11 @@ pub(super) fn load(store: &Store, config: &Config, doc: &str) -> Result<Reading>
     Ok(reading::load(store, meta.id, &config.view_options())?)
 }
 
-/// The first `max` characters of `text` on one line, with `…` when cut.
+/// The first `max` characters of `text` on one line (controls shown as symbols), with `…`
+/// when cut.
 pub(super) fn preview(text: &str, max: usize) -> String {
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let one_line = one_line.trim();
+    let one_line = sanitize_line(text.trim());
+    let one_line = one_line.as_str();
     if one_line.chars().count() <= max {
         return one_line.to_string();
     }

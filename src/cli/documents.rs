@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::doc::DocumentMeta;
 use crate::reading;
 use crate::store::Store;
+use crate::text::sanitize::{sanitize_line, sanitize_text};
 use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
@@ -109,9 +110,14 @@ pub fn cat(store: &Store, config: &Config, args: &CatArgs, out: &mut Output) -> 
             view
         }
     };
-    out.text(&text)?;
-    if !text.ends_with('\n') && out.is_terminal() {
-        out.line("")?;
+    if out.is_terminal() {
+        // A document's bytes never drive the terminal: escapes and controls show as symbols.
+        out.text(&sanitize_text(&text))?;
+        if !text.ends_with('\n') {
+            out.line("")?;
+        }
+    } else {
+        out.text(&text)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -157,9 +163,9 @@ pub fn search(
             hit.doc,
             fit(&hit.title, 20).trim_end(),
             hit.start,
-            hit.before,
-            hit.matched,
-            hit.after
+            sanitize_line(&hit.before),
+            sanitize_line(&hit.matched),
+            sanitize_line(&hit.after)
         ))?;
     }
     out.line(&format!("{} matches", hits.len()))?;
@@ -274,7 +280,11 @@ fn print_info(info: &DocInfo<'_>, out: &mut Output) -> Result<()> {
     ));
     rows.push(("cleaner".into(), format!("version {}", doc.cleaner_version)));
     for (key, value) in rows {
-        out.line(&format!("{:<16}{value}", format!("{key}:")))?;
+        out.line(&format!(
+            "{:<16}{}",
+            format!("{key}:"),
+            sanitize_line(&value)
+        ))?;
     }
     Ok(())
 }

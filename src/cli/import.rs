@@ -4,6 +4,7 @@ use super::output::{Output, thousands};
 use super::progress::Bar;
 use crate::import::{self, ImportOptions, Outcome, Source, decode};
 use crate::store::Store;
+use crate::text::sanitize::sanitize_line;
 use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
@@ -143,12 +144,14 @@ fn report_text(outcome: &Outcome, json: bool, out: &mut Output) -> std::io::Resu
             chars,
             source,
         } => out.line(&format!(
-            "imported #{id} {title} ({encoding}, {}, {} chars) from {source}",
+            "imported #{id} {} ({encoding}, {}, {} chars) from {source}",
+            sanitize_line(title),
             script.as_str(),
             thousands(*chars)
         )),
         Outcome::Existing { id, title, source } => out.line(&format!(
-            "already in the library as #{id} {title}: {source} (use --force to import it again)"
+            "already in the library as #{id} {}: {source} (use --force to import it again)",
+            sanitize_line(title)
         )),
         Outcome::Failed(error) => {
             eprintln!("pizhu: {error}");

@@ -1,6 +1,7 @@
 //! Writing to standard output: text lines, JSON, and tables that line up with Chinese text.
 //! A closed pipe (`pizhu cat 1 | head`) ends the output quietly instead of panicking.
 
+use crate::text::sanitize::sanitize_line;
 use serde::Serialize;
 use std::io::{self, IsTerminal, Write};
 use unicode_width::UnicodeWidthStr;
@@ -54,8 +55,11 @@ impl Drop for Output {
     }
 }
 
-/// Pads `text` with spaces to `width` terminal columns, cutting it (with `…`) when longer.
+/// Pads `text` with spaces to `width` terminal columns, cutting it (with `…`) when longer;
+/// control characters in it are shown as symbols.
 pub fn fit(text: &str, width: usize) -> String {
+    let text = sanitize_line(text);
+    let text = text.as_str();
     let mut out = String::new();
     let mut used = 0;
     let total = text.width();

@@ -91,6 +91,21 @@ pub fn sanitize_line(s: &str) -> String {
     out
 }
 
+/// `s` made safe for a terminal while keeping its lines (`pizhu cat` on a terminal): like
+/// [`sanitize_line`], but line feeds and tabs pass through.
+pub fn sanitize_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut buf = [0; 4];
+    for c in s.chars() {
+        match (c, display_char(c)) {
+            ('\n' | '\t', _) => out.push(c),
+            (_, DisplayChar::Break) => out.push(break_symbol(c)),
+            (_, d) => out.push_str(d.as_str(&mut buf)),
+        }
+    }
+    out
+}
+
 fn control_picture(c: char) -> char {
     char::from_u32(0x2400 + u32::from(c)).unwrap_or(C1_SYMBOL)
 }
@@ -106,6 +121,22 @@ fn break_symbol(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sanitized_text_keeps_lines_and_tabs_but_no_escapes() {
+        let hostile = "標題\x1b[31m紅\x1b]52;c;ZXZpbA==\x07\n\t第二行\u{202e}反\u{9b}";
+        let safe = sanitize_text(hostile);
+        assert!(
+            !safe
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{safe:?}"
+        );
+        assert!(!safe.contains('\u{202e}'));
+        assert_eq!(safe.lines().count(), 2);
+        assert!(safe.contains("\t第二行"));
+        assert!(safe.contains('␛'));
+    }
     use unicode_width::UnicodeWidthChar;
 
     #[test]
