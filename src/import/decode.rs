@@ -147,11 +147,16 @@ fn decode_chunked<R: Read + Seek>(
         chunk: chunk.max(1),
     };
 
-    let decoded = if let Some(enc) = forced {
-        let bom_len = match bom {
-            Some((bom_enc, len)) if bom_enc == enc => len,
-            _ => 0,
-        };
+    // A forced encoding (which skips a BOM only if the BOM is its own), else a BOM, decides
+    // without detection.
+    let decided = match forced {
+        Some(enc) => Some(match bom {
+            Some((bom_enc, len)) if bom_enc == enc => (enc, len),
+            _ => (enc, 0),
+        }),
+        None => bom,
+    };
+    let decoded = if let Some((enc, bom_len)) = decided {
         if !is_utf16(enc) {
             reject_nul(&prefix)?;
         }
@@ -162,19 +167,6 @@ fn decode_chunked<R: Read + Seek>(
             text,
             encoding: canonical_name(enc),
             bom: bom_len > 0,
-            detected: false,
-        }
-    } else if let Some((enc, bom_len)) = bom {
-        if !is_utf16(enc) {
-            reject_nul(&prefix)?;
-        }
-        let text = source
-            .decode(enc, bom_len as u64)
-            .map_err(|f| f.into_error(|at| malformed(enc, at)))?;
-        Decoded {
-            text,
-            encoding: canonical_name(enc),
-            bom: true,
             detected: false,
         }
     } else if let Some(enc) = sniff_utf16(&prefix, whole_in_prefix) {
