@@ -406,13 +406,7 @@ pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const WUDA: &str = include_str!("../../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt");
-    const SHANGHAI: &str =
-        include_str!("../../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt");
-    const KEJI: &str = include_str!("../../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt");
-    const QUANQIU: &str = include_str!("../../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt");
-    const RONGHE: &str =
-        include_str!("../../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt");
+    use crate::text::fixtures::{KEJI, QUANQIU, RONGHE, SHANGHAI, WUDA};
 
     /// `text` without `(pinyin)` readings after characters, as the reading view shows it.
     pub(crate) fn strip_readings(text: &str) -> String {

@@ -208,13 +208,7 @@ mod tests {
     use super::*;
     use crate::text::fold::tests::{strip_readings, time};
 
-    const WUDA: &str = include_str!("../../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt");
-    const SHANGHAI: &str =
-        include_str!("../../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt");
-    const KEJI: &str = include_str!("../../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt");
-    const QUANQIU: &str = include_str!("../../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt");
-    const RONGHE: &str =
-        include_str!("../../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt");
+    use crate::text::fixtures::{KEJI, QUANQIU, RONGHE, SHANGHAI, WUDA};
 
     const HANS: &str = "加快发展新质生产力，着力推进关键核心技术攻关。随着粤港澳大湾区国际科技创新中心\
         建设不断深入，产业链供应链韧性显著增强，体制机制改革为高质量发展注入了新动能，国际合作\

@@ -45,17 +45,7 @@ pub fn render(app: &App, lib: &LibraryView, theme: &Theme, area: Rect, buf: &mut
         docs.len(),
         all.len()
     );
-    buf.set_style(
-        Rect::new(area.x, area.y, area.width, 1),
-        theme.title_focused,
-    );
-    buf.set_stringn(
-        area.x,
-        area.y,
-        fit(&title, width),
-        width,
-        theme.title_focused,
-    );
+    super::heading(buf, area, &title, width, theme);
     // id, title, script, chars, date
     let fixed = 5 + 1 + 11 + 1 + 9 + 1 + 10;
     let title_width = width.saturating_sub(fixed + 2).max(4);

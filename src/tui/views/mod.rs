@@ -48,6 +48,21 @@ fn too_small(area: Rect, buf: &mut Buffer) {
 }
 
 /// `text` cut to at most `width` columns (with `…` when cut).
+/// A list view's heading: `title` on the top row of `area`, in the focused title style.
+fn heading(buf: &mut Buffer, area: Rect, title: &str, width: usize, theme: &Theme) {
+    buf.set_style(
+        Rect::new(area.x, area.y, area.width, 1),
+        theme.title_focused,
+    );
+    buf.set_stringn(
+        area.x,
+        area.y,
+        fit(title, width),
+        width,
+        theme.title_focused,
+    );
+}
+
 pub fn fit(text: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();

@@ -18,17 +18,7 @@ pub fn render(results: &ResultsView, theme: &Theme, area: Rect, buf: &mut Buffer
         Some(hits) if hits.is_empty() => format!(" “{query}”: no match in the library"),
         Some(hits) => format!(" “{query}”: {} matches", hits.len()),
     };
-    buf.set_style(
-        Rect::new(area.x, area.y, area.width, 1),
-        theme.title_focused,
-    );
-    buf.set_stringn(
-        area.x,
-        area.y,
-        fit(&title, width),
-        width,
-        theme.title_focused,
-    );
+    super::heading(buf, area, &title, width, theme);
     let Some(hits) = &results.hits else { return };
     let rows = usize::from(area.height.saturating_sub(1));
     let first = results.selected.saturating_sub(rows.saturating_sub(1));
