@@ -71,6 +71,23 @@ pub const MIGRATIONS: &[&str] = &[
         focused INTEGER NOT NULL DEFAULT 0
     );
     "#,
+    // 4: `layers` becomes a rowid table. In a WITHOUT ROWID table SQLite reads a row's whole
+    // record to compare keys when it spills onto overflow pages, so finding any layer of a
+    // 300 MB document read its 10 MB noise blob; now the lookup goes through a small unique
+    // index, and a blob can be read in parts. Metadata is found by position, so the part of a
+    // large document a reader opens at reads its own fields without scanning the rest.
+    r#"
+    CREATE TABLE layers_v4 (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind   TEXT    NOT NULL,
+        data   BLOB    NOT NULL,
+        UNIQUE (doc_id, kind)
+    );
+    INSERT INTO layers_v4 (doc_id, kind, data) SELECT doc_id, kind, data FROM layers;
+    DROP TABLE layers;
+    ALTER TABLE layers_v4 RENAME TO layers;
+    CREATE INDEX doc_metadata_by_start ON doc_metadata(doc_id, start);
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -131,6 +148,20 @@ mod tests {
                 "INSERT INTO reading_positions (doc_id, cursor_char, updated_at)
                  VALUES (1, 1, '2026-01-01T00:00:00Z');
                  INSERT INTO reader_panes (slot, doc_id, focused) VALUES (0, 1, 1);",
+            )
+            .unwrap();
+        }
+        if version >= 4 {
+            let layers: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM layers WHERE kind = 'noise'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(layers, 1, "the layers moved to the rowid table");
+            conn.execute_batch(
+                "INSERT INTO layers (doc_id, kind, data) VALUES (1, 'char-index', x'0100');",
             )
             .unwrap();
         }

@@ -10,6 +10,7 @@ mod error;
 mod layers;
 pub mod migrations;
 mod reader;
+mod texts;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
