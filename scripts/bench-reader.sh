@@ -17,7 +17,9 @@
 #      until the captured screen (with attributes: pizhu's `j` moves a highlighted cursor)
 #      changes. p50 and p99. This includes tmux's own cost (a client process per send and per
 #      capture, a few ms each); `less`, measured the same way, shows that floor.
-#      Also the first paint: the first screen with anything on it.
+#      Also the first paint: the first screen with anything on it. And the same keystrokes
+#      timed inside pizhu (PIZHU_FRAME_LOG: from reading the key to the end of its frame),
+#      which leaves out tmux's share.
 #      Also, after the first full screen, the time until the whole document is loaded (pizhu
 #      shows an excerpt first; "loading…" in its title bar until the rest is in): keystrokes
 #      and the import's peak RSS are measured after that.
@@ -270,7 +272,7 @@ for ((r = 1; r <= runs; r++)); do
     record pizhu.reopen skipped
   else
     say "run $r/$runs: pizhu --db SAME (reopen)"
-    start "${pizhu_env[@]}" --db "$db"
+    start env "PIZHU_FRAME_LOG=$work/frames-$r" "${pizhu_env[@]}" --db "$db"
     wait_full
     record pizhu.reopen "$FULL"
     record pizhu.reopen-paint "${PAINT:-none}"
@@ -285,6 +287,7 @@ for ((r = 1; r <= runs; r++)); do
       keystrokes Space "$work/pizhu.space"
       record pizhu.rss-reopen "$(hwm)"
       stop
+      if [ -s "$work/frames-$r" ]; then cat "$work/frames-$r" >>"$work/pizhu.frame"; fi
     fi
   fi
   rm -f "$db" "$db"-*
@@ -357,6 +360,12 @@ for k in j space; do
   row "keystroke \`$name\` to frame, p99" "$(show_us "$p")" "$(show_us "$l")" \
     "$(ratio "$p" "$l")" "< 16 ms" "$(verdict "$p" 15999)"
 done
+p=$(pct pizhu.frame 50)
+row "keystroke to frame inside pizhu (PIZHU_FRAME_LOG), p50 (n=$(count pizhu.frame))" \
+  "$(show_us "$p")" "—" "—" "—" "—"
+p=$(pct pizhu.frame 99)
+row "keystroke to frame inside pizhu, p99" "$(show_us "$p")" "—" "—" "< 16 ms" \
+  "$(verdict "$p" 15999)"
 l=$(median less.rss)
 p=$(median pizhu.rss-import)
 row "peak RSS, new file (import + show), median" "$(show_kb "$p")" "$(show_kb "$l")" \

@@ -2,6 +2,7 @@
 //! A missing file means the defaults; a broken one is an error naming the file and line.
 
 use crate::doc::view::ViewOptions;
+use crate::text::width::WidthOptions;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,20 +27,38 @@ pub type KeyTables = BTreeMap<String, BTreeMap<String, String>>;
 pub struct Reading {
     /// Show half-width `,` `:` `;` `?` `!` between Chinese characters as full-width.
     pub fullwidth_punctuation: bool,
+    /// How wide East Asian ambiguous characters (`“ ”` `—` `…` `·`) are drawn: `narrow`
+    /// (one column, most terminals) or `wide` (two, terminals set up for CJK).
+    pub ambiguous_width: AmbiguousWidth,
 }
 
 impl Default for Reading {
     fn default() -> Self {
         Reading {
             fullwidth_punctuation: true,
+            ambiguous_width: AmbiguousWidth::Narrow,
         }
     }
+}
+
+/// Columns an East Asian ambiguous character takes in the user's terminal.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AmbiguousWidth {
+    Narrow,
+    Wide,
 }
 
 impl Config {
     pub fn view_options(&self) -> ViewOptions {
         ViewOptions {
             fullwidth_punct: self.reading.fullwidth_punctuation,
+        }
+    }
+
+    pub fn width_options(&self) -> WidthOptions {
+        WidthOptions {
+            ambiguous_wide: self.reading.ambiguous_width == AmbiguousWidth::Wide,
         }
     }
 }
@@ -114,6 +133,10 @@ mod tests {
     fn empty_config_is_the_defaults() {
         assert_eq!(parse("").unwrap(), Config::default());
         assert!(Config::default().view_options().fullwidth_punct);
+        assert!(!Config::default().width_options().ambiguous_wide);
+        let wide = parse("[reading]\nambiguous_width = \"wide\"\n").unwrap();
+        assert!(wide.width_options().ambiguous_wide);
+        assert!(parse("[reading]\nambiguous_width = \"huge\"\n").is_err());
     }
 
     #[test]

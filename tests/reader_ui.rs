@@ -815,3 +815,36 @@ fn searching_a_document_runs_off_the_ui_thread_and_drops_stale_answers() {
         "the new text's search answers"
     );
 }
+
+#[test]
+fn ambiguous_characters_take_two_columns_when_the_config_says_wide() {
+    for wide in [false, true] {
+        let store = store_with(&[("引号", "他说“科技创新”很重要……\n")]);
+        let mut h = Harness::new(store, Start::Session, 40, 6);
+        h.app.width_opts = pizhu::text::width::WidthOptions {
+            ambiguous_wide: wide,
+        };
+        h.act(Action::Select);
+        let screen = h.screen();
+        let buf = screen.backend().buffer();
+        let row = (0..buf.area.height)
+            .find(|&y| (0..buf.area.width).any(|x| buf[(x, y)].symbol() == "“"))
+            .expect("the quote is drawn");
+        let x = (0..buf.area.width)
+            .find(|&x| buf[(x, row)].symbol() == "“")
+            .unwrap();
+        let forced = buf[(x, row)].diff_option;
+        let next = buf[(x + 1, row)].symbol().to_string();
+        if wide {
+            assert_eq!(
+                forced,
+                ratatui::buffer::CellDiffOption::ForcedWidth(std::num::NonZeroU16::new(2).unwrap())
+            );
+            assert_eq!(next, " ", "the second column is left to the terminal");
+            assert_eq!(buf[(x + 2, row)].symbol(), "科");
+        } else {
+            assert_eq!(forced, ratatui::buffer::CellDiffOption::None);
+            assert_eq!(next, "科");
+        }
+    }
+}

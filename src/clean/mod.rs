@@ -30,6 +30,8 @@ mod fixture_tests;
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use crate::doc::Span;
 
@@ -235,6 +237,20 @@ pub fn apply_overrides(cleaned: &Cleaned, text: &str, overrides: &[(Span, Overri
 /// The stored text under `span`, to show what a fold hides. Linear in the offset.
 pub fn noise_text(text: &str, span: Span) -> String {
     text.chars().skip(span.start).take(span.len()).collect()
+}
+
+/// The rule id `name` as a `'static` string, interned: ids come from a short list, and the
+/// millions of ranges of a 300 MB document read back from the library then hold no string of
+/// their own.
+pub fn intern_rule(name: &str) -> &'static str {
+    static IDS: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let mut ids = IDS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(id) = ids.get(name) {
+        return id;
+    }
+    let id: &'static str = Box::leak(name.into());
+    ids.insert(id);
+    id
 }
 
 /// The one-line explanation of a rule id found in [`NoiseRange::rule`].

@@ -293,32 +293,39 @@ fn fullwidth_of(b: u8) -> Option<char> {
     }
 }
 
-/// Replaces half-width punctuation in Chinese context by its full-width form.
+/// Replaces half-width punctuation in Chinese context by its full-width form, in place: the
+/// text grows at its end (which the allocator can do without copying a large text) and is
+/// shifted from the back, so a 300 MB view never exists twice.
 fn fullwidth_punct(text: String) -> String {
-    let mut out: Option<String> = None;
-    let mut copied = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        let Some(full) = fullwidth_of(b) else {
-            continue;
-        };
-        let before = text[..i].chars().next_back();
-        let after = text[i + 1..].chars().next();
-        let before_ok = before.is_some_and(|c| is_han(c) || is_cjk_close(c));
-        let after_ok = after.is_none_or(|c| is_han(c) || is_cjk_open(c) || c == '\n' || c == '\r');
-        if before_ok && after_ok {
-            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
-            o.push_str(&text[copied..i]);
-            o.push(full);
-            copied = i + 1;
-        }
+    let bytes = text.as_bytes();
+    let replaced: Vec<(usize, char)> = bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| {
+            let full = fullwidth_of(b)?;
+            let before = text[..i].chars().next_back();
+            let after = text[i + 1..].chars().next();
+            let before_ok = before.is_some_and(|c| is_han(c) || is_cjk_close(c));
+            let after_ok =
+                after.is_none_or(|c| is_han(c) || is_cjk_open(c) || c == '\n' || c == '\r');
+            (before_ok && after_ok).then_some((i, full))
+        })
+        .collect();
+    if replaced.is_empty() {
+        return text;
     }
-    match out {
-        Some(mut o) => {
-            o.push_str(&text[copied..]);
-            o
-        }
-        None => text,
+    // Each replacement turns one byte into three.
+    let old_len = text.len();
+    let mut bytes = text.into_bytes();
+    bytes.resize(old_len + 2 * replaced.len(), 0);
+    let mut end = old_len;
+    for (k, &(at, full)) in replaced.iter().enumerate().rev() {
+        let shift = 2 * k;
+        bytes.copy_within(at + 1..end, at + 1 + shift + 2);
+        full.encode_utf8(&mut bytes[at + shift..at + shift + 3]);
+        end = at;
     }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@
 //! after all the ranges; it is still read, and replaced when the document is next cleaned.)
 
 use super::{Store, StoreError};
-use crate::clean::{Cleaned, MetaField, MetaKind, NoiseRange, NoiseReason, Override};
+use crate::clean::{self, Cleaned, MetaField, MetaKind, NoiseRange, NoiseReason, Override};
 use crate::doc::{DocId, Span};
 use rusqlite::{OptionalExtension, Transaction, params};
+use std::borrow::Cow;
 
 const NOISE: &str = "noise-ranges";
 const NOISE_BEFORE_4: &str = "noise";
@@ -315,13 +316,13 @@ fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
     out
 }
 
-/// The (reason, rule) table at the start of a noise blob.
-fn decode_table(reader: &mut Reader<'_>) -> Option<Vec<(NoiseReason, String)>> {
+/// The (reason, rule) table at the start of a noise blob, rule ids interned.
+fn decode_table(reader: &mut Reader<'_>) -> Option<Vec<(NoiseReason, &'static str)>> {
     let entries = reader.get()? as usize;
     let mut table = Vec::with_capacity(entries.min(1024));
     for _ in 0..entries {
         let reason = parse_kebab::<NoiseReason>(reader.string()?)?;
-        table.push((reason, reader.string()?.to_string()));
+        table.push((reason, clean::intern_rule(reader.string()?)));
     }
     Some(table)
 }
@@ -359,7 +360,7 @@ fn decode_noise(data: &[u8], window: Option<Span>) -> Option<Vec<NoiseRange>> {
         noise.push(NoiseRange {
             span,
             reason: *reason,
-            rule: rule.clone().into(),
+            rule: Cow::Borrowed(rule),
         });
     }
     Some(noise)
@@ -380,7 +381,7 @@ fn decode_noise_before_4(data: &[u8]) -> Option<Vec<NoiseRange>> {
             Some(NoiseRange {
                 span,
                 reason: *reason,
-                rule: rule.clone().into(),
+                rule: Cow::Borrowed(rule),
             })
         })
         .collect()

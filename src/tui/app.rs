@@ -12,6 +12,7 @@ use super::search::Hit;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::store::SavedPane;
+use crate::text::width::WidthOptions;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 
@@ -117,6 +118,8 @@ pub struct App {
     pub starting: bool,
     /// Requests for the worker, taken by the runner after each update.
     pub requests: Vec<Request>,
+    /// How columns are counted in the panes (from the config).
+    pub width_opts: WidthOptions,
     next_pane: u64,
 }
 
@@ -154,6 +157,7 @@ impl App {
             quit: false,
             starting: true,
             requests,
+            width_opts: WidthOptions::default(),
             next_pane: 1,
         }
     }
@@ -300,14 +304,21 @@ impl App {
         }
     }
 
+    /// A pane for document `id`, with the next pane id.
+    fn new_pane(&mut self, id: DocId) -> Pane {
+        let mut pane = Pane::new(self.next_pane, id);
+        pane.width_opts = self.width_opts;
+        self.next_pane += 1;
+        pane
+    }
+
     /// Opens document `id` in a new pane (when there is room), focused.
     fn open_pane(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
         if self.panes.len() >= MAX_PANES {
             self.set_status(format!("at most {MAX_PANES} panes side by side"), true);
             return;
         }
-        let mut pane = Pane::new(self.next_pane, id);
-        self.next_pane += 1;
+        let mut pane = self.new_pane(id);
         pane.goto = goto;
         pane.query = query;
         self.requests.push(Request::Load {
@@ -345,8 +356,7 @@ impl App {
             return;
         }
         self.save();
-        let mut pane = Pane::new(self.next_pane, id);
-        self.next_pane += 1;
+        let mut pane = self.new_pane(id);
         pane.goto = goto;
         pane.query = query;
         self.requests.push(Request::Load {
@@ -448,8 +458,7 @@ impl App {
                 if !self.starting {
                     return;
                 }
-                let mut pane = Pane::new(self.next_pane, 0);
-                self.next_pane += 1;
+                let mut pane = self.new_pane(0);
                 pane.preview_slot = Some(slot);
                 self.panes.push(pane);
                 self.focus = 0;
@@ -478,10 +487,7 @@ impl App {
                     let mut pane = match previews.iter().position(|p| p.preview_slot == Some(slot))
                     {
                         Some(i) => previews.remove(i),
-                        None => {
-                            self.next_pane += 1;
-                            Pane::new(self.next_pane - 1, id)
-                        }
+                        None => self.new_pane(id),
                     };
                     pane.preview_slot = None;
                     let goto = pane.document().map(|d| d.to_stored(pane.cursor));

@@ -8,11 +8,13 @@ use super::worker::Response;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
+use std::time::Instant;
 
 /// What arrives at the reader's loop.
 #[derive(Debug)]
 pub enum Incoming {
-    Terminal(Event),
+    /// A terminal event and when the input thread read it.
+    Terminal(Event, Instant),
     Worker(Response),
     /// Reading the terminal failed: the reader cannot go on.
     InputFailed(String),
@@ -24,7 +26,7 @@ pub enum Incoming {
 pub fn action(app: &App, incoming: Incoming) -> Option<Action> {
     match incoming {
         Incoming::Worker(response) => Some(Action::Worker(response)),
-        Incoming::Terminal(event) => terminal_action(app, &event),
+        Incoming::Terminal(event, _) => terminal_action(app, &event),
         Incoming::InputFailed(_) | Incoming::Signal(_) => Some(Action::Quit),
     }
 }

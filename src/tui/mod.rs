@@ -39,6 +39,7 @@ use ratatui::crossterm::terminal::{
 use std::io::{Stdout, stdout};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Instant;
 
 /// What the command line asks of the reader.
 pub struct Options {
@@ -89,6 +90,7 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
         Terminal::new(CrosstermBackend::new(stdout())).context("opening the terminal")?;
     let size = terminal.size().context("reading the terminal size")?;
     let mut app = App::new(keymap, start, (size.width, size.height));
+    app.width_opts = config.width_options();
     let theme = theme::Theme::detect();
     draw(&mut terminal, &app, &theme)?;
 
@@ -98,7 +100,7 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
         .spawn(move || {
             loop {
                 let message = match ratatui::crossterm::event::read() {
-                    Ok(event) => Incoming::Terminal(event),
+                    Ok(event) => Incoming::Terminal(event, Instant::now()),
                     Err(e) => Incoming::InputFailed(e.to_string()),
                 };
                 let failed = matches!(message, Incoming::InputFailed(_));
@@ -111,7 +113,15 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
 
     #[cfg(unix)]
     watch_signals(incoming_tx.clone())?;
-    let result = event_loop(&mut app, &mut terminal, &theme, &incoming_rx, &requests);
+    let mut frames = FrameLog::from_env();
+    let result = event_loop(
+        &mut app,
+        &mut terminal,
+        &theme,
+        &incoming_rx,
+        &requests,
+        &mut frames,
+    );
     // Whatever ended the loop, the worker still gets the last requests (the saves).
     let mut unsent = false;
     for request in app.requests.drain(..) {
@@ -119,6 +129,7 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     }
     drop(requests);
     drop(guard);
+    frames.write()?;
     let worker_failed = worker.join().is_err();
     result?;
     if worker_failed || unsent {
@@ -142,6 +153,38 @@ impl Requests {
     }
 }
 
+/// With `PIZHU_FRAME_LOG=FILE`, the time from each key or mouse event being read to the end
+/// of the frame drawn for it, in µs, one per line, written to FILE at the end (for the reader
+/// benchmark: the keystroke-to-frame time inside pizhu, without the terminal's share).
+struct FrameLog {
+    path: Option<PathBuf>,
+    samples: Vec<u128>,
+}
+
+impl FrameLog {
+    fn from_env() -> FrameLog {
+        FrameLog {
+            path: std::env::var_os("PIZHU_FRAME_LOG").map(PathBuf::from),
+            samples: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, since: Option<Instant>) {
+        if let (Some(_), Some(since)) = (&self.path, since) {
+            self.samples.push(since.elapsed().as_micros());
+        }
+    }
+
+    fn write(&self) -> Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let lines: String = self.samples.iter().map(|us| format!("{us}\n")).collect();
+        std::fs::write(path, lines)
+            .with_context(|| format!("writing the frame log {}", path.display()))
+    }
+}
+
 /// Reads messages, updates and draws until the app quits.
 fn event_loop(
     app: &mut App,
@@ -149,6 +192,7 @@ fn event_loop(
     theme: &theme::Theme,
     incoming: &Receiver<Incoming>,
     requests: &Requests,
+    frames: &mut FrameLog,
 ) -> Result<()> {
     loop {
         for request in app.requests.drain(..) {
@@ -162,8 +206,12 @@ fn event_loop(
         let Ok(first) = incoming.recv() else {
             return Ok(());
         };
+        let mut input_at = None;
         let mut next = Some(first);
         while let Some(message) = next {
+            if let Incoming::Terminal(_, at) = &message {
+                input_at.get_or_insert(*at);
+            }
             if let Incoming::InputFailed(e) = &message {
                 app.update(action::Action::Quit);
                 anyhow::bail!("reading the terminal: {e}");
@@ -175,6 +223,7 @@ fn event_loop(
         }
         if !app.quit {
             draw(terminal, app, theme)?;
+            frames.record(input_at);
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct Pane {
     pub query: Option<String>,
     pub matches: Vec<Span>,
     pub current_match: Option<usize>,
+    /// How columns are counted (East Asian ambiguous characters narrow or wide).
+    pub width_opts: WidthOptions,
     /// Layouts are a cache: they change while drawing, which leaves the state as it was.
     layouts: RefCell<Layouts>,
 }
@@ -71,6 +73,7 @@ impl Pane {
             top: Anchor::default(),
             goto: None,
             preview_slot: None,
+            width_opts: WidthOptions::default(),
             query: None,
             matches: Vec::new(),
             current_match: None,
@@ -101,7 +104,7 @@ impl Pane {
         let doc = self.document()?;
         let opts = LayoutOptions {
             width: size.width.max(1),
-            width_opts: WidthOptions::default(),
+            width_opts: self.width_opts,
         };
         let mut layouts = self.layouts.borrow_mut();
         Some(f(doc, layouts.get(doc, opts)))
@@ -349,7 +352,7 @@ fn cursor_column(
         .chars()
         .take(within.saturating_sub(line.start))
         .collect();
-    str_width(&before, &WidthOptions::default())
+    str_width(&before, &cache.options().width_opts)
 }
 
 /// The document offset in row `pos` at display column `column` (or the row's last character).
@@ -363,7 +366,7 @@ fn offset_at_column(
     let Some(line) = cache.lines(doc, pos.para).get(pos.line).copied() else {
         return doc.paragraph_start(pos.para);
     };
-    let opts = WidthOptions::default();
+    let opts = cache.options().width_opts;
     let mut used = 0;
     let mut at = line.start;
     for (i, c) in line.text(text).chars().enumerate() {

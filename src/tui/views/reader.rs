@@ -7,14 +7,15 @@ use crate::doc::Span as TextSpan;
 use crate::text::cache::Paragraphs;
 use crate::text::layout::draw_line_with;
 use crate::text::sanitize::sanitize_line;
-use crate::text::width::WidthOptions;
+use crate::text::width::str_width;
 use crate::tui::app::{App, GUTTER, pane_areas, text_size};
 use crate::tui::pane::{Content, Pane, cursor_position};
 use crate::tui::theme::Theme;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use std::num::NonZeroU16;
+use unicode_width::UnicodeWidthStr;
 
 /// Panes at least this wide show the paragraph number (for `:N`) in their title bar.
 const WIDE_TITLE: usize = 50;
@@ -191,8 +192,8 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             style: theme.cursor,
         });
     }
-    let width_opts = WidthOptions::default();
     pane.with_layout(size, |doc, cache| {
+        let width_opts = cache.options().width_opts;
         let top = cache.position_of(doc, pane.top);
         let cursor_row = cursor_position(doc, cache, pane.cursor);
         let rows = cache.screen(doc, top, size.height);
@@ -211,29 +212,64 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
                 buf.set_style(text_area, theme.cursor_line);
             }
             let para_start = doc.paragraphs.get(line.para).map_or(0, |p| p.start);
-            let mut spans: Vec<Span<'static>> = Vec::new();
-            let mut run = String::new();
-            let mut run_style = base;
+            let mut cells = Cells::new(buf, text_area);
             draw_line_with(
                 doc.paragraph(line.para),
                 &line.span,
                 &width_opts,
                 |offset, piece| {
                     let style = style_at(&layers, base, para_start + offset);
-                    if style != run_style && !run.is_empty() {
-                        spans.push(Span::styled(std::mem::take(&mut run), run_style));
-                    }
-                    run_style = style;
-                    run.push_str(piece);
+                    cells.put(piece, str_width(piece, &width_opts), style);
                 },
             );
-            if !run.is_empty() {
-                spans.push(Span::styled(run, run_style));
-            }
             if is_cursor_line && focused && pane.cursor >= para_start + line.span.end {
-                spans.push(Span::styled(" ", base.patch(theme.cursor)));
+                cells.put(" ", 1, base.patch(theme.cursor));
             }
-            buf.set_line(text_area.x, y, &Line::from(spans), text_area.width);
         }
     });
+}
+
+/// Writes a row cell by cell with the widths of pizhu's layout, which may count East Asian
+/// ambiguous characters (`“` `—` `…`) as two columns where ratatui counts one: such a cell
+/// gets a forced width, so the cell after it is left to the terminal.
+struct Cells<'a> {
+    buf: &'a mut Buffer,
+    area: Rect,
+    x: u16,
+}
+
+impl<'a> Cells<'a> {
+    fn new(buf: &'a mut Buffer, area: Rect) -> Self {
+        Cells {
+            buf,
+            area,
+            x: area.x,
+        }
+    }
+
+    /// Puts `symbol`, `width` columns wide, if it fits in the row.
+    fn put(&mut self, symbol: &str, width: usize, style: Style) {
+        let Ok(width) = u16::try_from(width) else {
+            return;
+        };
+        if width == 0 || self.x + width > self.area.right() {
+            return;
+        }
+        let y = self.area.y;
+        if let Some(cell) = self.buf.cell_mut((self.x, y)) {
+            cell.set_symbol(symbol).set_style(style);
+            if UnicodeWidthStr::width(symbol) != usize::from(width)
+                && let Some(forced) = NonZeroU16::new(width)
+            {
+                cell.set_diff_option(CellDiffOption::ForcedWidth(forced));
+            }
+        }
+        for x in self.x + 1..self.x + width {
+            if let Some(cell) = self.buf.cell_mut((x, y)) {
+                cell.reset();
+                cell.set_style(style);
+            }
+        }
+        self.x += width;
+    }
 }
