@@ -61,21 +61,47 @@ pub struct View {
     segments: Vec<Segment>,
 }
 
-/// Accumulates view text and segments while the stored text is walked.
-struct Builder<'a> {
-    stored: &'a str,
+/// Builds a view from the stored text given in consecutive parts, each ending at a line end
+/// (the last may end anywhere), so a large text never has to be in memory whole: the view is
+/// the same as [`View::build`] over the parts joined.
+pub struct ViewBuilder {
+    folds: Vec<Span>,
+    /// The first fold that may still touch the next line.
+    next_fold: usize,
+    opts: ViewOptions,
     text: String,
     char_len: usize,
     segments: Vec<Segment>,
+    /// Code points of stored text given so far.
+    stored_chars: usize,
+    /// The terminator (its text and first code point) of a blank line waiting to be shown
+    /// before the next visible line; `None` also when a blank line would be leading or
+    /// repeated.
+    pending_blank: Option<(String, usize)>,
 }
 
-impl Builder<'_> {
-    /// Appends stored bytes `bytes` (which hold the code points starting at `char_start`).
-    fn push(&mut self, bytes: std::ops::Range<usize>, char_start: usize, chars: usize) {
+impl ViewBuilder {
+    /// A builder for a stored text with these folds, whose view is expected to take about
+    /// `capacity` bytes.
+    pub fn new(folded: &[Span], capacity: usize, opts: &ViewOptions) -> ViewBuilder {
+        ViewBuilder {
+            folds: merge(folded),
+            next_fold: 0,
+            opts: *opts,
+            text: String::with_capacity(capacity),
+            char_len: 0,
+            segments: Vec::new(),
+            stored_chars: 0,
+            pending_blank: None,
+        }
+    }
+
+    /// Appends `s`, which holds the stored code points from `char_start` on (`chars` of them).
+    fn push(&mut self, s: &str, char_start: usize, chars: usize) {
         if chars == 0 {
             return;
         }
-        self.text.push_str(&self.stored[bytes]);
+        self.text.push_str(s);
         match self.segments.last_mut() {
             Some(last)
                 if last.stored + last.len == char_start
@@ -91,70 +117,49 @@ impl Builder<'_> {
         }
         self.char_len += chars;
     }
-}
 
-/// Sorts and merges overlapping or adjacent spans, dropping empty ones.
-fn merge(folded: &[Span]) -> Vec<Span> {
-    let mut spans: Vec<Span> = folded.iter().copied().filter(|s| !s.is_empty()).collect();
-    if !spans.is_sorted() {
-        spans.sort();
-    }
-    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-    for span in spans {
-        match merged.last_mut() {
-            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
-            _ => merged.push(span),
+    /// Shows the blank line waiting, if any, before a visible line.
+    fn flush_blank(&mut self) {
+        if let Some((term, ch)) = self.pending_blank.take() {
+            let len = term.chars().count();
+            self.push(&term, ch, len);
         }
     }
-    merged
-}
 
-impl View {
-    /// Projects `stored` minus the `folded` spans (code-point offsets; sorted, possibly
-    /// adjacent; unsorted or overlapping input is tolerated) into a view.
-    pub fn build(stored: &str, folded: &[Span], opts: &ViewOptions) -> View {
-        let folds = merge(folded);
-        let mut b = Builder {
-            stored,
-            text: String::with_capacity(stored.len()),
-            char_len: 0,
-            segments: Vec::new(),
-        };
-        // Terminator (byte, char, len) of a blank line waiting to be shown before the next
-        // visible line; `None` also when a blank line would be leading or repeated.
-        let mut pending_blank: Option<(usize, usize, usize)> = None;
-        let mut fi = 0;
-        for line in lines(stored) {
-            while fi < folds.len() && folds[fi].end <= line.char_start {
+    /// Projects the next part of the stored text.
+    pub fn push_part(&mut self, part: &str) {
+        let base = self.stored_chars;
+        for line in lines(part) {
+            let char_start = base + line.char_start;
+            let char_end = char_start + line.char_len;
+            let folds = &self.folds;
+            let mut fi = self.next_fold;
+            while fi < folds.len() && folds[fi].end <= char_start {
                 fi += 1;
             }
-            let line_end = line.char_end() + line.term_len;
+            self.next_fold = fi;
+            let line_end = char_end + line.term_len;
             let touched = fi < folds.len() && folds[fi].start < line_end;
-            let term = (line.byte_end(), line.char_end(), line.term_len);
+            let term = &part[line.byte_end()..line.byte_end() + line.term_len];
             if !touched {
                 if line.is_blank() {
-                    if b.char_len > 0 && pending_blank.is_none() && line.term_len > 0 {
-                        pending_blank = Some(term);
+                    if self.char_len > 0 && self.pending_blank.is_none() && line.term_len > 0 {
+                        self.pending_blank = Some((term.to_string(), char_end));
                     }
                     continue;
                 }
-                if let Some((byte, ch, len)) = pending_blank.take() {
-                    b.push(byte..byte + len, ch, len);
-                }
-                b.push(
-                    line.byte_start..line.byte_end() + line.term_len,
-                    line.char_start,
-                    line.char_len + line.term_len,
-                );
+                self.flush_blank();
+                let whole = &part[line.byte_start..line.byte_end() + term.len()];
+                self.push(whole, char_start, line.char_len + line.term_len);
                 continue;
             }
-            // Kept runs of the content, as (byte range, first code point, code points).
+            // Kept runs of the content, as (byte range in the part, first code point, count).
             let mut pieces: Vec<(std::ops::Range<usize>, usize, usize)> = Vec::new();
             let mut visible = false;
             let mut run: Option<(usize, usize, usize)> = None;
             let mut fj = fi;
             for (k, (byte, ch)) in line.text.char_indices().enumerate() {
-                let at = line.char_start + k;
+                let at = char_start + k;
                 while fj < folds.len() && folds[fj].end <= at {
                     fj += 1;
                 }
@@ -178,30 +183,58 @@ impl View {
             if !visible {
                 continue;
             }
-            if let Some((byte, ch, len)) = pending_blank.take() {
-                b.push(byte..byte + len, ch, len);
-            }
-            for (bytes, first, n) in pieces {
-                b.push(bytes, first, n);
-            }
-            while fj < folds.len() && folds[fj].end <= line.char_end() {
+            while fj < folds.len() && folds[fj].end <= char_end {
                 fj += 1;
             }
             let term_folded = fj < folds.len() && folds[fj].start < line_end;
+            self.flush_blank();
+            for (bytes, first, n) in pieces {
+                self.push(&part[bytes], first, n);
+            }
             if !term_folded {
-                let (byte, ch, len) = term;
-                b.push(byte..byte + len, ch, len);
+                self.push(term, char_end, line.term_len);
             }
         }
-        let mut text = b.text;
-        if opts.fullwidth_punct {
+        self.stored_chars = base + part.chars().count();
+    }
+
+    /// The view.
+    pub fn finish(self) -> View {
+        let mut text = self.text;
+        if self.opts.fullwidth_punct {
             text = fullwidth_punct(text);
         }
         View {
             text,
-            char_len: b.char_len,
-            segments: b.segments,
+            char_len: self.char_len,
+            segments: self.segments,
         }
+    }
+}
+
+/// Sorts and merges overlapping or adjacent spans, dropping empty ones.
+fn merge(folded: &[Span]) -> Vec<Span> {
+    let mut spans: Vec<Span> = folded.iter().copied().filter(|s| !s.is_empty()).collect();
+    if !spans.is_sorted() {
+        spans.sort();
+    }
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+impl View {
+    /// Projects `stored` minus the `folded` spans (code-point offsets; sorted, possibly
+    /// adjacent; unsorted or overlapping input is tolerated) into a view.
+    pub fn build(stored: &str, folded: &[Span], opts: &ViewOptions) -> View {
+        let mut builder = ViewBuilder::new(folded, stored.len(), opts);
+        builder.push_part(stored);
+        builder.finish()
     }
 
     /// The view text.
@@ -370,6 +403,30 @@ pub(crate) mod tests {
             &[(0, 2), (text.chars().count() - 1, text.chars().count())],
         );
         assert_eq!(v.text(), "標題\n\n正文\n");
+    }
+
+    #[test]
+    fn a_view_built_in_parts_equals_the_view_built_whole() {
+        for (name, text) in crate::text::fixtures::ALL {
+            let folds = crate::clean::clean(text).folded_spans();
+            let whole = View::build(text, &folds, &ViewOptions::default());
+            for every in [1, 2, 7, 50] {
+                let mut builder = ViewBuilder::new(&folds, text.len(), &ViewOptions::default());
+                let mut start = 0;
+                for (k, (at, _)) in text.match_indices('\n').enumerate() {
+                    if k % every == 0 {
+                        builder.push_part(&text[start..=at]);
+                        start = at + 1;
+                    }
+                }
+                builder.push_part(&text[start..]);
+                assert_eq!(
+                    builder.finish(),
+                    whole,
+                    "{name}, a part every {every} lines"
+                );
+            }
+        }
     }
 
     #[test]
