@@ -71,6 +71,54 @@ pub const MIGRATIONS: &[&str] = &[
         focused INTEGER NOT NULL DEFAULT 0
     );
     "#,
+    // 4: themes. `codebook` holds the library's own codebook as TOML (one row, seeded from
+    // the default on first use) with a revision that every edit increments. The tagger's
+    // `theme_suggestions` per passage (stored span) are rebuilt on re-tagging; the user's
+    // `theme_decisions` are kept apart so re-tagging never loses them. `theme_term_counts`
+    // (in how many passages of a document each keyword matched) makes the library-wide IDF
+    // an aggregate; `tagging_state` says what each document was tagged with, so stale tagging
+    // is detected. All go with their document.
+    r#"
+    CREATE TABLE codebook (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        toml       TEXT    NOT NULL,
+        revision   INTEGER NOT NULL,
+        updated_at TEXT    NOT NULL
+    );
+    CREATE TABLE theme_suggestions (
+        doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start   INTEGER NOT NULL,
+        end     INTEGER NOT NULL,
+        theme   TEXT    NOT NULL,
+        score   REAL    NOT NULL,
+        matched TEXT    NOT NULL,
+        PRIMARY KEY (doc_id, start, end, theme)
+    ) WITHOUT ROWID;
+    CREATE TABLE theme_decisions (
+        doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        theme      TEXT    NOT NULL,
+        decision   TEXT    NOT NULL CHECK (decision IN ('accepted', 'rejected', 'added')),
+        created_at TEXT    NOT NULL,
+        PRIMARY KEY (doc_id, start, end, theme)
+    ) WITHOUT ROWID;
+    CREATE TABLE theme_term_counts (
+        doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        term     TEXT    NOT NULL,
+        passages INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, term)
+    ) WITHOUT ROWID;
+    CREATE TABLE tagging_state (
+        doc_id            INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        codebook_revision INTEGER NOT NULL,
+        tagger_version    INTEGER NOT NULL,
+        passages_key      INTEGER NOT NULL,
+        passages          INTEGER NOT NULL,
+        library_passages  INTEGER NOT NULL,
+        tagged_at         TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -131,6 +179,21 @@ mod tests {
                 "INSERT INTO reading_positions (doc_id, cursor_char, updated_at)
                  VALUES (1, 1, '2026-01-01T00:00:00Z');
                  INSERT INTO reader_panes (slot, doc_id, focused) VALUES (0, 1, 1);",
+            )
+            .unwrap();
+        }
+        if version >= 4 {
+            conn.execute_batch(
+                "INSERT INTO codebook (id, toml, revision, updated_at)
+                 VALUES (1, '', 1, '2026-01-01T00:00:00Z');
+                 INSERT INTO theme_suggestions (doc_id, start, end, theme, score, matched)
+                 VALUES (1, 0, 2, 'talent', 0.7, '[]');
+                 INSERT INTO theme_decisions (doc_id, start, end, theme, decision, created_at)
+                 VALUES (1, 0, 2, 'talent', 'accepted', '2026-01-01T00:00:00Z');
+                 INSERT INTO theme_term_counts (doc_id, term, passages) VALUES (1, '科技', 1);
+                 INSERT INTO tagging_state (doc_id, codebook_revision, tagger_version,
+                                            passages_key, passages, library_passages, tagged_at)
+                 VALUES (1, 1, 1, 0, 1, 1, '2026-01-01T00:00:00Z');",
             )
             .unwrap();
         }

@@ -10,10 +10,12 @@ mod error;
 mod layers;
 pub mod migrations;
 mod reader;
+mod themes;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use reader::SavedPane;
+pub use themes::{DocTagging, TaggingState};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
