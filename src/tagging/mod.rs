@@ -333,17 +333,22 @@ pub fn suggest(tagger: &Tagger, passages: &[Span], shadows: &[String]) -> Vec<Su
     out
 }
 
-/// The fingerprint of a document's passages that tagging state records.
-fn passages_key(store: &Store, id: DocId) -> Result<i64, StoreError> {
-    let paragraphs = match store.cleaning(id)? {
+/// A document's body passages: the stored spans of its cleaned paragraphs, in order (what
+/// `pizhu passages` numbers from 1).
+pub fn passages(store: &Store, id: DocId) -> Result<Vec<Span>, StoreError> {
+    Ok(match store.cleaning(id)? {
         Some(cleaned) => cleaned.paragraphs,
         None => {
             reading::load(store, id, &ViewOptions::default())?
                 .cleaned
                 .paragraphs
         }
-    };
-    Ok(span_key(&paragraphs))
+    })
+}
+
+/// The fingerprint of a document's passages that tagging state records.
+fn passages_key(store: &Store, id: DocId) -> Result<i64, StoreError> {
+    Ok(span_key(&passages(store, id)?))
 }
 
 /// FNV-1a over the spans: stable across runs and versions of Rust.
