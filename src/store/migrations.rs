@@ -74,10 +74,10 @@ pub const MIGRATIONS: &[&str] = &[
     // 4: themes. `codebook` holds the library's own codebook as TOML (one row, seeded from
     // the default on first use) with a revision that every edit increments. The tagger's
     // `theme_suggestions` per passage (stored span) are rebuilt on re-tagging; the user's
-    // `theme_decisions` are kept apart so re-tagging never loses them. `theme_term_counts`
-    // (in how many passages of a document each keyword matched) makes the library-wide IDF
-    // an aggregate; `tagging_state` says what each document was tagged with, so stale tagging
-    // is detected. All go with their document.
+    // `theme_decisions` are kept apart so re-tagging never loses them. `tagging_state` says
+    // what each document was tagged with, so stale tagging is detected, and holds its
+    // `term_counts` (JSON: in how many of its passages each keyword matched), which summed
+    // over the library give the IDF weights. All go with their document.
     r#"
     CREATE TABLE codebook (
         id         INTEGER PRIMARY KEY CHECK (id = 1),
@@ -103,12 +103,6 @@ pub const MIGRATIONS: &[&str] = &[
         created_at TEXT    NOT NULL,
         PRIMARY KEY (doc_id, start, end, theme)
     ) WITHOUT ROWID;
-    CREATE TABLE theme_term_counts (
-        doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        term     TEXT    NOT NULL,
-        passages INTEGER NOT NULL,
-        PRIMARY KEY (doc_id, term)
-    ) WITHOUT ROWID;
     CREATE TABLE tagging_state (
         doc_id            INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
         codebook_revision INTEGER NOT NULL,
@@ -116,6 +110,7 @@ pub const MIGRATIONS: &[&str] = &[
         passages_key      INTEGER NOT NULL,
         passages          INTEGER NOT NULL,
         library_passages  INTEGER NOT NULL,
+        term_counts       TEXT    NOT NULL,
         tagged_at         TEXT    NOT NULL
     );
     "#,
@@ -190,10 +185,10 @@ mod tests {
                  VALUES (1, 0, 2, 'talent', 0.7, '[]');
                  INSERT INTO theme_decisions (doc_id, start, end, theme, decision, created_at)
                  VALUES (1, 0, 2, 'talent', 'accepted', '2026-01-01T00:00:00Z');
-                 INSERT INTO theme_term_counts (doc_id, term, passages) VALUES (1, '科技', 1);
                  INSERT INTO tagging_state (doc_id, codebook_revision, tagger_version,
-                                            passages_key, passages, library_passages, tagged_at)
-                 VALUES (1, 1, 1, 0, 1, 1, '2026-01-01T00:00:00Z');",
+                                            passages_key, passages, library_passages,
+                                            term_counts, tagged_at)
+                 VALUES (1, 1, 1, 0, 1, 1, '[[\"科技\",1]]', '2026-01-01T00:00:00Z');",
             )
             .unwrap();
         }

@@ -1,7 +1,8 @@
 //! Themes in the library: the library's own codebook (one TOML row and a revision that every
 //! edit increments), the tagger's suggestions per passage, the user's decisions (kept apart,
-//! so re-tagging never loses them), per-document keyword counts (summed into library-wide
-//! IDF) and what each document was tagged with.
+//! so re-tagging never loses them) and what each document was tagged with, including its
+//! keyword counts (summed into library-wide IDF; one JSON value per document, not a row per
+//! term, so tagging a document writes few rows).
 //!
 //! A library that never stored a codebook reads the default one (revision 0); the first
 //! edit or tagging stores it. Passages are identified by their stored span.
@@ -168,27 +169,30 @@ impl Store {
     pub fn term_counts(&self) -> Result<HashMap<DocId, Vec<(String, u32)>>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT doc_id, term, passages FROM theme_term_counts")
+            .prepare_cached("SELECT doc_id, term_counts FROM tagging_state")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, DocId>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-            })
+            .query_map([], |r| Ok((r.get::<_, DocId>(0)?, r.get::<_, String>(1)?)))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.err(e))?;
-        let mut out: HashMap<DocId, Vec<(String, u32)>> = HashMap::new();
-        for (doc, term, n) in rows {
-            out.entry(doc).or_default().push((term, n));
-        }
-        Ok(out)
+        rows.into_iter()
+            .map(|(doc, json)| {
+                let counts: Vec<(String, u32)> =
+                    serde_json::from_str(&json).map_err(|_| StoreError::CorruptLayer { doc })?;
+                Ok((doc, counts))
+            })
+            .collect()
     }
 
-    /// Replaces a document's suggestions, term counts and tagging state in one transaction.
+    /// Replaces documents' suggestions and tagging state, all in one transaction (one commit
+    /// instead of one per document: the commit is most of the cost of a small document).
     /// Decisions are not touched.
-    pub fn save_tagging(&mut self, id: DocId, tagging: &DocTagging) -> Result<(), StoreError> {
+    pub fn save_taggings(&mut self, taggings: &[(DocId, DocTagging)]) -> Result<(), StoreError> {
         let name = self.display_name();
         let tx = self.write("saving theme suggestions")?;
-        write_tagging(&tx, id, tagging)
+        taggings
+            .iter()
+            .try_for_each(|(id, tagging)| write_tagging(&tx, *id, tagging))
             .and_then(|_| tx.commit())
             .map_err(|e| StoreError::sqlite(&name, e))
     }
@@ -314,8 +318,8 @@ fn span(start: i64, end: i64) -> Span {
 }
 
 fn write_tagging(tx: &Transaction<'_>, id: DocId, tagging: &DocTagging) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM theme_suggestions WHERE doc_id = ?1", [id])?;
-    tx.execute("DELETE FROM theme_term_counts WHERE doc_id = ?1", [id])?;
+    tx.prepare_cached("DELETE FROM theme_suggestions WHERE doc_id = ?1")?
+        .execute([id])?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO theme_suggestions (doc_id, start, end, theme, score, matched)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -332,31 +336,28 @@ fn write_tagging(tx: &Transaction<'_>, id: DocId, tagging: &DocTagging) -> rusql
             matched
         ])?;
     }
-    let mut insert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO theme_term_counts (doc_id, term, passages) VALUES (?1, ?2, ?3)",
-    )?;
-    for (term, n) in &tagging.term_counts {
-        insert.execute(params![id, term, n])?;
-    }
+    let counts = serde_json::to_string(&tagging.term_counts)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let s = &tagging.state;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO tagging_state (doc_id, codebook_revision, tagger_version, passages_key,
-                                    passages, library_passages, tagged_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                                    passages, library_passages, term_counts, tagged_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
          ON CONFLICT (doc_id) DO UPDATE SET
              codebook_revision = excluded.codebook_revision,
              tagger_version = excluded.tagger_version, passages_key = excluded.passages_key,
              passages = excluded.passages, library_passages = excluded.library_passages,
-             tagged_at = excluded.tagged_at",
-        params![
-            id,
-            s.codebook_revision,
-            s.tagger_version,
-            s.passages_key,
-            s.passages,
-            s.library_passages
-        ],
-    )?;
+             term_counts = excluded.term_counts, tagged_at = excluded.tagged_at",
+    )?
+    .execute(params![
+        id,
+        s.codebook_revision,
+        s.tagger_version,
+        s.passages_key,
+        s.passages,
+        s.library_passages,
+        counts
+    ])?;
     Ok(())
 }
 
@@ -450,7 +451,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let doc = add(&mut store, "人才强国");
         let p = Span::new(0, 4);
-        store.save_tagging(doc, &tagging(p, "talent")).unwrap();
+        store.save_taggings(&[(doc, tagging(p, "talent"))]).unwrap();
         assert_eq!(
             store.suggestions(doc).unwrap(),
             tagging(p, "talent").suggestions
@@ -467,7 +468,9 @@ mod tests {
                 .unwrap(),
             Some(Decision::Accepted)
         );
-        store.save_tagging(doc, &tagging(p, "finance")).unwrap();
+        store
+            .save_taggings(&[(doc, tagging(p, "finance"))])
+            .unwrap();
         let suggested: Vec<String> = store
             .suggestions(doc)
             .unwrap()
@@ -531,7 +534,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let doc = add(&mut store, "人才强国");
         let p = Span::new(0, 4);
-        store.save_tagging(doc, &tagging(p, "talent")).unwrap();
+        store.save_taggings(&[(doc, tagging(p, "talent"))]).unwrap();
         store
             .set_decision(doc, p, "talent", Some(Decision::Accepted))
             .unwrap();

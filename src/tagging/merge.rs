@@ -83,15 +83,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Accepted => "accepted",
-            Status::Added => "added",
-            Status::Suggested => "suggested",
-            Status::Rejected => "rejected",
-        }
-    }
-
     /// Whether the theme counts as on the passage (everything but rejected).
     pub fn is_on(self) -> bool {
         self != Status::Rejected
@@ -249,13 +240,13 @@ mod tests {
             assert_eq!(serde_json::to_value(d).ok(), Some(d.as_str().into()));
         }
         assert_eq!(Decision::parse("maybe"), None);
-        for s in [
-            Status::Accepted,
-            Status::Added,
-            Status::Suggested,
-            Status::Rejected,
+        for (s, name) in [
+            (Status::Accepted, "accepted"),
+            (Status::Added, "added"),
+            (Status::Suggested, "suggested"),
+            (Status::Rejected, "rejected"),
         ] {
-            assert_eq!(serde_json::to_value(s).ok(), Some(s.as_str().into()));
+            assert_eq!(serde_json::to_value(s).ok(), Some(name.into()));
         }
     }
 }

@@ -63,7 +63,7 @@ pub enum TaggingError {
 pub enum Phase {
     /// Reading and folding documents' passages.
     Reading,
-    /// Scoring passages and storing the suggestions.
+    /// Scoring passages (the suggestions are stored together at the end).
     Tagging,
 }
 
@@ -218,8 +218,7 @@ pub fn refresh(
         prepared.push(p);
     }
     let tagger = base.with_stats(&stats);
-    let mut unsaved = HashMap::new();
-    let mut retagged = Vec::with_capacity(prepared.len());
+    let mut taggings = Vec::with_capacity(prepared.len());
     for (i, p) in prepared.iter().enumerate() {
         let tagging = DocTagging {
             state: TaggingState {
@@ -232,13 +231,15 @@ pub fn refresh(
             suggestions: suggest(&tagger, &p.passages, &p.shadows),
             term_counts: p.counts.counts().map(|(t, n)| (t.to_string(), n)).collect(),
         };
-        if writable {
-            store.save_tagging(p.meta.id, &tagging)?;
-        } else {
-            unsaved.insert(p.meta.id, tagging.suggestions);
-        }
-        retagged.push(p.meta.id);
+        taggings.push((p.meta.id, tagging));
         progress.step(Phase::Tagging, i + 1, prepared.len(), &p.meta);
+    }
+    let retagged = taggings.iter().map(|(id, _)| *id).collect();
+    let mut unsaved = HashMap::new();
+    if writable {
+        store.save_taggings(&taggings)?;
+    } else {
+        unsaved.extend(taggings.into_iter().map(|(id, t)| (id, t.suggestions)));
     }
     Ok(library(codebook, revision, retagged, unsaved))
 }
