@@ -156,7 +156,7 @@ pub fn passages(
                 passage.n,
                 sanitize_line(passage.text)
             ))?;
-            if let Some(line) = super::themes::themes_line(passage.themes) {
+            if let Some(line) = super::tag::themes_line(passage.themes) {
                 out.line(&format!("      ▸ {line}"))?;
             }
         }

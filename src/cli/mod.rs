@@ -10,6 +10,7 @@ mod documents;
 mod import;
 mod output;
 mod progress;
+mod tag;
 mod themes;
 
 use crate::clean::Override;
@@ -80,7 +81,7 @@ pub enum Command {
     /// The library's theme codebook; edit it, import/export it, the documents × themes matrix
     Themes(themes::ThemesArgs),
     /// Accept, reject, add or clear a theme on a passage (numbered as in `pizhu passages`)
-    Tag(themes::TagArgs),
+    Tag(tag::TagArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -144,7 +145,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Reclean(args) => cleaning::reclean(&mut open(&cli)?, &args, &mut out),
         Command::Search(args) => documents::search(&open(&cli)?, &config()?, &args, &mut out),
         Command::Themes(args) => themes::run(&mut open(&cli)?, &args, &mut out),
-        Command::Tag(args) => themes::tag(&mut open(&cli)?, &args, &mut out),
+        Command::Tag(args) => tag::tag(&mut open(&cli)?, &args, &mut out),
     }
 }
 
