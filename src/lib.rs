@@ -13,6 +13,7 @@ pub mod import;
 pub mod reading;
 pub mod search;
 pub mod store;
+pub mod tagging;
 pub mod text;
 pub mod themes;
 pub mod tui;

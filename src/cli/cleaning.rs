@@ -1,5 +1,5 @@
-//! `noise`, `passages`, `fold`, `unfold` and `reclean`: the cleaning layers of a document and
-//! the reader's corrections to them.
+//! `noise`, `passages` (with each passage's themes), `fold`, `unfold` and `reclean`: the
+//! cleaning layers of a document and the reader's corrections to them.
 
 use super::output::{Output, thousands};
 use crate::clean::{self, CLEANER_VERSION, Override};
@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::doc::Span;
 use crate::reading::{self, Reading};
 use crate::store::Store;
+use crate::tagging::merge::PassageTheme;
 use crate::text::sanitize::sanitize_line;
 use anyhow::{Result, bail};
 use clap::Args;
@@ -114,15 +115,18 @@ struct Passage<'a> {
     start: usize,
     end: usize,
     text: &'a str,
+    themes: &'a [PassageTheme],
 }
 
 pub fn passages(
-    store: &Store,
+    store: &mut Store,
     config: &Config,
     args: &DocJsonArgs,
     out: &mut Output,
 ) -> Result<ExitCode> {
     let reading = load(store, config, &args.doc)?;
+    let lib = super::themes::refreshed(store, args.json)?;
+    let themes = lib.passage_themes(store, reading.meta.id, &reading.cleaned.paragraphs)?;
     let shown = reading.view.text();
     let byte_at: Vec<usize> = shown
         .char_indices()
@@ -133,12 +137,14 @@ pub fn passages(
         .view_paragraphs()
         .into_iter()
         .zip(&reading.cleaned.paragraphs)
+        .zip(&themes)
         .enumerate()
-        .map(|(i, (view, stored))| Passage {
+        .map(|(i, ((view, stored), themes))| Passage {
             n: i + 1,
             start: stored.start,
             end: stored.end,
             text: &shown[byte_at[view.start]..byte_at[view.end]],
+            themes,
         })
         .collect();
     if args.json {
@@ -150,6 +156,9 @@ pub fn passages(
                 passage.n,
                 sanitize_line(passage.text)
             ))?;
+            if let Some(line) = super::tag::themes_line(passage.themes) {
+                out.line(&format!("      ▸ {line}"))?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

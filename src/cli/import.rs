@@ -1,4 +1,5 @@
-//! `pizhu import`: files, folders and standard input into the library.
+//! `pizhu import`: files, folders and standard input into the library, then tagged with
+//! themes.
 
 use super::output::{Output, thousands};
 use super::progress::Bar;
@@ -81,6 +82,11 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
         return Err(error.into());
     }
     bar.finish();
+    if done.iter().any(|o| matches!(o, Outcome::Imported { .. }))
+        && let Err(error) = super::themes::refreshed(store, json)
+    {
+        eprintln!("pizhu: imported, but tagging themes failed: {error:#}");
+    }
     outcomes.extend(done);
     let failed = outcomes
         .iter()

@@ -10,6 +10,8 @@ mod documents;
 mod import;
 mod output;
 mod progress;
+mod tag;
+mod themes;
 
 use crate::clean::Override;
 use crate::store::Store;
@@ -66,7 +68,7 @@ pub enum Command {
     Rm(documents::RmArgs),
     /// List the folded ranges of a document: offsets, reason, the folded text
     Noise(cleaning::DocJsonArgs),
-    /// List the body paragraphs of a document with their stored offsets
+    /// List the body paragraphs of a document with their stored offsets and themes
     Passages(cleaning::DocJsonArgs),
     /// Fold a paragraph (numbered as in `pizhu passages`) as noise
     Fold(cleaning::FoldArgs),
@@ -76,6 +78,10 @@ pub enum Command {
     Reclean(cleaning::RecleanArgs),
     /// Search the reading views of every document
     Search(documents::SearchArgs),
+    /// The library's theme codebook; edit it, import/export it, the documents × themes matrix
+    Themes(themes::ThemesArgs),
+    /// Accept, reject, add or clear a theme on a passage (numbered as in `pizhu passages`)
+    Tag(tag::TagArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -119,7 +125,9 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Info(args) => documents::info(&cli, &args, &mut out),
         Command::Rm(args) => documents::rm(&mut open(&cli)?, &args, &mut out),
         Command::Noise(args) => cleaning::noise(&open(&cli)?, &config()?, &args, &mut out),
-        Command::Passages(args) => cleaning::passages(&open(&cli)?, &config()?, &args, &mut out),
+        Command::Passages(args) => {
+            cleaning::passages(&mut open(&cli)?, &config()?, &args, &mut out)
+        }
         Command::Fold(args) => cleaning::set_override(
             &mut open(&cli)?,
             &config()?,
@@ -136,6 +144,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         ),
         Command::Reclean(args) => cleaning::reclean(&mut open(&cli)?, &args, &mut out),
         Command::Search(args) => documents::search(&open(&cli)?, &config()?, &args, &mut out),
+        Command::Themes(args) => themes::run(&mut open(&cli)?, &args, &mut out),
+        Command::Tag(args) => tag::tag(&mut open(&cli)?, &args, &mut out),
     }
 }
 

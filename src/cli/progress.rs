@@ -1,5 +1,5 @@
-//! The import progress bar: files, bytes and ETA on standard error, drawn only on a terminal
-//! and only once an import has taken more than a moment.
+//! Progress bars on standard error, drawn only on a terminal and only once the work has taken
+//! more than a moment: the import bar (files, bytes, ETA) and the re-tagging bar (documents).
 
 use crate::import::Source;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -94,6 +94,65 @@ impl Bar {
         {
             bar.set_draw_target(ProgressDrawTarget::stderr());
             self.visible = true;
+        }
+    }
+}
+
+/// The re-tagging bar: documents read and tagged, on standard error, drawn only on a terminal
+/// and only once tagging has taken more than a moment.
+pub struct Steps {
+    bar: Option<ProgressBar>,
+    started: Instant,
+    visible: bool,
+}
+
+impl Steps {
+    /// `enabled` is false off a terminal or with `--json`.
+    pub fn new(enabled: bool) -> Steps {
+        let bar = enabled.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+            let style = ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} documents ETA {eta} {wide_msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar
+        });
+        Steps {
+            bar,
+            started: Instant::now(),
+            visible: false,
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl crate::tagging::Progress for Steps {
+    fn step(
+        &mut self,
+        phase: crate::tagging::Phase,
+        done: usize,
+        total: usize,
+        doc: &crate::doc::DocumentMeta,
+    ) {
+        if let Some(bar) = &self.bar {
+            bar.set_prefix(match phase {
+                crate::tagging::Phase::Reading => "themes: reading",
+                crate::tagging::Phase::Tagging => "themes: tagging",
+            });
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            bar.set_message(crate::text::sanitize::sanitize_line(&doc.title));
+            if !self.visible && self.started.elapsed() >= SHOW_AFTER {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                self.visible = true;
+            }
         }
     }
 }

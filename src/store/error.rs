@@ -35,6 +35,13 @@ pub enum StoreError {
         "the library's layers of document #{doc} are damaged; rebuild them with `pizhu reclean {doc} --force`"
     )]
     CorruptLayer { doc: i64 },
+    #[error(
+        "{}: the library's codebook is damaged ({message}); replace it with `pizhu themes import FILE`",
+        path.display()
+    )]
+    CorruptCodebook { path: PathBuf, message: String },
+    #[error("{0}")]
+    Codebook(#[from] crate::themes::CodebookError),
     #[error("no document matches \"{0}\" (see `pizhu list`)")]
     NoSuchDocument(String),
     #[error("\"{query}\" matches {count} documents: {candidates}; use the id")]

@@ -88,6 +88,49 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE layers_v4 RENAME TO layers;
     CREATE INDEX doc_metadata_by_start ON doc_metadata(doc_id, start);
     "#,
+    // 5: themes. `codebook` holds the library's own codebook as TOML (one row, seeded from
+    // the default on first use) with a revision that every edit increments. The tagger's
+    // `theme_suggestions` per passage (stored span) are rebuilt on re-tagging; the user's
+    // `theme_decisions` are kept apart so re-tagging never loses them. `tagging_state` says
+    // what each document was tagged with, so stale tagging is detected, and holds its
+    // `term_counts` (JSON: in how many of its passages each keyword matched), which summed
+    // over the library give the IDF weights. All go with their document.
+    r#"
+    CREATE TABLE codebook (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        toml       TEXT    NOT NULL,
+        revision   INTEGER NOT NULL,
+        updated_at TEXT    NOT NULL
+    );
+    CREATE TABLE theme_suggestions (
+        doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start   INTEGER NOT NULL,
+        end     INTEGER NOT NULL,
+        theme   TEXT    NOT NULL,
+        score   REAL    NOT NULL,
+        matched TEXT    NOT NULL,
+        PRIMARY KEY (doc_id, start, end, theme)
+    ) WITHOUT ROWID;
+    CREATE TABLE theme_decisions (
+        doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        theme      TEXT    NOT NULL,
+        decision   TEXT    NOT NULL CHECK (decision IN ('accepted', 'rejected', 'added')),
+        created_at TEXT    NOT NULL,
+        PRIMARY KEY (doc_id, start, end, theme)
+    ) WITHOUT ROWID;
+    CREATE TABLE tagging_state (
+        doc_id            INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        codebook_revision INTEGER NOT NULL,
+        tagger_version    INTEGER NOT NULL,
+        passages_key      INTEGER NOT NULL,
+        passages          INTEGER NOT NULL,
+        library_passages  INTEGER NOT NULL,
+        term_counts       TEXT    NOT NULL,
+        tagged_at         TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -162,6 +205,21 @@ mod tests {
             assert_eq!(layers, 1, "the layers moved to the rowid table");
             conn.execute_batch(
                 "INSERT INTO layers (doc_id, kind, data) VALUES (1, 'char-index', x'0100');",
+            )
+            .unwrap();
+        }
+        if version >= 5 {
+            conn.execute_batch(
+                "INSERT INTO codebook (id, toml, revision, updated_at)
+                 VALUES (1, '', 1, '2026-01-01T00:00:00Z');
+                 INSERT INTO theme_suggestions (doc_id, start, end, theme, score, matched)
+                 VALUES (1, 0, 2, 'talent', 0.7, '[]');
+                 INSERT INTO theme_decisions (doc_id, start, end, theme, decision, created_at)
+                 VALUES (1, 0, 2, 'talent', 'accepted', '2026-01-01T00:00:00Z');
+                 INSERT INTO tagging_state (doc_id, codebook_revision, tagger_version,
+                                            passages_key, passages, library_passages,
+                                            term_counts, tagged_at)
+                 VALUES (1, 1, 1, 0, 1, 1, '[[\"科技\",1]]', '2026-01-01T00:00:00Z');",
             )
             .unwrap();
         }

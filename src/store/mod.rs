@@ -11,10 +11,12 @@ mod layers;
 pub mod migrations;
 mod reader;
 mod texts;
+mod themes;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use reader::SavedPane;
+pub use themes::{DocTagging, TaggingState};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};

@@ -10,14 +10,16 @@
 //! ```
 //!
 //! A word found in every document gets 0 and is left out, so this needs at least two
-//! documents to say anything.
+//! documents to say anything. With a *focus* document, the term frequencies are that
+//! document's alone (its distinctive uncovered words), the document frequencies still the
+//! library's.
 
 use std::collections::{HashMap, HashSet};
 
 use super::tagger::Tagger;
 
 /// A candidate keyword found by [`uncovered_terms`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct UncoveredTerm {
     pub term: String,
     /// Summed TF-IDF (see the module docs).
@@ -29,8 +31,14 @@ pub struct UncoveredTerm {
 }
 
 /// The `limit` best uncovered words of `documents` (each a list of words), best first; ties
-/// by term. Words seen only once in the library are skipped.
-pub fn uncovered_terms<D, W, S>(documents: D, tagger: &Tagger, limit: usize) -> Vec<UncoveredTerm>
+/// by term. Words seen only once in the library are skipped. With `focus` (an index into
+/// `documents`), only that document's words are candidates and its term frequencies count.
+pub fn uncovered_terms<D, W, S>(
+    documents: D,
+    focus: Option<usize>,
+    tagger: &Tagger,
+    limit: usize,
+) -> Vec<UncoveredTerm>
 where
     D: IntoIterator<Item = W>,
     W: IntoIterator<Item = S>,
@@ -40,8 +48,9 @@ where
     // word -> (summed term frequency, count, documents)
     let mut table: HashMap<String, (f32, u32, u32)> = HashMap::new();
     let mut n_docs = 0u32;
-    for doc in documents {
+    for (index, doc) in documents.into_iter().enumerate() {
         n_docs += 1;
+        let counts_tf = focus.is_none_or(|f| f == index);
         let mut counts: HashMap<String, u32> = HashMap::new();
         let mut total = 0u32;
         for word in doc {
@@ -57,7 +66,9 @@ where
         }
         for (word, c) in counts {
             let e = table.entry(word).or_default();
-            e.0 += c as f32 / total.max(1) as f32;
+            if counts_tf {
+                e.0 += c as f32 / total.max(1) as f32;
+            }
             e.1 += c;
             e.2 += 1;
         }
@@ -138,13 +149,18 @@ mod tests {
             vec!["发展", "飞地", "飞地", "飞地", "A", "的", "发展"],
             vec!["发展", "耐心资本", "技术", "技术"],
         ];
-        let found = uncovered_terms(&docs, &tagger(), 10);
+        let found = uncovered_terms(&docs, None, &tagger(), 10);
         let terms: Vec<&str> = found.iter().map(|u| u.term.as_str()).collect();
         // 发展 is everywhere, 人才/科技人才 contain a keyword, 核心/技术 are parts of one,
         // A and 的 are too short.
         assert_eq!(terms, vec!["飞地", "耐心资本"]);
         assert_eq!((found[1].count, found[1].documents), (3, 2));
-        assert!(uncovered_terms(&docs, &tagger(), 1).len() == 1);
-        assert!(uncovered_terms(&docs[..1], &tagger(), 10).is_empty());
+        assert!(uncovered_terms(&docs, None, &tagger(), 1).len() == 1);
+        assert!(uncovered_terms(&docs[..1], None, &tagger(), 10).is_empty());
+        // Focused on the second document: only its words, ranked by its frequencies.
+        let focused = uncovered_terms(&docs, Some(1), &tagger(), 10);
+        let terms: Vec<&str> = focused.iter().map(|u| u.term.as_str()).collect();
+        assert_eq!(terms, vec!["飞地"]);
+        assert_eq!(focused[0].count, 3);
     }
 }

@@ -18,13 +18,16 @@
 //! score = d / (d + HALF_SATURATION)                             in [0, 1)
 //! ```
 //!
-//! A theme is suggested when `score ≥ threshold` and its *evidence* — the same sum without
-//! the IDF factor, `Σ w · (1 + ln count)` — is at least `MIN_EVIDENCE`. `w` is the keyword
+//! A theme is suggested when `score ≥ threshold`, its *evidence* — the same sum without
+//! the IDF factor, `Σ w · (1 + ln count)` — is at least `MIN_EVIDENCE`, and at least one hit is
+//! an *anchor*, a keyword of weight ≥ `ANCHOR_WEIGHT`. `w` is the keyword
 //! weight, `idf` 1 unless [`Tagger::with_stats`] gave library statistics. The length floor
 //! keeps a short heading with one hit from scoring like a dense paragraph; the exponent < 1
 //! lets a long paragraph that keeps returning to a theme qualify without needing a hit every
 //! few words; the minimum evidence stops one weak or generic keyword from making a suggestion
-//! on its own, however short the passage and whatever the library statistics say.
+//! on its own, however short the passage and whatever the library statistics say; the anchor
+//! keeps a pile of loose terms (place names, 资金, 平台) from making a suggestion without one
+//! clear term of the theme (the codebook's weight guide: below 1.0 is "related but loose").
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -34,11 +37,14 @@ use serde::{Deserialize, Serialize};
 
 use super::codebook::{Codebook, CodebookError};
 use crate::doc::Span;
+use crate::text::fold::fold_str;
 
 /// Default score a theme needs on a passage to be suggested.
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 /// Keyword-weighted hits (without IDF) a suggestion needs at least, whatever the length.
 pub const MIN_EVIDENCE: f32 = 1.0;
+/// A suggestion needs a hit of at least this keyword weight.
+pub const ANCHOR_WEIGHT: f32 = 1.0;
 /// Passages shorter than this many code points are scored as if this long.
 pub const LENGTH_FLOOR: f32 = 40.0;
 /// How strongly length dilutes evidence: 1 = pure density, 0 = raw counts.
@@ -51,7 +57,9 @@ const IDF_PRIOR_PASSAGES: f32 = 50.0;
 const IDF_MIN: f32 = 0.25;
 const IDF_MAX: f32 = 1.5;
 
-/// Scores themes on passages with one automaton over all keyword terms.
+/// Scores themes on passages with one automaton over all keyword terms. Terms are folded
+/// like the text they are matched in (Traditional → Simplified, ASCII letters lower-cased), so
+/// a keyword `AI` or `新質生產力` matches the shadow; terms that fold alike are one term.
 #[derive(Clone, Debug)]
 pub struct Tagger {
     automaton: AhoCorasick,
@@ -63,7 +71,12 @@ pub struct Tagger {
 
 #[derive(Clone, Debug)]
 struct TermEntry {
+    /// The keyword as the codebook spells it (shown in explanations, counted in statistics).
     term: String,
+    /// Whether the folded term begins / ends with an ASCII letter or digit (a hit there needs a
+    /// word boundary).
+    ascii_start: bool,
+    ascii_end: bool,
     /// Distinctiveness factor from library statistics (1 without).
     idf: f32,
     /// Themes the term counts for (its own and their ancestors) with the keyword weight.
@@ -80,6 +93,9 @@ pub struct ThemeScore {
     /// Keyword-weighted hits `Σ w · (1 + ln count)`, without IDF or length normalisation:
     /// what [`MIN_EVIDENCE`] is compared with.
     pub evidence: f32,
+    /// The largest keyword weight (without IDF) among the hits: what [`ANCHOR_WEIGHT`] is
+    /// compared with.
+    pub anchor: f32,
     /// The terms that matched, weightiest first: the suggestion's explanation.
     pub matched: Vec<TermHit>,
 }
@@ -119,7 +135,7 @@ impl TermStats {
     pub fn add_passage(&mut self, passage: &str, tagger: &Tagger) {
         self.passages += 1;
         let mut seen: Vec<usize> = Vec::new();
-        for m in tagger.automaton.find_iter(passage) {
+        for m in tagger.hits(passage) {
             let id = m.pattern().as_usize();
             if !seen.contains(&id) {
                 seen.push(id);
@@ -129,6 +145,35 @@ impl TermStats {
                     .or_default() += 1;
             }
         }
+    }
+
+    /// Statistics from stored counts: `passages` counted, and per term the passages it
+    /// matched in. Counts of the same term add up.
+    pub fn from_counts<S: Into<String>>(
+        passages: u32,
+        counts: impl IntoIterator<Item = (S, u32)>,
+    ) -> TermStats {
+        let mut stats = TermStats {
+            passages,
+            passage_freq: HashMap::new(),
+        };
+        for (term, n) in counts {
+            *stats.passage_freq.entry(term.into()).or_default() += n;
+        }
+        stats
+    }
+
+    /// Adds another set of counts (another document's) to these.
+    pub fn merge(&mut self, other: &TermStats) {
+        self.passages += other.passages;
+        for (term, n) in &other.passage_freq {
+            *self.passage_freq.entry(term.clone()).or_default() += n;
+        }
+    }
+
+    /// Every counted term with the number of passages it matched in, in no order.
+    pub fn counts(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.passage_freq.iter().map(|(t, &n)| (t.as_str(), n))
     }
 
     /// Number of passages counted.
@@ -159,7 +204,8 @@ impl Tagger {
             .map(|(i, id)| (id.as_str(), i))
             .collect();
         let mut terms: Vec<TermEntry> = Vec::new();
-        let mut by_term: HashMap<&str, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut by_pattern: HashMap<String, usize> = HashMap::new();
         for (i, theme) in codebook.themes.iter().enumerate() {
             let mut lineage = vec![i];
             lineage.extend(
@@ -169,12 +215,17 @@ impl Tagger {
                     .filter_map(|a| index.get(a).copied()),
             );
             for k in &theme.keywords {
-                let slot = *by_term.entry(k.term.as_str()).or_insert_with(|| {
+                let pattern = fold_str(&k.term);
+                let slot = *by_pattern.entry(pattern.clone()).or_insert_with(|| {
+                    let bytes = pattern.as_bytes();
                     terms.push(TermEntry {
                         term: k.term.clone(),
+                        ascii_start: bytes.first().is_some_and(u8::is_ascii_alphanumeric),
+                        ascii_end: bytes.last().is_some_and(u8::is_ascii_alphanumeric),
                         idf: 1.0,
                         targets: Vec::new(),
                     });
+                    patterns.push(pattern);
                     terms.len() - 1
                 });
                 let targets = &mut terms[slot].targets;
@@ -186,7 +237,6 @@ impl Tagger {
                 }
             }
         }
-        let patterns: Vec<&str> = terms.iter().map(|t| t.term.as_str()).collect();
         let build = |kind| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -238,7 +288,22 @@ impl Tagger {
 
     /// Whether any keyword matches inside `text`.
     pub fn matches_any(&self, text: &str) -> bool {
-        self.automaton.is_match(text)
+        self.hits(text).next().is_some()
+    }
+
+    /// The automaton's matches in `text`, less those of a keyword that begins or ends with an
+    /// ASCII letter or digit where the text continues with one: `ai` is not a hit in `email`.
+    fn hits<'a>(&'a self, text: &'a str) -> impl Iterator<Item = aho_corasick::Match> + 'a {
+        let bytes = text.as_bytes();
+        let alnum = |i: Option<usize>| {
+            i.and_then(|i| bytes.get(i))
+                .is_some_and(u8::is_ascii_alphanumeric)
+        };
+        self.automaton.find_iter(text).filter(move |m| {
+            let entry = &self.terms[m.pattern().as_usize()];
+            !(entry.ascii_start && alnum(m.start().checked_sub(1))
+                || entry.ascii_end && alnum(Some(m.end())))
+        })
     }
 
     /// The automaton, for benchmarks against the bare scan.
@@ -273,7 +338,7 @@ impl Tagger {
             scratch
                 .sums
                 .iter()
-                .filter(|sum| passes(sum.score, sum.evidence, threshold))
+                .filter(|sum| passes(sum.score, sum.evidence, sum.anchor, threshold))
                 .map(|sum| self.explain(scratch, sum))
                 .collect()
         })
@@ -286,7 +351,7 @@ impl Tagger {
         let matches = &mut scratch.matches;
         matches.clear();
         let (mut byte_pos, mut char_pos) = (0usize, 0usize);
-        for m in self.automaton.find_iter(passage) {
+        for m in self.hits(passage) {
             char_pos += count_chars(&bytes[byte_pos..m.start()]);
             let start = char_pos;
             char_pos += count_chars(&bytes[m.start()..m.end()]);
@@ -320,12 +385,14 @@ impl Tagger {
                             theme,
                             score: 0.0,
                             evidence: 0.0,
+                            anchor: 0.0,
                         });
                         sums.len() - 1
                     }
                 };
                 sums[i].score += kw_weight * entry.idf * repeat;
                 sums[i].evidence += kw_weight * repeat;
+                sums[i].anchor = sums[i].anchor.max(kw_weight);
             }
         }
         for sum in sums.iter_mut() {
@@ -369,6 +436,7 @@ impl Tagger {
             theme: self.themes[sum.theme].clone(),
             score: sum.score,
             evidence: sum.evidence,
+            anchor: sum.anchor,
             matched,
         }
     }
@@ -392,6 +460,7 @@ struct ThemeSum {
     theme: usize,
     score: f32,
     evidence: f32,
+    anchor: f32,
 }
 
 thread_local! {
@@ -411,15 +480,16 @@ fn repeat_factor(count: usize) -> f32 {
     1.0 + (count as f32).ln()
 }
 
-fn passes(score: f32, evidence: f32, threshold: f32) -> bool {
-    score >= threshold && evidence >= MIN_EVIDENCE
+fn passes(score: f32, evidence: f32, anchor: f32, threshold: f32) -> bool {
+    score >= threshold && evidence >= MIN_EVIDENCE && anchor >= ANCHOR_WEIGHT
 }
 
-/// The scores that become suggestions: `score ≥ threshold` and `evidence ≥ MIN_EVIDENCE`.
+/// The scores that become suggestions: `score ≥ threshold`, `evidence ≥ MIN_EVIDENCE` and
+/// `anchor ≥ ANCHOR_WEIGHT`.
 pub fn suggestions(scores: &[ThemeScore], threshold: f32) -> Vec<&ThemeScore> {
     scores
         .iter()
-        .filter(|s| passes(s.score, s.evidence, threshold))
+        .filter(|s| passes(s.score, s.evidence, s.anchor, threshold))
         .collect()
 }
 
@@ -504,7 +574,8 @@ mod tests {
     #[test]
     fn spans_are_code_points() {
         let t = tagger();
-        let text = "ab推动AI和芯片,芯片!";
+        // Shadow text: ASCII letters are lower-cased there, and so is the keyword `AI`.
+        let text = "ab推动ai和芯片,芯片!";
         let scores = t.score(text);
         let chips = get(&scores, "chips").expect("chips");
         assert_eq!(
@@ -513,8 +584,20 @@ mod tests {
         );
         assert_eq!(chips.matched[0].count, 2);
         let tech = get(&scores, "tech").expect("tech");
-        let ai = tech.matched.iter().find(|h| h.term == "AI").expect("AI");
+        let ai = tech
+            .matched
+            .iter()
+            .find(|h| h.term == "AI")
+            .expect("AI, as spelt");
         assert_eq!(ai.spans, vec![Span::new(4, 6)]);
+        // An ASCII keyword is a word: not a hit inside another one, a hit next to Chinese.
+        assert!(
+            t.score("email, said, aims, 5ai")
+                .iter()
+                .all(|s| s.theme != "tech")
+        );
+        assert!(!t.matches_any("said"));
+        assert!(t.matches_any("ai芯"));
     }
 
     #[test]
@@ -556,16 +639,28 @@ mod tests {
     }
 
     #[test]
-    fn minimum_evidence() {
+    fn minimum_evidence_and_an_anchor() {
         let cb = Codebook {
-            themes: vec![theme("x", None, vec![Keyword::weighted("改革", 0.6)])],
+            themes: vec![theme(
+                "x",
+                None,
+                vec![
+                    Keyword::weighted("改革", 0.6),
+                    Keyword::weighted("体制", 0.5),
+                    Keyword::weighted("揭榜挂帅", 1.0),
+                ],
+            )],
         };
         let t = Tagger::new(&cb).expect("tagger");
         let scores = t.score("改革");
         assert!(scores[0].score >= DEFAULT_THRESHOLD);
         assert!(suggestions(&scores, DEFAULT_THRESHOLD).is_empty());
-        let scores = t.score("改革改革改革改革改革改革改革改革改革");
-        assert!(scores[0].evidence >= MIN_EVIDENCE);
+        // Enough evidence from loose terms, but no clear term: no suggestion.
+        let scores = t.score("改革体制改革体制改革体制改革");
+        assert!(scores[0].evidence >= MIN_EVIDENCE && scores[0].anchor < ANCHOR_WEIGHT);
+        assert!(suggestions(&scores, DEFAULT_THRESHOLD).is_empty());
+        let scores = t.score("改革：揭榜挂帅");
+        assert_eq!(scores[0].anchor, 1.0);
         assert_eq!(suggestions(&scores, DEFAULT_THRESHOLD).len(), 1);
     }
 
