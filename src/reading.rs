@@ -5,7 +5,7 @@
 //! change the cleaning: re-cleaning and overrides.
 
 use crate::clean::{self, Cleaned, Override};
-use crate::doc::view::{View, ViewOptions};
+use crate::doc::view::{View, ViewBuilder, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::store::{Store, StoreError};
 
@@ -57,6 +57,43 @@ pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<Reading, 
 
 /// Code points an excerpt starts before the place it is read for.
 const EXCERPT_CONTEXT_CHARS: usize = 2000;
+
+/// A document's reading view without its stored text: what a reader keeps of a large
+/// document (the stored text is read again only to show the noise in place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewOnly {
+    pub meta: DocumentMeta,
+    pub cleaned: Cleaned,
+    pub view: View,
+}
+
+/// Bytes of stored text [`load_view`] reads at a time.
+const VIEW_PART_BYTES: usize = 8 << 20;
+
+/// Loads a document's reading view, reading its stored text in parts, so the whole text is
+/// never in memory next to the view. A document never cleaned is read whole and cleaned on
+/// the fly, as [`load`] does.
+pub fn load_view(store: &Store, id: DocId, options: &ViewOptions) -> Result<ViewOnly, StoreError> {
+    let Some(cleaned) = store.cleaning(id)? else {
+        let reading = load(store, id, options)?;
+        return Ok(ViewOnly {
+            meta: reading.meta,
+            cleaned: reading.cleaned,
+            view: reading.view,
+        });
+    };
+    let meta = store
+        .document(id)?
+        .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))?;
+    let capacity = usize::try_from(meta.source_bytes).unwrap_or(0);
+    let mut builder = ViewBuilder::new(&cleaned.folded_spans(), capacity, options);
+    store.text_parts(id, VIEW_PART_BYTES, |part| builder.push_part(part))?;
+    Ok(ViewOnly {
+        meta,
+        cleaned,
+        view: builder.finish(),
+    })
+}
 
 /// Whole lines of a document read on their own: a [`Reading`] whose text is the stored text
 /// from code point `start` on (its spans count from there too).
@@ -231,6 +268,18 @@ mod tests {
                 .text()
                 .starts_with(first.reading.view.text().trim_end())
         );
+    }
+
+    #[test]
+    fn the_view_read_in_parts_is_the_view_of_the_whole_text() {
+        let store = crate::demo::open().unwrap();
+        for id in 1..=4 {
+            let whole = load(&store, id, &ViewOptions::default()).unwrap();
+            let parts = load_view(&store, id, &ViewOptions::default()).unwrap();
+            assert_eq!(parts.view, whole.view);
+            assert_eq!(parts.cleaned, whole.cleaned);
+            assert_eq!(parts.meta, whole.meta);
+        }
     }
 
     #[test]

@@ -336,10 +336,10 @@ fn decode_noise(data: &[u8], window: Option<Span>) -> Option<Vec<NoiseRange>> {
     let mut reader = Reader::new(data);
     let table = decode_table(&mut reader)?;
     let count = reader.get()? as usize;
-    let capacity = if window.is_some() {
-        64
-    } else {
-        count.min(1 << 20)
+    // Each range takes at least three bytes, which bounds the count a corrupt blob can claim.
+    let capacity = match window {
+        Some(_) => 64,
+        None => count.min(reader.remaining() / 3),
     };
     let mut noise = Vec::with_capacity(capacity);
     let mut previous_end = 0usize;
@@ -404,10 +404,10 @@ fn decode_spans(reader: &mut Reader<'_>, window: Option<Span>) -> Option<Vec<Spa
         return Some(Vec::new());
     }
     let count = reader.get()? as usize;
-    let capacity = if window.is_some() {
-        64
-    } else {
-        count.min(1 << 20)
+    // Each span takes at least two bytes, which bounds the count a corrupt blob can claim.
+    let capacity = match window {
+        Some(_) => 64,
+        None => count.min(reader.remaining() / 2),
     };
     let mut spans = Vec::with_capacity(capacity);
     let mut previous_end = 0usize;
@@ -450,6 +450,10 @@ impl<'a> Reader<'a> {
 
     fn is_empty(&self) -> bool {
         self.at >= self.data.len()
+    }
+
+    fn remaining(&self) -> usize {
+        self.data.len().saturating_sub(self.at)
     }
 
     pub(super) fn get(&mut self) -> Option<u64> {

@@ -20,21 +20,71 @@ impl Store {
     /// Up to `max` bytes of a document's stored text from byte `start` (fewer at its end).
     /// The bytes may begin or end inside a character.
     pub fn text_bytes(&self, id: DocId, start: u64, max: usize) -> Result<Vec<u8>, StoreError> {
-        let blob = self
-            .conn()
+        let blob = self.text_blob(id)?;
+        self.read_blob(&blob, start, max)
+    }
+
+    /// The stored text of a document as a blob handle. Reads through one handle are cheap to
+    /// continue: SQLite walks a value's overflow pages once per handle.
+    fn text_blob(&self, id: DocId) -> Result<rusqlite::blob::Blob<'_>, StoreError> {
+        self.conn()
             .blob_open("main", "document_texts", "text", id, true)
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such rowid") => {
                     StoreError::NoSuchDocument(id.to_string())
                 }
                 e => self.err(e),
-            })?;
+            })
+    }
+
+    fn read_blob(
+        &self,
+        blob: &rusqlite::blob::Blob<'_>,
+        start: u64,
+        max: usize,
+    ) -> Result<Vec<u8>, StoreError> {
         let start = usize::try_from(start).unwrap_or(usize::MAX).min(blob.len());
         let len = max.min(blob.len() - start);
         let mut bytes = vec![0; len];
         blob.read_at_exact(&mut bytes, start)
             .map_err(|e| self.err(e))?;
         Ok(bytes)
+    }
+
+    /// A document's stored text in parts of whole lines (about `part_bytes` each; the last part
+    /// may end without a line break), given to `f` in order: for reading a large text without
+    /// holding it whole. Returns the text's length in bytes.
+    pub fn text_parts(
+        &self,
+        id: DocId,
+        part_bytes: usize,
+        mut f: impl FnMut(&str),
+    ) -> Result<u64, StoreError> {
+        let corrupt = || StoreError::CorruptLayer { doc: id };
+        let blob = self.text_blob(id)?;
+        let mut at = 0u64;
+        let mut carry: Vec<u8> = Vec::new();
+        loop {
+            let bytes = self.read_blob(&blob, at, part_bytes.max(1))?;
+            at += bytes.len() as u64;
+            let last = bytes.is_empty();
+            carry.extend_from_slice(&bytes);
+            let cut = match last {
+                true => carry.len(),
+                false => carry
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |nl| nl + 1),
+            };
+            if cut > 0 {
+                let part = std::str::from_utf8(&carry[..cut]).map_err(|_| corrupt())?;
+                f(part);
+                carry.drain(..cut);
+            }
+            if last {
+                return Ok(at);
+            }
+        }
     }
 
     /// The char index of a document; `None` for documents imported before it existed.
@@ -127,6 +177,23 @@ mod tests {
             store.text(id + 1),
             Err(StoreError::NoSuchDocument(_))
         ));
+    }
+
+    #[test]
+    fn text_parts_are_whole_lines_that_join_to_the_text() {
+        let text = "第一行\n第二行 with Latin\n没有换行的最后一行".repeat(500);
+        let (store, id) = store_with(&text);
+        for part_bytes in [1, 7, 100, 4096, 1 << 20] {
+            let mut parts = Vec::new();
+            let len = store
+                .text_parts(id, part_bytes, |p| parts.push(p.to_string()))
+                .unwrap();
+            assert_eq!(len, text.len() as u64);
+            assert_eq!(parts.concat(), text, "parts of {part_bytes} bytes");
+            let (last, whole) = parts.split_last().unwrap();
+            assert!(whole.iter().all(|p| p.ends_with('\n')));
+            assert!(!last.is_empty());
+        }
     }
 
     #[test]

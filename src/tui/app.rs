@@ -416,7 +416,7 @@ impl App {
                 if let Some(i) = self.panes.iter().position(|p| p.id == pane) {
                     let size = self.text_size(i);
                     self.panes[i].loaded(doc, size);
-                    self.panes[i].show_noise(self.show_noise, size);
+                    self.pane_noise(i);
                     self.find(i, AfterFind::Keep);
                 }
             }
@@ -454,6 +454,16 @@ impl App {
                 }
                 self.set_status(error, true);
             }
+            Response::StoredText { pane, id, text } => {
+                let Some(i) = self.panes.iter().position(|p| p.id == pane) else {
+                    return;
+                };
+                if let Some(doc) = self.panes[i].document().filter(|d| d.meta.id == id) {
+                    doc.set_stored_text(text);
+                    self.pane_noise(i);
+                    self.find(i, AfterFind::Keep);
+                }
+            }
             Response::Preview { slot, doc } => {
                 if !self.starting {
                     return;
@@ -466,7 +476,7 @@ impl App {
                 let i = self.panes.len() - 1;
                 let size = self.text_size(i);
                 self.panes[i].loaded(doc, size);
-                self.panes[i].show_noise(self.show_noise, size);
+                self.pane_noise(i);
             }
             Response::Progress(text) => {
                 if self.starting {
@@ -640,8 +650,7 @@ impl App {
                 "hidden"
             };
             for i in 0..self.panes.len() {
-                let size = self.text_size(i);
-                self.panes[i].show_noise(self.show_noise, size);
+                self.pane_noise(i);
                 self.find(i, AfterFind::Keep);
             }
             self.set_status(format!("folded noise {state}"), false);
@@ -670,6 +679,19 @@ impl App {
         pane.current_match = None;
         self.set_status(format!("/{query}  searching…"), false);
         self.find(self.focus, AfterFind::Step);
+    }
+
+    /// Shows or hides pane `i`'s noise as the reader does; a document loaded without its
+    /// stored text asks the worker for it first.
+    fn pane_noise(&mut self, i: usize) {
+        let size = self.text_size(i);
+        let Some(pane) = self.panes.get_mut(i) else {
+            return;
+        };
+        if !pane.show_noise(self.show_noise, size) {
+            let (pane, id) = (pane.id, pane.doc_id());
+            self.requests.push(Request::StoredText { pane, id });
+        }
     }
 
     /// Asks the search thread for the matches of pane `i`'s search in the text it shows now.

@@ -14,10 +14,10 @@
 use crate::clean::{Cleaned, NoiseRange};
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
-use crate::reading::{self, Reading};
+use crate::reading::{self, Reading, ViewOnly};
 use crate::store::{NewDocument, Store, StoreError};
 use crate::text::cache::Paragraphs;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Bytes of stored text an excerpt reads: a few hundred screens.
 pub const EXCERPT_BYTES: usize = 512 * 1024;
@@ -36,9 +36,9 @@ pub struct LoadedDocument {
     pub noise: Vec<Span>,
     /// The saved reading position, a code point offset into `text`.
     pub saved_position: Option<usize>,
-    /// The stored text (or an excerpt of it), its cleaning and its reading view; shared with
-    /// searches running off the UI thread.
-    reading: Arc<Reading>,
+    /// The reading view, the cleaning and (once needed) the stored text; shared with searches
+    /// running off the UI thread.
+    reading: Arc<Shown>,
     /// The stored code point where `reading`'s text starts (0 unless an excerpt).
     start: usize,
     /// Whether this is the whole document, not an excerpt.
@@ -47,11 +47,23 @@ pub struct LoadedDocument {
     showing_noise: bool,
 }
 
+/// A document's reading view and cleaning, and its stored text (or the excerpt's part of it)
+/// once it is needed to show the noise in place. A whole document is loaded without its stored
+/// text, which would double the memory a 300 MB document takes; excerpts and previews have
+/// theirs from the start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub meta: DocumentMeta,
+    pub cleaned: Cleaned,
+    pub view: View,
+    stored: OnceLock<String>,
+}
+
 /// The text a pane shows, shared with the search thread: a document's reading and whether its
 /// stored text (noise shown) or its view is shown.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SharedText {
-    pub reading: Arc<Reading>,
+    pub reading: Arc<Shown>,
     pub noise: bool,
 }
 
@@ -67,9 +79,21 @@ impl std::fmt::Debug for SharedText {
     }
 }
 
-/// Reads document `id` from the library: its reading view, split into paragraphs.
+/// Reads document `id` from the library: its reading view, split into paragraphs (the stored
+/// text is not kept: [`LoadedDocument::set_stored_text`] adds it when noise is shown).
 pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<LoadedDocument, StoreError> {
-    let mut doc = LoadedDocument::from_reading(reading::load(store, id, options)?, 0, true);
+    let ViewOnly {
+        meta,
+        cleaned,
+        view,
+    } = reading::load_view(store, id, options)?;
+    let shown = Shown {
+        meta,
+        cleaned,
+        view,
+        stored: OnceLock::new(),
+    };
+    let mut doc = LoadedDocument::from_shown(shown, 0, true);
     doc.saved_position = store.reading_position(id)?.map(|p| doc.to_view(p));
     Ok(doc)
 }
@@ -135,6 +159,16 @@ impl LoadedDocument {
 
     /// The reading view of `reading` (which starts at stored code point `start`), noise hidden.
     fn from_reading(reading: Reading, start: usize, complete: bool) -> Self {
+        let shown = Shown {
+            meta: reading.meta,
+            cleaned: reading.cleaned,
+            view: reading.view,
+            stored: OnceLock::from(reading.text),
+        };
+        LoadedDocument::from_shown(shown, start, complete)
+    }
+
+    fn from_shown(reading: Shown, start: usize, complete: bool) -> Self {
         let (paragraphs, byte_ranges, chars) = split_lines(reading.view.text());
         LoadedDocument {
             meta: reading.meta.clone(),
@@ -155,9 +189,14 @@ impl LoadedDocument {
         shown_text(&self.reading, self.showing_noise)
     }
 
-    /// The stored text this document was read from (an excerpt's part of it).
-    pub fn stored_text(&self) -> &str {
-        &self.reading.text
+    /// Whether the stored text is here (to show the noise in place).
+    pub fn has_stored_text(&self) -> bool {
+        self.reading.stored.get().is_some()
+    }
+
+    /// Adds the stored text of a document loaded without it (a no-op if it has one).
+    pub fn set_stored_text(&self, text: String) {
+        let _ = self.reading.stored.set(text);
     }
 
     /// The text shown, for a search off the UI thread.
@@ -178,12 +217,16 @@ impl LoadedDocument {
         self.showing_noise
     }
 
-    /// Shows the stored text with its folded ranges (`true`) or the reading view (`false`).
-    /// Offsets into [`Self::text`] change: carry them over with `to_stored` before and
-    /// `to_view` after.
-    pub fn show_noise(&mut self, show: bool) {
+    /// Shows the stored text with its folded ranges (`true`) or the reading view (`false`);
+    /// false when the noise cannot be shown yet (no stored text: see
+    /// [`Self::set_stored_text`]). Offsets into [`Self::text`] change: carry them over with
+    /// `to_stored` before and `to_view` after.
+    pub fn show_noise(&mut self, show: bool) -> bool {
         if show == self.showing_noise {
-            return;
+            return true;
+        }
+        if show && !self.has_stored_text() {
+            return false;
         }
         self.showing_noise = show;
         (self.paragraphs, self.byte_ranges, self.chars) =
@@ -192,6 +235,7 @@ impl LoadedDocument {
             true => self.reading.cleaned.folded_spans(),
             false => Vec::new(),
         };
+        true
     }
 
     /// The folded range at `offset` of [`Self::text`], when noise is shown.
@@ -273,10 +317,11 @@ impl LoadedDocument {
     }
 }
 
-/// The text of `reading` a document shows: the stored text with noise, else the view.
-pub fn shown_text(reading: &Reading, noise: bool) -> &str {
+/// The text of `reading` a document shows: the stored text with noise (empty until it is
+/// there), else the view.
+pub fn shown_text(reading: &Shown, noise: bool) -> &str {
     match noise {
-        true => &reading.text,
+        true => reading.stored.get().map_or("", String::as_str),
         false => reading.view.text(),
     }
 }
@@ -360,6 +405,11 @@ mod noise_tests {
     fn noise_can_be_shown_and_offsets_carry_over() {
         let store = crate::demo::open().unwrap();
         let mut doc = load(&store, 3, &ViewOptions::default()).unwrap();
+        assert!(
+            !doc.show_noise(true),
+            "a whole document comes without its stored text"
+        );
+        doc.set_stored_text(store.text(3).unwrap());
         assert!(
             !doc.text().contains("font-size"),
             "the CSS fragment is folded"

@@ -157,21 +157,26 @@ impl Pane {
 
     /// Shows the document's folded noise (`true`) or its reading view, keeping the cursor on
     /// the same character. Matches are dropped (they belong to the other text).
-    pub fn show_noise(&mut self, show: bool, size: TextSize) {
+    /// False when the document needs its stored text first (see
+    /// [`LoadedDocument::set_stored_text`]).
+    pub fn show_noise(&mut self, show: bool, size: TextSize) -> bool {
         let Content::Ready(doc) = &mut self.content else {
-            return;
+            return true;
         };
         if doc.showing_noise() == show {
-            return;
+            return true;
         }
         let stored = doc.to_stored(self.cursor);
-        doc.show_noise(show);
+        if !doc.show_noise(show) {
+            return false;
+        }
         let cursor = doc.to_view(stored);
         self.matches.clear();
         self.current_match = None;
         *self.layouts.borrow_mut() = Layouts::new(3);
         self.top = Anchor::default();
         self.jump(cursor, size);
+        true
     }
 
     /// Moves the cursor to `offset`, scrolling so it shows a third of the way down if it was

@@ -36,6 +36,11 @@ pub enum Request {
         id: DocId,
         goto: Option<usize>,
     },
+    /// The stored text of the document in a pane, to show its noise in place.
+    StoredText {
+        pane: u64,
+        id: DocId,
+    },
     /// Find `query` in the text a pane shows (answered by the search thread).
     Find {
         pane: u64,
@@ -77,6 +82,11 @@ pub enum Response {
     LoadFailed {
         pane: u64,
         error: String,
+    },
+    StoredText {
+        pane: u64,
+        id: DocId,
+        text: String,
     },
     /// The beginning of the file `slot` of an import (its place among the files imported),
     /// to show while it imports.
@@ -124,6 +134,10 @@ pub fn handle(
         }),
         Request::Load { pane, id, goto } => load(store, options, pane, id, goto, emit),
         Request::Find { .. } => emit(find(request)),
+        Request::StoredText { pane, id } => emit(match store.text(id) {
+            Ok(text) => Response::StoredText { pane, id, text },
+            Err(e) => failed("reading the stored text", &e),
+        }),
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
             let import_options = ImportOptions::default();
@@ -285,25 +299,19 @@ fn load(
         Err(e) => return emit(failed(e)),
     }
     match document::load(store, id, options) {
-        Ok(doc) => {
-            let index = match store.is_read_only() {
-                true => None,
-                false => match store.char_index(id) {
-                    Ok(None) => Some(CharIndex::build(doc.stored_text())),
-                    _ => None,
-                },
-            };
-            emit(Response::Loaded {
-                pane,
-                doc: Box::new(doc),
-            });
-            if let Some(index) = index
-                && let Err(e) = store.save_char_index(id, &index)
-            {
-                emit(Response::Failed(format!("indexing the document: {e}")));
-            }
+        Ok(doc) => emit(Response::Loaded {
+            pane,
+            doc: Box::new(doc),
+        }),
+        Err(e) => return emit(failed(e)),
+    }
+    if !store.is_read_only() && matches!(store.char_index(id), Ok(None)) {
+        let indexed = store
+            .text(id)
+            .and_then(|text| store.save_char_index(id, &CharIndex::build(&text)));
+        if let Err(e) = indexed {
+            emit(Response::Failed(format!("indexing the document: {e}")));
         }
-        Err(e) => emit(failed(e)),
     }
 }
 
