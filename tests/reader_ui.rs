@@ -859,3 +859,65 @@ fn ambiguous_characters_take_two_columns_when_the_config_says_wide() {
         }
     }
 }
+
+#[test]
+fn passages_show_their_themes_as_coloured_chips_and_the_status_line_names_them() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.app.status = None;
+    let themes = h.app.panes[0]
+        .themes
+        .clone()
+        .expect("the worker sent the themes");
+    let screen = h.screen();
+    let buf = screen.backend().buffer();
+    let chips: Vec<(u16, u16)> = (1..buf.area.height - 1)
+        .flat_map(|y| (0..2).map(move |x| (x, y)))
+        .filter(|&(x, y)| matches!(buf[(x, y)].symbol(), "○" | "●" | "+"))
+        .collect();
+    assert!(!chips.is_empty(), "chips in the gutter:\n{}", h.text());
+    for &(x, y) in &chips {
+        assert!(
+            matches!(buf[(x, y)].fg, ratatui::style::Color::Indexed(16..=231)),
+            "a chip in its theme's colour"
+        );
+    }
+    // Put the cursor on a tagged passage: the status line names its themes.
+    let doc = h.app.panes[0].document().unwrap();
+    let passage = (0..themes.passages.len())
+        .find(|&i| themes.on(i).next().is_some())
+        .unwrap();
+    let at = doc.to_view(themes.passages[passage].start);
+    let size = h.app.text_size(0);
+    h.app.panes[0].jump(at, size);
+    let name = &themes
+        .label(&themes.on(passage).next().unwrap().theme)
+        .unwrap()
+        .name;
+    let status = h.text().lines().last().unwrap().to_string();
+    assert!(status.contains(name.as_str()), "{status}");
+
+    // Accepting a theme makes its chip solid.
+    let first = themes.on(passage).next().unwrap().theme.clone();
+    let span = themes.passages[passage];
+    h.store
+        .set_decision(
+            1,
+            span,
+            &first,
+            Some(pizhu::tagging::merge::Decision::Accepted),
+        )
+        .expect("decide");
+    h.app.requests.push(Request::Themes {
+        pane: h.app.panes[0].id,
+        id: 1,
+    });
+    h.pump();
+    let solid = h
+        .screen()
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .any(|c| c.symbol() == "●");
+    assert!(solid, "an accepted theme is drawn solid");
+}

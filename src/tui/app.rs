@@ -415,9 +415,22 @@ impl App {
             Response::Loaded { pane, doc } => {
                 if let Some(i) = self.panes.iter().position(|p| p.id == pane) {
                     let size = self.text_size(i);
+                    let (id, complete) = (doc.meta.id, doc.complete);
                     self.panes[i].loaded(doc, size);
                     self.pane_noise(i);
                     self.find(i, AfterFind::Keep);
+                    if complete {
+                        self.requests.push(Request::Themes { pane, id });
+                    }
+                }
+            }
+            Response::Themes { pane, id, themes } => {
+                if let Some(p) = self
+                    .panes
+                    .iter_mut()
+                    .find(|p| p.id == pane && p.doc_id() == id)
+                {
+                    p.themes = Some(themes);
                 }
             }
             Response::Found {

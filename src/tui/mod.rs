@@ -6,7 +6,7 @@
 //!   user's `config.toml`; [`event`]: terminal events and worker results → actions;
 //! * [`worker`]: the thread that owns the library and answers requests;
 //! * [`document`]: the one place a document becomes what the reader shows; [`pane`]: moves
-//!   within a pane; [`search`]: the `Matcher`;
+//!   within a pane; [`search`]: the `Matcher`; [`themes`]: a document's passages and themes;
 //! * [`views`]: drawing, with no I/O; [`theme`]: colours.
 //!
 //! [`run`] puts the terminal in raw mode on the alternate screen and restores it on every way
@@ -21,6 +21,7 @@ pub mod keymap;
 pub mod pane;
 pub mod search;
 pub mod theme;
+pub mod themes;
 pub mod views;
 pub mod worker;
 

@@ -4,6 +4,7 @@
 //! turn them into rows.
 
 use super::document::LoadedDocument;
+use super::themes::DocThemes;
 use crate::doc::{DocId, Span};
 use crate::text::cache::{Anchor, LayoutCache, Layouts, Paragraphs, Position};
 use crate::text::layout::LayoutOptions;
@@ -47,6 +48,8 @@ pub struct Pane {
     pub query: Option<String>,
     pub matches: Vec<Span>,
     pub current_match: Option<usize>,
+    /// The document's passages and their themes, once the worker has them.
+    pub themes: Option<Box<DocThemes>>,
     /// How columns are counted (East Asian ambiguous characters narrow or wide).
     pub width_opts: WidthOptions,
     /// Layouts are a cache: they change while drawing, which leaves the state as it was.
@@ -73,6 +76,7 @@ impl Pane {
             top: Anchor::default(),
             goto: None,
             preview_slot: None,
+            themes: None,
             width_opts: WidthOptions::default(),
             query: None,
             matches: Vec::new(),

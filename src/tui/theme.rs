@@ -23,6 +23,7 @@ pub struct Theme {
     pub heading: Style,
     pub key: Style,
     pub dim: Style,
+    pub palette: Palette,
 }
 
 /// How many colours the terminal can show.
@@ -71,6 +72,7 @@ impl Theme {
                 heading: bold,
                 key: bold,
                 dim: Style::new().add_modifier(Modifier::DIM),
+                palette,
             },
             Palette::Ansi16 | Palette::Indexed256 => {
                 let (line_bg, title_bg, status_bg) = if palette == Palette::Indexed256 {
@@ -96,8 +98,25 @@ impl Theme {
                     heading: bold.fg(Color::Cyan),
                     key: bold.fg(Color::Yellow),
                     dim: Style::new().fg(Color::DarkGray),
+                    palette,
                 }
             }
+        }
+    }
+
+    /// The style of a theme's chip or name in colour `hex` (`#rrggbb`): the nearest colour
+    /// the palette has (a 256-colour cube index, or one of the 16 ANSI colours), bold when
+    /// the user confirmed the theme, dim when it is only suggested. Without colour, only
+    /// the modifiers tell them apart.
+    pub fn chip(&self, hex: &str, confirmed: bool) -> Style {
+        let style = match confirmed {
+            true => Style::new().add_modifier(Modifier::BOLD),
+            false => Style::new().add_modifier(Modifier::DIM),
+        };
+        match (self.palette, rgb(hex)) {
+            (Palette::Indexed256, Some((r, g, b))) => style.fg(Color::Indexed(cube_index(r, g, b))),
+            (Palette::Ansi16, Some((r, g, b))) => style.fg(ansi_nearest(r, g, b)),
+            _ => style,
         }
     }
 
@@ -107,9 +126,67 @@ impl Theme {
     }
 }
 
+/// `#rrggbb` as its three components.
+fn rgb(hex: &str) -> Option<(u8, u8, u8)> {
+    let hex = hex.strip_prefix('#')?;
+    let part = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    (hex.len() == 6).then_some(())?;
+    Some((part(0)?, part(2)?, part(4)?))
+}
+
+/// The nearest colour of the xterm 6×6×6 cube (indexes 16–231).
+fn cube_index(r: u8, g: u8, b: u8) -> u8 {
+    let level = |c: u8| -> u8 {
+        // The cube's levels are 0, 95, 135, 175, 215, 255.
+        match c {
+            0..=47 => 0,
+            48..=114 => 1,
+            _ => ((u16::from(c) - 35) / 40) as u8,
+        }
+    };
+    16 + 36 * level(r) + 6 * level(g) + level(b)
+}
+
+/// The nearest of the eight basic ANSI colours, bright when the colour is light.
+fn ansi_nearest(r: u8, g: u8, b: u8) -> Color {
+    let on = |c: u8| c >= 128;
+    let bright = u16::from(r) + u16::from(g) + u16::from(b) > 3 * 170;
+    match (on(r), on(g), on(b), bright) {
+        (false, false, false, _) => Color::DarkGray,
+        (true, false, false, false) => Color::Red,
+        (true, false, false, true) => Color::LightRed,
+        (false, true, false, false) => Color::Green,
+        (false, true, false, true) => Color::LightGreen,
+        (true, true, false, false) => Color::Yellow,
+        (true, true, false, true) => Color::LightYellow,
+        (false, false, true, false) => Color::Blue,
+        (false, false, true, true) => Color::LightBlue,
+        (true, false, true, false) => Color::Magenta,
+        (true, false, true, true) => Color::LightMagenta,
+        (false, true, true, false) => Color::Cyan,
+        (false, true, true, true) => Color::LightCyan,
+        (true, true, true, _) => Color::White,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn theme_colours_map_to_the_nearest_the_terminal_has() {
+        assert_eq!(cube_index(0, 0, 0), 16);
+        assert_eq!(cube_index(255, 255, 255), 231);
+        assert_eq!(cube_index(255, 0, 0), 196);
+        assert_eq!(cube_index(0x4e, 0x79, 0xa7), 16 + 36 + 6 * 2 + 3);
+        assert_eq!(ansi_nearest(0xe1, 0x57, 0x59), Color::Red);
+        assert_eq!(ansi_nearest(0x59, 0xa1, 0x4f), Color::Green);
+        let t = Theme::new(Palette::Indexed256);
+        assert_eq!(t.chip("#ff0000", true).fg, Some(Color::Indexed(196)));
+        assert_eq!(t.chip("not a colour", true).fg, None);
+        assert_eq!(rgb("#4e79a7"), Some((0x4e, 0x79, 0xa7)));
+        assert_eq!(rgb("#4e79a"), None);
+    }
 
     #[test]
     fn no_color_wins_and_term_picks_the_palette() {
@@ -131,6 +208,8 @@ mod tests {
         );
         assert_eq!(Palette::detect(env(&[("TERM", "linux")])), Palette::Ansi16);
         let plain = Theme::new(Palette::None);
+        assert_eq!(plain.chip("#4e79a7", true).fg, None);
+        assert_ne!(plain.chip("#4e79a7", true), plain.chip("#4e79a7", false));
         for style in [plain.cursor_line, plain.matched, plain.status, plain.title] {
             assert_eq!((style.fg, style.bg), (None, None));
         }

@@ -9,6 +9,7 @@
 use super::app::MAX_PANES;
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search::{self, Hit};
+use super::themes::{self, DocThemes};
 use crate::doc::char_index::CharIndex;
 use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
@@ -38,6 +39,11 @@ pub enum Request {
     },
     /// The stored text of the document in a pane, to show its noise in place.
     StoredText {
+        pane: u64,
+        id: DocId,
+    },
+    /// The themes of the document in a pane (tagging what is stale first).
+    Themes {
         pane: u64,
         id: DocId,
     },
@@ -72,7 +78,7 @@ pub enum AfterFind {
 }
 
 /// The worker's answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     Documents(Vec<DocumentMeta>),
     Loaded {
@@ -87,6 +93,11 @@ pub enum Response {
         pane: u64,
         id: DocId,
         text: String,
+    },
+    Themes {
+        pane: u64,
+        id: DocId,
+        themes: Box<DocThemes>,
     },
     /// The beginning of the file `slot` of an import (its place among the files imported),
     /// to show while it imports.
@@ -137,6 +148,14 @@ pub fn handle(
         Request::StoredText { pane, id } => emit(match store.text(id) {
             Ok(text) => Response::StoredText { pane, id, text },
             Err(e) => failed("reading the stored text", &e),
+        }),
+        Request::Themes { pane, id } => emit(match themes::load(store, id) {
+            Ok(themes) => Response::Themes {
+                pane,
+                id,
+                themes: Box::new(themes),
+            },
+            Err(e) => failed("reading the themes", &e),
         }),
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);

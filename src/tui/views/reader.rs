@@ -9,8 +9,10 @@ use crate::text::layout::draw_line_with;
 use crate::text::sanitize::sanitize_line;
 use crate::text::width::str_width;
 use crate::tui::app::{App, GUTTER, pane_areas, text_size};
+use crate::tui::document::LoadedDocument;
 use crate::tui::pane::{Content, Pane, cursor_position};
 use crate::tui::theme::Theme;
+use crate::tui::themes::is_confirmed;
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -201,6 +203,9 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             let y = body.y + u16::try_from(row).unwrap_or(u16::MAX);
             let gutter = Rect::new(body.x, y, GUTTER.min(body.width), 1);
             buf.set_style(gutter, theme.gutter);
+            if line.line == 0 {
+                draw_chips(pane, doc, line.para, theme, gutter, buf);
+            }
             let is_cursor_line = line.para == cursor_row.para && line.line == cursor_row.line;
             let base = if is_cursor_line {
                 theme.cursor_line
@@ -227,6 +232,39 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             }
         }
     });
+}
+
+/// The chips of the passage that starts in display paragraph `para`: one column per theme, as
+/// many as the gutter has (the last one a `+` when there are more), solid for themes the user
+/// confirmed and outlined for suggestions, in the themes' colours.
+fn draw_chips(
+    pane: &Pane,
+    doc: &LoadedDocument,
+    para: usize,
+    theme: &Theme,
+    gutter: Rect,
+    buf: &mut Buffer,
+) {
+    let (Some(themes), Some(span)) = (&pane.themes, doc.paragraphs.get(para)) else {
+        return;
+    };
+    let (start, end) = (doc.to_stored(span.start), doc.to_stored(span.end));
+    let Some(passage) = themes.passage_starting_in(start, end + 1) else {
+        return;
+    };
+    let on: Vec<_> = themes.on(passage).collect();
+    let columns = usize::from(gutter.width);
+    for (k, t) in on.iter().take(columns).enumerate() {
+        let x = gutter.x + u16::try_from(k).unwrap_or(0);
+        let confirmed = is_confirmed(t.status);
+        let color = themes.label(&t.theme).map_or("", |l| l.color.as_str());
+        let symbol = match (k + 1 == columns && on.len() > columns, confirmed) {
+            (true, _) => "+",
+            (false, true) => "●",
+            (false, false) => "○",
+        };
+        buf.set_string(x, gutter.y, symbol, theme.chip(color, confirmed));
+    }
 }
 
 /// Writes a row cell by cell with the widths of pizhu's layout, which may count East Asian

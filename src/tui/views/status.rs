@@ -1,14 +1,17 @@
 //! The status line: the prompt being typed, else why the text under the cursor is folded (with
-//! noise shown), else the last message, else a hint; flags on the right (synchronized scrolling,
+//! noise shown), else the last message, else the themes of the passage under the cursor (the
+//! legend of the gutter's chips), else a hint; flags on the right (synchronized scrolling,
 //! folded noise, a pending count).
 
 use super::fit;
 use crate::text::sanitize::sanitize_line;
 use crate::tui::app::{App, PromptKind, View};
 use crate::tui::theme::Theme;
+use crate::tui::themes::is_confirmed;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -61,12 +64,53 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         (hint.to_string(), theme.status)
     };
-    let left = fit(&left, left_width);
-    buf.set_stringn(area.x, area.y, &left, left_width, style);
+    let legend = if app.prompt.is_none() && app.status.is_none() && folded_here(app).is_none() {
+        legend(app, theme)
+    } else {
+        None
+    };
+    match legend {
+        Some(line) => {
+            buf.set_line(
+                area.x,
+                area.y,
+                &line,
+                u16::try_from(left_width).unwrap_or(0),
+            );
+        }
+        None => {
+            let left = fit(&left, left_width);
+            buf.set_stringn(area.x, area.y, &left, left_width, style);
+        }
+    }
     if right_width > 0 && right_width < usize::from(area.width) {
         let x = area.x + area.width - u16::try_from(right_width).unwrap_or(0);
         buf.set_stringn(x, area.y, &right, right_width, theme.status);
     }
+}
+
+/// The legend of the passage under the cursor: its themes' chips and names, in their
+/// colours (confirmed ones solid, suggestions outlined).
+fn legend(app: &App, theme: &Theme) -> Option<Line<'static>> {
+    if app.view != View::Reader {
+        return None;
+    }
+    let pane = app.panes.get(app.focus)?;
+    let themes = pane.themes.as_ref()?;
+    let at = pane.document()?.to_stored(pane.cursor);
+    let passage = themes.passage_at(at)?;
+    let mut spans = Vec::new();
+    for t in themes.on(passage) {
+        let label = themes.label(&t.theme)?;
+        let confirmed = is_confirmed(t.status);
+        let chip = if confirmed { "●" } else { "○" };
+        let name = sanitize_line(&label.name);
+        spans.push(Span::styled(
+            format!("{chip} {name}  "),
+            theme.status.patch(theme.chip(&label.color, confirmed)),
+        ));
+    }
+    (!spans.is_empty()).then(|| Line::from(spans))
 }
 
 /// With noise shown and the cursor in a folded range: why it is folded.
