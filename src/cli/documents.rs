@@ -34,6 +34,9 @@ pub struct SearchArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+    /// Show at most N matches [default: all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -146,13 +149,9 @@ fn bracket_noise(text: &str, noise: &[NoiseRange]) -> String {
     out
 }
 
-pub fn search(
-    store: &Store,
-    config: &Config,
-    args: &SearchArgs,
-    out: &mut Output,
-) -> Result<ExitCode> {
-    let hits = crate::search::search_library(store, &args.query, &config.view_options())?;
+pub fn search(store: &mut Store, args: &SearchArgs, out: &mut Output) -> Result<ExitCode> {
+    index_missing(store)?;
+    let hits = crate::search::search_library(store, &args.query, args.limit)?;
     if args.json {
         out.json(&hits)?;
         return Ok(ExitCode::SUCCESS);
@@ -174,6 +173,20 @@ pub fn search(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Indexes the documents the search index lacks (imported before it existed, or re-cleaned),
+/// with a note on standard error. A read-only library is searched without (more slowly).
+pub(super) fn index_missing(store: &mut Store) -> Result<()> {
+    if store.is_read_only() {
+        return Ok(());
+    }
+    let missing = store.unindexed_documents()?.len();
+    if missing > 0 {
+        eprintln!("pizhu: indexing {missing} documents for search (once)…");
+        crate::search::index_missing(store, &mut |_, _| {})?;
+    }
+    Ok(())
 }
 
 /// What `info --library --json` prints.

@@ -10,6 +10,7 @@ mod documents;
 mod import;
 mod output;
 mod progress;
+mod related;
 
 use crate::clean::Override;
 use crate::store::Store;
@@ -76,6 +77,8 @@ pub enum Command {
     Reclean(cleaning::RecleanArgs),
     /// Search the reading views of every document
     Search(documents::SearchArgs),
+    /// The passages of other documents most like one passage (numbered as in `pizhu passages`)
+    Related(related::RelatedArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -135,7 +138,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
             &mut out,
         ),
         Command::Reclean(args) => cleaning::reclean(&mut open(&cli)?, &args, &mut out),
-        Command::Search(args) => documents::search(&open(&cli)?, &config()?, &args, &mut out),
+        Command::Search(args) => documents::search(&mut open(&cli)?, &args, &mut out),
+        Command::Related(args) => related::run(&mut open(&cli)?, &args, &mut out),
     }
 }
 

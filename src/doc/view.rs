@@ -204,6 +204,12 @@ impl View {
         }
     }
 
+    /// The runs of the offset map, in view order: `(view offset, stored offset, length)` for
+    /// each run of stored code points that appears unchanged in the view.
+    pub fn runs(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.segments.iter().map(|s| (s.view, s.stored, s.len))
+    }
+
     /// The view text.
     pub fn text(&self) -> &str {
         &self.text

@@ -173,6 +173,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, doc: &NewDocument) -> rusqlite::Result
         params![id, doc.text],
     )?;
     super::layers::write_cleaning(tx, id, &doc.cleaned)?;
+    super::search_index::index_new_document(tx, id, &doc.text, &doc.cleaned)?;
     Ok(id)
 }
 

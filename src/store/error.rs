@@ -35,6 +35,10 @@ pub enum StoreError {
         "the library's layers of document #{doc} are damaged; rebuild them with `pizhu reclean {doc} --force`"
     )]
     CorruptLayer { doc: i64 },
+    #[error(
+        "the library's related-passages index is damaged; rebuild it with `pizhu reclean --force`"
+    )]
+    CorruptIndex,
     #[error("no document matches \"{0}\" (see `pizhu list`)")]
     NoSuchDocument(String),
     #[error("\"{query}\" matches {count} documents: {candidates}; use the id")]

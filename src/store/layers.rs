@@ -270,7 +270,7 @@ fn decode_spans(reader: &mut Reader<'_>) -> Option<Vec<Span>> {
     Some(spans)
 }
 
-fn put(out: &mut Vec<u8>, mut value: u64) {
+pub(super) fn put(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let byte = (value & 0x7F) as u8;
         value >>= 7;
@@ -283,21 +283,21 @@ fn put(out: &mut Vec<u8>, mut value: u64) {
 }
 
 /// Reads varints and strings from a blob; every read fails (None) past the end.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     data: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(data: &'a [u8]) -> Self {
+    pub(super) fn new(data: &'a [u8]) -> Self {
         Reader { data, at: 0 }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.at >= self.data.len()
     }
 
-    fn get(&mut self) -> Option<u64> {
+    pub(super) fn get(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = *self.data.get(self.at)?;

@@ -71,6 +71,67 @@ pub const MIGRATIONS: &[&str] = &[
         focused INTEGER NOT NULL DEFAULT 0
     );
     "#,
+    // 4: the search index and the related-passages index (`store/search_index.rs`,
+    // `store/related_index.rs`), both derived from a document's reading view. `indexed_docs`
+    // is their parent: removing a document, or any change to its cleaning layers (re-cleaning,
+    // fold/unfold), deletes its row and with it every index row of the document, so the index
+    // is rebuilt from the new view on the next search. `related_passages` ids are never
+    // reused (AUTOINCREMENT), so (count, max id) tells whether the postings are current.
+    r#"
+    CREATE TABLE indexed_docs (
+        doc_id  INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        related INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE search_chunks (
+        id         INTEGER PRIMARY KEY,
+        doc_id     INTEGER NOT NULL REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        view_start INTEGER NOT NULL,
+        view_end   INTEGER NOT NULL,
+        map        BLOB    NOT NULL,
+        shadow     TEXT,
+        view       TEXT    NOT NULL,
+        UNIQUE (doc_id, seq)
+    );
+    CREATE TABLE search_grams (
+        bucket INTEGER NOT NULL,
+        doc_id INTEGER NOT NULL REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        data   BLOB    NOT NULL,
+        PRIMARY KEY (bucket, doc_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX search_grams_by_doc ON search_grams(doc_id);
+    CREATE TABLE related_terms (
+        id   INTEGER PRIMARY KEY,
+        term TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE related_passages (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id     INTEGER NOT NULL REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        n          INTEGER NOT NULL,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        view_start INTEGER NOT NULL,
+        view_end   INTEGER NOT NULL,
+        terms      BLOB    NOT NULL,
+        UNIQUE (doc_id, n)
+    );
+    CREATE TABLE related_postings (
+        term_id INTEGER PRIMARY KEY,
+        data    BLOB NOT NULL
+    );
+    CREATE TABLE related_state (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        passages INTEGER NOT NULL,
+        max_id   INTEGER NOT NULL,
+        table_   BLOB    NOT NULL
+    );
+    CREATE TRIGGER layers_insert_unindex AFTER INSERT ON layers
+    BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
+    CREATE TRIGGER layers_update_unindex AFTER UPDATE ON layers
+    BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
+    CREATE TRIGGER layers_delete_unindex AFTER DELETE ON layers
+    BEGIN DELETE FROM indexed_docs WHERE doc_id = OLD.doc_id; END;
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -131,6 +192,20 @@ mod tests {
                 "INSERT INTO reading_positions (doc_id, cursor_char, updated_at)
                  VALUES (1, 1, '2026-01-01T00:00:00Z');
                  INSERT INTO reader_panes (slot, doc_id, focused) VALUES (0, 1, 1);",
+            )
+            .unwrap();
+        }
+        if version >= 4 {
+            conn.execute_batch(
+                "INSERT INTO indexed_docs (doc_id, related) VALUES (1, 1);
+                 INSERT INTO search_chunks (doc_id, seq, view_start, view_end, map, view)
+                 VALUES (1, 0, 0, 2, x'00', '科技');
+                 INSERT INTO search_grams (bucket, doc_id, data) VALUES (0, 1, x'00');
+                 INSERT INTO related_terms (id, term) VALUES (1, '科技');
+                 INSERT INTO related_passages (doc_id, n, start, end, view_start, view_end, terms)
+                 VALUES (1, 1, 0, 2, 0, 2, x'0101');
+                 INSERT INTO related_postings (term_id, data) VALUES (1, x'00');
+                 INSERT INTO related_state (id, passages, max_id, table_) VALUES (1, 1, 1, x'00');",
             )
             .unwrap();
         }

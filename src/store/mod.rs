@@ -10,10 +10,13 @@ mod error;
 mod layers;
 pub mod migrations;
 mod reader;
+mod related_index;
+pub mod search_index;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use reader::SavedPane;
+pub use related_index::{RelatedPassage, RelatedState};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
