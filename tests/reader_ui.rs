@@ -58,7 +58,11 @@ impl Harness {
                 return;
             }
             for request in requests {
-                for response in worker::handle(&mut self.store, &Default::default(), request) {
+                let mut responses = Vec::new();
+                worker::handle(&mut self.store, &Default::default(), request, &mut |r| {
+                    responses.push(r)
+                });
+                for response in responses {
                     self.app.update(Action::Worker(response));
                 }
             }
@@ -203,7 +207,7 @@ fn moving_the_cursor_lines_pages_paragraphs_sentences_and_ends() {
     h.act(Action::NextParagraph);
     h.act(Action::NextSentence);
     let at = pane(&h);
-    let before: String = doc.text.chars().take(at).collect();
+    let before: String = doc.text().chars().take(at).collect();
     assert!(
         before.ends_with('。'),
         "a sentence starts after 。: {before}"
@@ -245,7 +249,7 @@ fn the_cursor_stays_on_screen() {
         let screen = h.text();
         let doc = h.app.panes[0].document().expect("loaded");
         let cursor = h.app.panes[0].cursor;
-        let here: String = doc.text.chars().skip(cursor).take(1).collect();
+        let here: String = doc.text().chars().skip(cursor).take(1).collect();
         assert!(
             screen.contains(&here),
             "cursor char {here} not on\n{screen}"
@@ -473,7 +477,13 @@ fn folded_noise_is_hidden_and_z_shows_it_dimmed_with_its_reason() {
     while h.app.focus != focus {
         h.act(Action::FocusNext);
     }
-    let doc = |h: &Harness| h.app.panes[focus].document().expect("loaded").text.clone();
+    let doc = |h: &Harness| {
+        h.app.panes[focus]
+            .document()
+            .expect("loaded")
+            .text()
+            .to_string()
+    };
     assert!(!doc(&h).contains("font-size") && !h.text().contains("font-size"));
     h.act(Action::Top);
     let first_word = h.app.panes[focus].cursor;
@@ -645,4 +655,163 @@ fn esc_clears_the_search_highlight() {
     h.key(KeyCode::Esc, KeyModifiers::NONE);
     assert!(h.app.panes[0].matches.is_empty());
     assert_eq!(h.app.panes[0].query, None);
+}
+
+/// A text of `lines` numbered lines (about 60 bytes each), long enough to be read in parts.
+fn long_text(lines: usize) -> String {
+    (1..=lines)
+        .map(|n| format!("第{n}行：科技创新是发展新质生产力的核心要素。\n"))
+        .collect()
+}
+
+/// The answers to one request, in order.
+fn answers(store: &mut Store, request: Request) -> Vec<worker::Response> {
+    let mut out = Vec::new();
+    worker::handle(store, &Default::default(), request, &mut |r| out.push(r));
+    out
+}
+
+#[test]
+fn a_large_document_shows_an_excerpt_at_its_saved_place_then_the_whole_stays_put() {
+    let text = long_text(40_000);
+    let mut store = store_with(&[("长文", &text)]);
+    let stored = text.chars().count() * 4 / 5;
+    store.save_reading_positions(&[(1, stored)]).expect("save");
+    store
+        .save_panes(&[pizhu::store::SavedPane {
+            doc_id: 1,
+            focused: true,
+        }])
+        .expect("save panes");
+    let mut h = Harness {
+        app: App::new(Keymap::defaults(), Start::Session, (80, 12)),
+        store,
+    };
+    let mut loads = Vec::new();
+    while loads.is_empty() {
+        let request = h.app.requests.remove(0);
+        for response in answers(&mut h.store, request) {
+            match response {
+                worker::Response::Loaded { .. } => loads.push(response),
+                other => h.app.update(Action::Worker(other)),
+            }
+        }
+    }
+    h.app.requests.clear();
+    assert_eq!(loads.len(), 2, "an excerpt, then the whole document");
+    let mut loads = loads.into_iter();
+    h.app.update(Action::Worker(loads.next().unwrap()));
+    let pane = &h.app.panes[0];
+    let excerpt = pane.document().expect("the excerpt");
+    assert!(!excerpt.complete);
+    assert!(
+        excerpt.chars < text.chars().count() / 4,
+        "only a part is read"
+    );
+    assert_eq!(excerpt.to_stored(pane.cursor), stored);
+    assert!(
+        (79..=80).contains(&pane.percent()),
+        "the position is of the whole document"
+    );
+    let screen = h.text();
+    assert!(
+        screen.contains("loading…"),
+        "the title bar says more is coming"
+    );
+    let line = text.chars().take(stored).filter(|&c| c == '\n').count() + 1;
+    assert!(screen.contains(&format!("第{line}行")), "{screen}");
+
+    h.app.update(Action::Down);
+    h.app.update(Action::Down);
+    let moved = h.app.panes[0]
+        .document()
+        .unwrap()
+        .to_stored(h.app.panes[0].cursor);
+    let body = |screen: String| {
+        screen
+            .lines()
+            .skip(1)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let before = body(h.text());
+    h.app.update(Action::Worker(loads.next().unwrap()));
+    let pane = &h.app.panes[0];
+    let whole = pane.document().expect("the whole document");
+    assert!(whole.complete);
+    assert_eq!(
+        whole.to_stored(pane.cursor),
+        moved,
+        "the cursor stays on its character"
+    );
+    assert_eq!(before, body(h.text()), "the text does not move");
+}
+
+#[test]
+fn a_file_being_imported_shows_its_beginning_until_the_library_has_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("长文.txt");
+    std::fs::write(&path, long_text(20_000)).expect("write");
+    let source = pizhu::import::Source::File(path.clone());
+    let preview = pizhu::import::preview(&source, 64 * 1024, &Default::default())
+        .expect("a preview of a large file");
+    assert!(preview.text.len() <= 64 * 1024 && preview.text.ends_with('\n'));
+    let doc = pizhu::tui::document::preview(preview, &Default::default());
+    let mut h = Harness {
+        app: App::new(Keymap::defaults(), Start::Import(vec![path]), (80, 12)),
+        store: store_with(&[]),
+    };
+    h.app.update(Action::Worker(worker::Response::Preview {
+        slot: 0,
+        doc: Box::new(doc),
+    }));
+    assert!(
+        h.text().contains("第1行"),
+        "the beginning shows before the import"
+    );
+    assert!(h.text().contains("loading…"));
+    h.app.update(Action::NextParagraph);
+    h.app.update(Action::NextParagraph);
+    let stored = h.app.panes[0]
+        .document()
+        .unwrap()
+        .to_stored(h.app.panes[0].cursor);
+    h.pump();
+    let pane = &h.app.panes[0];
+    let doc = pane.document().expect("the imported document");
+    assert!(doc.complete && doc.meta.id == 1);
+    assert_eq!(
+        doc.to_stored(pane.cursor),
+        stored,
+        "the reader stays where it was"
+    );
+    assert!(!h.text().contains("loading…"));
+}
+
+#[test]
+fn searching_a_document_runs_off_the_ui_thread_and_drops_stale_answers() {
+    let mut h = Harness::demo(1, 80, 14);
+    h.key(KeyCode::Char('/'), KeyModifiers::NONE);
+    h.type_text("创新");
+    h.app.update(Action::Submit);
+    let find = h.app.requests.pop().expect("a search request");
+    assert!(matches!(find, Request::Find { .. }));
+    assert!(
+        h.app.panes[0].matches.is_empty(),
+        "nothing yet: the search runs elsewhere"
+    );
+    // The noise toggle changes the text: an answer for the old text is dropped.
+    h.app.update(Action::ToggleNoise);
+    let stale = worker::find(find);
+    h.app.update(Action::Worker(stale));
+    assert!(
+        h.app.panes[0].matches.is_empty(),
+        "a stale answer is dropped"
+    );
+    h.pump();
+    assert!(
+        !h.app.panes[0].matches.is_empty(),
+        "the new text's search answers"
+    );
 }

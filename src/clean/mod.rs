@@ -119,6 +119,40 @@ impl Cleaned {
     pub fn folded_spans(&self) -> Vec<Span> {
         self.noise.iter().map(|n| n.span).collect()
     }
+
+    /// The cleaning of the part `window` of the text: every span clipped to it and counted
+    /// from its start.
+    pub fn excerpt(&self, window: Span) -> Cleaned {
+        let from = |spans: &[Span]| {
+            let first = spans.partition_point(|s| s.end <= window.start);
+            spans[first..]
+                .iter()
+                .take_while(|s| s.start < window.end)
+                .filter_map(|s| s.within(window))
+                .collect::<Vec<_>>()
+        };
+        let first = self.noise.partition_point(|n| n.span.end <= window.start);
+        Cleaned {
+            version: self.version,
+            noise: self.noise[first..]
+                .iter()
+                .take_while(|n| n.span.start < window.end)
+                .filter_map(|n| {
+                    let span = n.span.within(window)?;
+                    Some(NoiseRange { span, ..n.clone() })
+                })
+                .collect(),
+            metadata: self
+                .metadata
+                .iter()
+                .filter_map(|m| {
+                    let span = m.span.within(window)?;
+                    Some(MetaField { span, ..m.clone() })
+                })
+                .collect(),
+            paragraphs: from(&self.paragraphs),
+        }
+    }
 }
 
 /// The reader's decision on a paragraph (or any range), identified by its stored span.

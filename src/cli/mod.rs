@@ -93,15 +93,15 @@ pub struct JsonFlag {
 pub fn run(mut cli: Cli) -> Result<ExitCode> {
     let mut out = Output::stdout();
     let Some(command) = cli.command.take() else {
-        let store = open(&cli)?;
         if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
             let options = crate::tui::Options {
                 files: std::mem::take(&mut cli.files),
                 mouse: cli.mouse,
             };
-            crate::tui::run(store, options)?;
+            crate::tui::run(|| open(&cli), options)?;
             return Ok(ExitCode::SUCCESS);
         }
+        let store = open(&cli)?;
         if !cli.files.is_empty() {
             anyhow::bail!(
                 "the reader needs a terminal; to import without one use: pizhu import FILE..."

@@ -1,6 +1,7 @@
 //! The document model: an imported text that never changes, its metadata, and the spans
 //! that every layer uses to point into it.
 
+pub mod char_index;
 pub mod lines;
 mod span;
 pub mod view;

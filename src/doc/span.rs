@@ -49,11 +49,32 @@ impl Span {
     pub fn overlaps(&self, other: &Span) -> bool {
         self.start < other.end && other.start < self.end
     }
+
+    /// The part of this span inside `window`, counted from `window.start`; `None` when they
+    /// share no code point.
+    pub fn within(&self, window: Span) -> Option<Span> {
+        self.overlaps(&window).then(|| {
+            Span::new(
+                self.start.max(window.start) - window.start,
+                self.end.min(window.end) - window.start,
+            )
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_clips_and_rebases() {
+        let window = Span::new(10, 20);
+        assert_eq!(Span::new(5, 12).within(window), Some(Span::new(0, 2)));
+        assert_eq!(Span::new(12, 15).within(window), Some(Span::new(2, 5)));
+        assert_eq!(Span::new(18, 30).within(window), Some(Span::new(8, 10)));
+        assert_eq!(Span::new(20, 30).within(window), None);
+        assert_eq!(Span::new(0, 10).within(window), None);
+    }
 
     #[test]
     fn new_never_inverts() {

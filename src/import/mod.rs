@@ -209,6 +209,49 @@ pub fn prepare(
     })
 }
 
+/// The beginning of a file prepared as [`prepare`] prepares a whole one (cleaning, title,
+/// script), from about `max_bytes` of its whole lines: what the reader shows while the file
+/// imports. `content_hash` is left empty. `None` unless the source is a regular file larger
+/// than `max_bytes` whose beginning decodes to some text.
+pub fn preview(source: &Source, max_bytes: usize, options: &ImportOptions) -> Option<NewDocument> {
+    let Source::File(path) = source else {
+        return None;
+    };
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() <= max_bytes as u64 {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(max_bytes);
+    file.take(max_bytes as u64).read_to_end(&mut bytes).ok()?;
+    // Cut after the last line feed (also UTF-16LE's second byte), so no character is cut.
+    let mut cut = bytes.iter().rposition(|&b| b == b'\n')? + 1;
+    if bytes.get(cut) == Some(&0) {
+        cut += 1;
+    }
+    bytes.truncate(cut);
+    let decoded = decode::decode(Cursor::new(bytes), options.encoding).ok()?;
+    let text = decoded.text;
+    if text.trim().is_empty() {
+        return None;
+    }
+    let cleaned = clean::clean(&text);
+    let stem = path
+        .file_stem()
+        .map_or_else(|| source.label(), |s| s.to_string_lossy().into_owned());
+    let (title, script) = describe(&text, &cleaned, &stem);
+    Some(NewDocument {
+        title,
+        source: source.label(),
+        encoding: decoded.encoding.to_string(),
+        script,
+        text,
+        source_bytes: meta.len(),
+        content_hash: String::new(),
+        cleaned,
+    })
+}
+
 /// How many leading body paragraphs may hold the title.
 const TITLE_PARAGRAPHS: usize = 50;
 

@@ -1,8 +1,9 @@
-//! Documents in the library: insert, look up (by id, title prefix or content hash), list,
-//! read the text, remove.
+//! Documents in the library: insert (text, cleaning layers and char index in one transaction),
+//! look up (by id, title prefix or content hash), list, remove. Reading texts: `texts`.
 
 use super::{Store, StoreError};
 use crate::clean::Cleaned;
+use crate::doc::char_index::CharIndex;
 use crate::doc::{DocId, DocumentMeta, Script};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -86,19 +87,6 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The stored text of a document, exactly as imported.
-    pub fn text(&self, id: DocId) -> Result<String, StoreError> {
-        self.conn()
-            .query_row(
-                "SELECT text FROM document_texts WHERE doc_id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?
-            .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))
-    }
-
     /// Removes a document and every layer over it; false if there was no such document.
     pub fn remove_document(&mut self, id: DocId) -> Result<bool, StoreError> {
         let name = self.display_name();
@@ -173,6 +161,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, doc: &NewDocument) -> rusqlite::Result
         params![id, doc.text],
     )?;
     super::layers::write_cleaning(tx, id, &doc.cleaned)?;
+    super::texts::write_char_index(tx, id, &CharIndex::build(&doc.text))?;
     super::search_index::index_new_document(tx, id, &doc.text, &doc.cleaned)?;
     Ok(id)
 }

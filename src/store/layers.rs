@@ -3,20 +3,39 @@
 //! metadata fields as rows, and the reader's fold/unfold overrides as rows.
 //!
 //! Blob format, all integers LEB128 varints: ranges are delta-coded (gap since the previous
-//! range's end, then length), so a layer costs a few bytes per range. The noise blob starts
-//! with its table of (reason, rule) pairs; each range then names its pair by index.
+//! range's end, then length), so a layer costs a few bytes per range. The noise blob
+//! (`noise-ranges`) starts with its table of (reason, rule) pairs, then the count, then each
+//! range as gap, length and the index of its pair, so reading the ranges of the beginning of
+//! a document stops early. (Libraries from before hold a `noise` blob with all the indices
+//! after all the ranges; it is still read, and replaced when the document is next cleaned.)
 
 use super::{Store, StoreError};
 use crate::clean::{Cleaned, MetaField, MetaKind, NoiseRange, NoiseReason, Override};
 use crate::doc::{DocId, Span};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-const NOISE: &str = "noise";
+const NOISE: &str = "noise-ranges";
+const NOISE_BEFORE_4: &str = "noise";
 const PARAGRAPHS: &str = "paragraphs";
 
 impl Store {
     /// The stored cleaning of a document, or `None` if it was never cleaned.
     pub fn cleaning(&self, id: DocId) -> Result<Option<Cleaned>, StoreError> {
+        self.read_cleaning(id, None)
+    }
+
+    /// The stored cleaning of the part `window` of a document's text, as
+    /// [`Cleaned::excerpt`] makes it (spans clipped to the window, counted from its start),
+    /// without building the rest: a 300 MB document has millions of ranges.
+    pub fn cleaning_within(&self, id: DocId, window: Span) -> Result<Option<Cleaned>, StoreError> {
+        self.read_cleaning(id, Some(window))
+    }
+
+    fn read_cleaning(
+        &self,
+        id: DocId,
+        window: Option<Span>,
+    ) -> Result<Option<Cleaned>, StoreError> {
         let version: Option<i64> = self
             .conn()
             .query_row(
@@ -30,17 +49,38 @@ impl Store {
             return Ok(None);
         };
         let corrupt = || StoreError::CorruptLayer { doc: id };
-        let noise = decode_noise(&self.layer(id, NOISE)?).ok_or_else(corrupt)?;
-        let paragraphs =
-            decode_spans(&mut Reader::new(&self.layer(id, PARAGRAPHS)?)).ok_or_else(corrupt)?;
+        let noise = match self.layer_with(id, NOISE, window, |data| decode_noise(data, window))? {
+            Some(noise) => noise,
+            None => decode_noise_before_4(&self.layer(id, NOISE_BEFORE_4)?),
+        };
+        let noise = noise
+            .ok_or_else(corrupt)?
+            .into_iter()
+            .filter_map(|n| match window {
+                None => Some(n),
+                Some(window) => Some(NoiseRange {
+                    span: n.span.within(window)?,
+                    ..n
+                }),
+            })
+            .collect();
+        let paragraphs = self
+            .layer_with(id, PARAGRAPHS, window, |data| {
+                decode_spans(&mut Reader::new(data), window)
+            })?
+            .unwrap_or(Some(Vec::new()))
+            .ok_or_else(corrupt)?;
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT kind, value, start, end FROM doc_metadata WHERE doc_id = ?1 ORDER BY seq",
+                "SELECT kind, value, start, end FROM doc_metadata
+                 WHERE doc_id = ?1 AND end > ?2 AND start < ?3 ORDER BY seq",
             )
             .map_err(|e| self.err(e))?;
+        let whole = Span::new(0, i64::MAX as usize);
+        let bounds = window.unwrap_or(whole);
         let metadata = stmt
-            .query_map([id], |row| {
+            .query_map(params![id, bounds.start as i64, bounds.end as i64], |row| {
                 let kind: String = row.get(0)?;
                 Ok((
                     kind,
@@ -53,10 +93,14 @@ impl Store {
             .map_err(|e| self.err(e))?
             .into_iter()
             .map(|(kind, value, start, end)| {
+                let span = Span::new(start as usize, end as usize);
                 Some(MetaField {
                     kind: parse_kebab::<MetaKind>(&kind)?,
                     value,
-                    span: Span::new(start as usize, end as usize),
+                    span: match window {
+                        Some(window) => span.within(window)?,
+                        None => span,
+                    },
                 })
             })
             .collect::<Option<Vec<_>>>()
@@ -125,7 +169,50 @@ impl Store {
         .map_err(|e| StoreError::sqlite(&name, e))
     }
 
-    fn layer(&self, id: DocId, kind: &str) -> Result<Vec<u8>, StoreError> {
+    /// Decodes a layer, for a `window` from as little of its blob as `decode` needs: it is
+    /// given the blob's first 64 KiB, then four times more, until it decodes (a decoder
+    /// reading the layer of a window stops at the window's end) or has the whole blob. `None`
+    /// when there is no such layer; `Some(None)` when even the whole blob does not decode.
+    fn layer_with<T>(
+        &self,
+        id: DocId,
+        kind: &str,
+        window: Option<Span>,
+        decode: impl Fn(&[u8]) -> Option<T>,
+    ) -> Result<Option<Option<T>>, StoreError> {
+        let rowid: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT rowid FROM layers WHERE doc_id = ?1 AND kind = ?2",
+                params![id, kind],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some(rowid) = rowid else {
+            return Ok(None);
+        };
+        let blob = self
+            .conn()
+            .blob_open("main", "layers", "data", rowid, true)
+            .map_err(|e| self.err(e))?;
+        let mut part = if window.is_some() {
+            64 * 1024
+        } else {
+            usize::MAX
+        };
+        loop {
+            let mut bytes = vec![0; part.min(blob.len())];
+            blob.read_at_exact(&mut bytes, 0).map_err(|e| self.err(e))?;
+            let decoded = decode(&bytes);
+            if decoded.is_some() || bytes.len() == blob.len() {
+                return Ok(Some(decoded));
+            }
+            part = part.saturating_mul(4);
+        }
+    }
+
+    pub(super) fn layer(&self, id: DocId, kind: &str) -> Result<Vec<u8>, StoreError> {
         self.conn()
             .query_row(
                 "SELECT data FROM layers WHERE doc_id = ?1 AND kind = ?2",
@@ -156,6 +243,10 @@ pub(super) fn write_cleaning(
             params![id, kind, data],
         )?;
     }
+    tx.execute(
+        "DELETE FROM layers WHERE doc_id = ?1 AND kind = ?2",
+        params![id, NOISE_BEFORE_4],
+    )?;
     tx.execute("DELETE FROM doc_metadata WHERE doc_id = ?1", [id])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO doc_metadata (doc_id, seq, kind, value, start, end)
@@ -192,7 +283,10 @@ fn parse_kebab<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
 
 fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
     let mut table: Vec<(NoiseReason, &str)> = Vec::new();
-    let mut indices = Vec::with_capacity(noise.len());
+    let mut out = Vec::with_capacity(noise.len() * 4 + 64);
+    let mut ranges = Vec::with_capacity(noise.len() * 4);
+    put(&mut ranges, noise.len() as u64);
+    let mut previous_end = 0;
     for range in noise {
         let key = (range.reason, range.rule.as_ref());
         let index = match table.iter().position(|k| *k == key) {
@@ -202,9 +296,14 @@ fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
                 table.len() - 1
             }
         };
-        indices.push(index);
+        put(
+            &mut ranges,
+            range.span.start.saturating_sub(previous_end) as u64,
+        );
+        put(&mut ranges, range.span.len() as u64);
+        put(&mut ranges, index as u64);
+        previous_end = range.span.end;
     }
-    let mut out = Vec::with_capacity(noise.len() * 4 + 64);
     put(&mut out, table.len() as u64);
     for (reason, rule) in &table {
         for name in [kebab(reason).as_str(), rule] {
@@ -212,25 +311,68 @@ fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
             out.extend_from_slice(name.as_bytes());
         }
     }
-    encode_spans(&mut out, noise.iter().map(|n| n.span));
-    for index in indices {
-        put(&mut out, index as u64);
-    }
+    out.extend_from_slice(&ranges);
     out
 }
 
-fn decode_noise(data: &[u8]) -> Option<Vec<NoiseRange>> {
-    if data.is_empty() {
-        return Some(Vec::new());
-    }
-    let mut reader = Reader::new(data);
+/// The (reason, rule) table at the start of a noise blob.
+fn decode_table(reader: &mut Reader<'_>) -> Option<Vec<(NoiseReason, String)>> {
     let entries = reader.get()? as usize;
     let mut table = Vec::with_capacity(entries.min(1024));
     for _ in 0..entries {
         let reason = parse_kebab::<NoiseReason>(reader.string()?)?;
         table.push((reason, reader.string()?.to_string()));
     }
-    let spans = decode_spans(&mut reader)?;
+    Some(table)
+}
+
+/// Decodes a noise blob: every range, or (with a `window`) the ranges up to the window's end
+/// that overlap it, unclipped.
+fn decode_noise(data: &[u8], window: Option<Span>) -> Option<Vec<NoiseRange>> {
+    if data.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut reader = Reader::new(data);
+    let table = decode_table(&mut reader)?;
+    let count = reader.get()? as usize;
+    let capacity = if window.is_some() {
+        64
+    } else {
+        count.min(1 << 20)
+    };
+    let mut noise = Vec::with_capacity(capacity);
+    let mut previous_end = 0usize;
+    for _ in 0..count {
+        let start = previous_end.checked_add(reader.get()? as usize)?;
+        let end = start.checked_add(reader.get()? as usize)?;
+        let (reason, rule) = table.get(reader.get()? as usize)?;
+        previous_end = end;
+        let span = Span::new(start, end);
+        if let Some(window) = window {
+            if start >= window.end {
+                break;
+            }
+            if !span.overlaps(&window) {
+                continue;
+            }
+        }
+        noise.push(NoiseRange {
+            span,
+            reason: *reason,
+            rule: rule.clone().into(),
+        });
+    }
+    Some(noise)
+}
+
+/// Decodes a noise blob written before schema version 4 (all indices after all ranges).
+fn decode_noise_before_4(data: &[u8]) -> Option<Vec<NoiseRange>> {
+    if data.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut reader = Reader::new(data);
+    let table = decode_table(&mut reader)?;
+    let spans = decode_spans(&mut reader, None)?;
     spans
         .into_iter()
         .map(|span| {
@@ -254,18 +396,30 @@ fn encode_spans(out: &mut Vec<u8>, spans: impl ExactSizeIterator<Item = Span>) {
     }
 }
 
-fn decode_spans(reader: &mut Reader<'_>) -> Option<Vec<Span>> {
+/// Decodes a list of spans: all of them, or those inside `window` (clipped to it and counted
+/// from its start), stopping at the window's end.
+fn decode_spans(reader: &mut Reader<'_>, window: Option<Span>) -> Option<Vec<Span>> {
     if reader.is_empty() {
         return Some(Vec::new());
     }
     let count = reader.get()? as usize;
-    let mut spans = Vec::with_capacity(count.min(1 << 20));
+    let capacity = if window.is_some() {
+        64
+    } else {
+        count.min(1 << 20)
+    };
+    let mut spans = Vec::with_capacity(capacity);
     let mut previous_end = 0usize;
     for _ in 0..count {
         let start = previous_end.checked_add(reader.get()? as usize)?;
         let end = start.checked_add(reader.get()? as usize)?;
-        spans.push(Span::new(start, end));
         previous_end = end;
+        let span = Span::new(start, end);
+        match window {
+            None => spans.push(span),
+            Some(window) if start >= window.end => break,
+            Some(window) => spans.extend(span.within(window)),
+        }
     }
     Some(spans)
 }
@@ -334,14 +488,27 @@ mod tests {
         let cleaned = sample();
         assert!(cleaned.noise.len() > 700);
         assert_eq!(
-            decode_noise(&encode_noise(&cleaned.noise)),
+            decode_noise(&encode_noise(&cleaned.noise), None),
             Some(cleaned.noise.clone())
         );
         let mut blob = Vec::new();
         encode_spans(&mut blob, cleaned.paragraphs.iter().copied());
         assert_eq!(
-            decode_spans(&mut Reader::new(&blob)),
+            decode_spans(&mut Reader::new(&blob), None),
             Some(cleaned.paragraphs)
+        );
+    }
+
+    #[test]
+    fn noise_blobs_from_before_version_4_are_still_read() {
+        let blob = [1, 3, b'c', b's', b's', 1, b'r', 1, 2, 3, 0];
+        assert_eq!(
+            decode_noise_before_4(&blob),
+            Some(vec![NoiseRange {
+                span: Span::new(2, 5),
+                reason: NoiseReason::Css,
+                rule: "r".into(),
+            }])
         );
     }
 
@@ -349,7 +516,7 @@ mod tests {
     fn truncated_blobs_are_rejected_not_misread() {
         let blob = encode_noise(&sample().noise);
         for cut in [1, blob.len() / 2, blob.len() - 1] {
-            assert_eq!(decode_noise(&blob[..cut]), None, "cut at {cut}");
+            assert_eq!(decode_noise(&blob[..cut], None), None, "cut at {cut}");
         }
     }
 
@@ -371,6 +538,17 @@ mod tests {
             })
             .unwrap();
         assert_eq!(store.cleaning(id).unwrap(), Some(cleaned.clone()));
+        for window in [
+            Span::new(0, 50),
+            Span::new(1000, 3000),
+            Span::new(100_000, 100_001),
+        ] {
+            assert_eq!(
+                store.cleaning_within(id, window).unwrap(),
+                Some(cleaned.excerpt(window)),
+                "{window:?}"
+            );
+        }
         let span = cleaned.paragraphs[2];
         let folded = crate::clean::apply_overrides(&cleaned, text, &[(span, Override::Fold)]);
         store

@@ -71,12 +71,31 @@ pub const MIGRATIONS: &[&str] = &[
         focused INTEGER NOT NULL DEFAULT 0
     );
     "#,
-    // 4: the search index and the related-passages index (`store/search_index.rs`,
+    // 4: `layers` becomes a rowid table. In a WITHOUT ROWID table SQLite reads a row's whole
+    // record to compare keys when it spills onto overflow pages, so finding any layer of a
+    // 300 MB document read its 10 MB noise blob; now the lookup goes through a small unique
+    // index, and a blob can be read in parts. Metadata is found by position, so the part of a
+    // large document a reader opens at reads its own fields without scanning the rest.
+    r#"
+    CREATE TABLE layers_v4 (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind   TEXT    NOT NULL,
+        data   BLOB    NOT NULL,
+        UNIQUE (doc_id, kind)
+    );
+    INSERT INTO layers_v4 (doc_id, kind, data) SELECT doc_id, kind, data FROM layers;
+    DROP TABLE layers;
+    ALTER TABLE layers_v4 RENAME TO layers;
+    CREATE INDEX doc_metadata_by_start ON doc_metadata(doc_id, start);
+    "#,
+    // 5: the search index and the related-passages index (`store/search_index.rs`,
     // `store/related_index.rs`), both derived from a document's reading view. `indexed_docs`
     // is their parent: removing a document, or any change to its cleaning layers (re-cleaning,
     // fold/unfold), deletes its row and with it every index row of the document, so the index
-    // is rebuilt from the new view on the next search. `related_passages` ids are never
-    // reused (AUTOINCREMENT), so (count, max id) tells whether the postings are current.
+    // is rebuilt from the new view on the next search. The char index is derived from the
+    // text alone and leaves the index be. `related_passages` ids are never reused
+    // (AUTOINCREMENT), so (count, max id) tells whether the postings are current. The triggers
+    // come after migration 4, which replaces `layers`.
     r#"
     CREATE TABLE indexed_docs (
         doc_id  INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
@@ -126,11 +145,11 @@ pub const MIGRATIONS: &[&str] = &[
         table_   BLOB    NOT NULL
     );
     CREATE TRIGGER layers_insert_unindex AFTER INSERT ON layers
-    BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
+    WHEN NEW.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
     CREATE TRIGGER layers_update_unindex AFTER UPDATE ON layers
-    BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
+    WHEN NEW.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
     CREATE TRIGGER layers_delete_unindex AFTER DELETE ON layers
-    BEGIN DELETE FROM indexed_docs WHERE doc_id = OLD.doc_id; END;
+    WHEN OLD.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = OLD.doc_id; END;
     "#,
 ];
 
@@ -196,6 +215,20 @@ mod tests {
             .unwrap();
         }
         if version >= 4 {
+            let layers: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM layers WHERE kind = 'noise'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(layers, 1, "the layers moved to the rowid table");
+            conn.execute_batch(
+                "INSERT INTO layers (doc_id, kind, data) VALUES (1, 'char-index', x'0100');",
+            )
+            .unwrap();
+        }
+        if version >= 5 {
             conn.execute_batch(
                 "INSERT INTO indexed_docs (doc_id, related) VALUES (1, 1);
                  INSERT INTO search_chunks (doc_id, seq, view_start, view_end, map, view)

@@ -12,6 +12,7 @@ pub mod migrations;
 mod reader;
 mod related_index;
 pub mod search_index;
+mod texts;
 
 pub use documents::NewDocument;
 pub use error::StoreError;

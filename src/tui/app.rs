@@ -8,8 +8,8 @@
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::pane::{Content, Pane, TextSize};
-use super::search::{self, Hit};
-use super::worker::{Request, Response};
+use super::search::Hit;
+use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::store::SavedPane;
 use ratatui::layout::Rect;
@@ -271,17 +271,20 @@ impl App {
         self.quit = true;
     }
 
-    /// Asks the worker to remember every pane's reading position and the open panes.
+    /// Asks the worker to remember every pane's reading position and the open panes (not
+    /// previews of files still being imported: the library does not have them yet).
     fn save(&mut self) {
         let positions = self
             .panes
             .iter()
+            .filter(|p| p.preview_slot.is_none())
             .filter_map(|p| p.document().map(|d| (d.meta.id, d.to_stored(p.cursor))))
             .collect();
         let panes = self
             .panes
             .iter()
             .enumerate()
+            .filter(|(_, p)| p.preview_slot.is_none())
             .map(|(i, p)| SavedPane {
                 doc_id: p.doc_id(),
                 focused: i == self.focus,
@@ -307,7 +310,11 @@ impl App {
         self.next_pane += 1;
         pane.goto = goto;
         pane.query = query;
-        self.requests.push(Request::Load { pane: pane.id, id });
+        self.requests.push(Request::Load {
+            pane: pane.id,
+            id,
+            goto,
+        });
         self.panes.push(pane);
         self.focus = self.panes.len() - 1;
         self.reveal_all();
@@ -323,17 +330,17 @@ impl App {
         let size = self.text_size(focus);
         let pane = &mut self.panes[focus];
         if pane.doc_id() == id && pane.document().is_some() {
-            if let Some(query) = query {
-                pane.matches = pane
-                    .document()
-                    .map(|d| search::matcher().find_all(&d.text, &query))
-                    .unwrap_or_default();
-                pane.query = Some(query);
-            }
             if let Some(stored) = goto {
                 let offset = pane.document().map_or(stored, |d| d.to_view(stored));
                 pane.jump(offset, size);
-                pane.current_match = pane.matches.iter().position(|m| m.start == offset);
+            }
+            if query.is_some() && query != pane.query {
+                pane.query = query;
+                pane.matches.clear();
+                self.find(focus, AfterFind::Keep);
+            } else {
+                let cursor = pane.cursor;
+                pane.current_match = pane.matches.iter().position(|m| m.start == cursor);
             }
             return;
         }
@@ -342,7 +349,11 @@ impl App {
         self.next_pane += 1;
         pane.goto = goto;
         pane.query = query;
-        self.requests.push(Request::Load { pane: pane.id, id });
+        self.requests.push(Request::Load {
+            pane: pane.id,
+            id,
+            goto,
+        });
         self.panes[focus] = pane;
     }
 
@@ -396,6 +407,32 @@ impl App {
                     let size = self.text_size(i);
                     self.panes[i].loaded(doc, size);
                     self.panes[i].show_noise(self.show_noise, size);
+                    self.find(i, AfterFind::Keep);
+                }
+            }
+            Response::Found {
+                pane,
+                query,
+                text,
+                then,
+                matches,
+            } => {
+                let Some(i) = self.panes.iter().position(|p| p.id == pane) else {
+                    return;
+                };
+                let p = &mut self.panes[i];
+                if p.query.as_ref() != Some(&query)
+                    || !p.document().is_some_and(|d| d.is_shown(&text))
+                {
+                    return;
+                }
+                p.matches = matches;
+                let cursor = p.cursor;
+                p.current_match = p.matches.iter().position(|m| m.start == cursor);
+                if then == AfterFind::Step && i == self.focus {
+                    self.step_match(true, true);
+                } else if then == AfterFind::Step && p.matches.is_empty() {
+                    self.set_status(format!("not found: {query}"), true);
                 }
             }
             Response::LoadFailed { pane, error } => {
@@ -407,15 +444,55 @@ impl App {
                 }
                 self.set_status(error, true);
             }
+            Response::Preview { slot, doc } => {
+                if !self.starting {
+                    return;
+                }
+                let mut pane = Pane::new(self.next_pane, 0);
+                self.next_pane += 1;
+                pane.preview_slot = Some(slot);
+                self.panes.push(pane);
+                self.focus = 0;
+                self.reveal_all();
+                let i = self.panes.len() - 1;
+                let size = self.text_size(i);
+                self.panes[i].loaded(doc, size);
+                self.panes[i].show_noise(self.show_noise, size);
+            }
+            Response::Progress(text) => {
+                if self.starting {
+                    self.set_status(text, false);
+                }
+            }
             Response::Imported { ids, failures } => {
                 self.starting = false;
                 self.status = Some(Status {
                     text: "loading…".to_string(),
                     error: false,
                 });
-                for &id in ids.iter().take(MAX_PANES) {
-                    self.open_pane(id, None, None);
+                // Panes in the order of the files: a preview stays (the library's document
+                // replaces it where the reader is), the others open; a failed file's preview
+                // goes (the status line says why).
+                let mut previews = std::mem::take(&mut self.panes);
+                for &(slot, id) in ids.iter().take(MAX_PANES) {
+                    let mut pane = match previews.iter().position(|p| p.preview_slot == Some(slot))
+                    {
+                        Some(i) => previews.remove(i),
+                        None => {
+                            self.next_pane += 1;
+                            Pane::new(self.next_pane - 1, id)
+                        }
+                    };
+                    pane.preview_slot = None;
+                    let goto = pane.document().map(|d| d.to_stored(pane.cursor));
+                    self.requests.push(Request::Load {
+                        pane: pane.id,
+                        id,
+                        goto,
+                    });
+                    self.panes.push(pane);
                 }
+                self.reveal_all();
                 self.focus = 0;
                 if let Some(first) = failures.first() {
                     let more = if failures.len() > 1 {
@@ -559,6 +636,7 @@ impl App {
             for i in 0..self.panes.len() {
                 let size = self.text_size(i);
                 self.panes[i].show_noise(self.show_noise, size);
+                self.find(i, AfterFind::Keep);
             }
             self.set_status(format!("folded noise {state}"), false);
         }
@@ -581,17 +659,26 @@ impl App {
             pane.current_match = None;
             return;
         }
-        pane.matches = pane
-            .document()
-            .map(|d| search::matcher().find_all(&d.text, query))
-            .unwrap_or_default();
+        pane.matches.clear();
         pane.query = Some(query.to_string());
         pane.current_match = None;
-        if pane.matches.is_empty() {
-            self.set_status(format!("not found: {query}"), true);
+        self.set_status(format!("/{query}  searching…"), false);
+        self.find(self.focus, AfterFind::Step);
+    }
+
+    /// Asks the search thread for the matches of pane `i`'s search in the text it shows now.
+    fn find(&mut self, i: usize, then: AfterFind) {
+        let Some(pane) = self.panes.get(i) else {
             return;
+        };
+        if let (Some(query), Some(doc)) = (&pane.query, pane.document()) {
+            self.requests.push(Request::Find {
+                pane: pane.id,
+                query: query.clone(),
+                text: doc.shared(),
+                then,
+            });
         }
-        self.step_match(true, true);
     }
 
     /// Moves to the next (or previous) match of the focused pane's search, wrapping around.

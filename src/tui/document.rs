@@ -1,46 +1,121 @@
-//! The reader's data layer: a document as the reader sees it, built in one place by [`load`].
+//! The reader's data layer: a document as the reader sees it, built in one place: [`load`]
+//! for the whole document, [`load_excerpt`] for whole lines around one place, shown at once
+//! while the whole document loads.
 //!
 //! A document is shown as its reading view (the stored text minus folded noise) or, when the
 //! reader shows noise (`z`), as its stored text with the folded ranges marked. Either way the
 //! rest of the reader only sees [`LoadedDocument`], whose offsets are code points into
 //! [`LoadedDocument::text`], split into paragraphs at line breaks. What leaves the reader
 //! (saved positions) or comes from outside it (library search hits) is in stored-text offsets
-//! and passes through [`LoadedDocument::to_stored`] and [`LoadedDocument::to_view`].
+//! and passes through [`LoadedDocument::to_stored`] and [`LoadedDocument::to_view`]; an
+//! excerpt's stored offsets are the whole document's, so a position carries over when the
+//! whole document replaces it.
 
 use crate::clean::{Cleaned, NoiseRange};
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::reading::{self, Reading};
-use crate::store::{Store, StoreError};
+use crate::store::{NewDocument, Store, StoreError};
 use crate::text::cache::Paragraphs;
+use std::sync::Arc;
+
+/// Bytes of stored text an excerpt reads: a few hundred screens.
+pub const EXCERPT_BYTES: usize = 512 * 1024;
 
 /// A document ready to read: metadata, text and paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadedDocument {
     pub meta: DocumentMeta,
-    /// The text the reader shows; every offset the reader uses points into it.
-    pub text: String,
-    /// Paragraphs in code points, in order, non-overlapping, never empty.
+    /// Paragraphs in code points of [`Self::text`], in order, non-overlapping, never empty.
     pub paragraphs: Vec<Span>,
-    /// Byte offset of each paragraph's start and end in `text`.
+    /// Byte offset of each paragraph's start and end in [`Self::text`].
     byte_ranges: Vec<(usize, usize)>,
-    /// Length of `text` in code points.
+    /// Length of [`Self::text`] in code points.
     pub chars: usize,
     /// Folded noise in `text`: empty when noise is hidden, the folded ranges when it is shown.
     pub noise: Vec<Span>,
     /// The saved reading position, a code point offset into `text`.
     pub saved_position: Option<usize>,
-    /// The stored text, its cleaning and its reading view.
-    reading: Reading,
+    /// The stored text (or an excerpt of it), its cleaning and its reading view; shared with
+    /// searches running off the UI thread.
+    reading: Arc<Reading>,
+    /// The stored code point where `reading`'s text starts (0 unless an excerpt).
+    start: usize,
+    /// Whether this is the whole document, not an excerpt.
+    pub complete: bool,
     /// Whether `text` is the stored text with noise shown, rather than the reading view.
     showing_noise: bool,
 }
 
+/// The text a pane shows, shared with the search thread: a document's reading and whether its
+/// stored text (noise shown) or its view is shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SharedText {
+    pub reading: Arc<Reading>,
+    pub noise: bool,
+}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SharedText(#{}, {} bytes, noise: {})",
+            self.reading.meta.id,
+            shown_text(&self.reading, self.noise).len(),
+            self.noise
+        )
+    }
+}
+
 /// Reads document `id` from the library: its reading view, split into paragraphs.
 pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<LoadedDocument, StoreError> {
-    let mut doc = LoadedDocument::from_reading(reading::load(store, id, options)?);
+    let mut doc = LoadedDocument::from_reading(reading::load(store, id, options)?, 0, true);
     doc.saved_position = store.reading_position(id)?.map(|p| doc.to_view(p));
     Ok(doc)
+}
+
+/// Reads whole lines of document `id` around stored offset `around` (see
+/// [`reading::load_excerpt`]); `None` when the document is small enough to [`load`] at once.
+pub fn load_excerpt(
+    store: &Store,
+    id: DocId,
+    around: usize,
+    options: &ViewOptions,
+) -> Result<Option<LoadedDocument>, StoreError> {
+    let Some(excerpt) = reading::load_excerpt(store, id, around, EXCERPT_BYTES, options)? else {
+        return Ok(None);
+    };
+    let mut doc = LoadedDocument::from_reading(excerpt.reading, excerpt.start, false);
+    doc.saved_position = store.reading_position(id)?.map(|p| doc.to_view(p));
+    Ok(Some(doc))
+}
+
+/// The beginning of a file being imported ([`crate::import::preview`]), shown until the
+/// library has it. Its id is 0 (no document has it); its length in code points is estimated
+/// from the file's size, for the position shown in the title bar.
+pub fn preview(doc: NewDocument, options: &ViewOptions) -> LoadedDocument {
+    let prefix_chars = doc.text.chars().count();
+    let estimate = prefix_chars as f64 * doc.source_bytes as f64 / doc.text.len().max(1) as f64;
+    let view = View::build(&doc.text, &doc.cleaned.folded_spans(), options);
+    let meta = DocumentMeta {
+        id: 0,
+        title: doc.title,
+        source: doc.source,
+        encoding: doc.encoding,
+        script: doc.script,
+        chars: (estimate as usize).max(prefix_chars),
+        source_bytes: doc.source_bytes,
+        content_hash: doc.content_hash,
+        imported_at: String::new(),
+        cleaner_version: doc.cleaned.version,
+    };
+    let reading = Reading {
+        meta,
+        text: doc.text,
+        cleaned: doc.cleaned,
+        view,
+    };
+    LoadedDocument::from_reading(reading, 0, false)
 }
 
 impl LoadedDocument {
@@ -53,26 +128,54 @@ impl LoadedDocument {
             cleaned: Cleaned::default(),
             view,
         };
-        let mut doc = LoadedDocument::from_reading(reading);
+        let mut doc = LoadedDocument::from_reading(reading, 0, true);
         doc.saved_position = saved_position;
         doc
     }
 
-    /// The reading view of `reading`, with noise hidden.
-    fn from_reading(reading: Reading) -> Self {
-        let text = reading.view.text().to_string();
-        let (paragraphs, byte_ranges, chars) = split_lines(&text);
+    /// The reading view of `reading` (which starts at stored code point `start`), noise hidden.
+    fn from_reading(reading: Reading, start: usize, complete: bool) -> Self {
+        let (paragraphs, byte_ranges, chars) = split_lines(reading.view.text());
         LoadedDocument {
             meta: reading.meta.clone(),
-            text,
             paragraphs,
             byte_ranges,
             chars,
             noise: Vec::new(),
             saved_position: None,
-            reading,
+            reading: Arc::new(reading),
+            start,
+            complete,
             showing_noise: false,
         }
+    }
+
+    /// The text the reader shows; every offset the reader uses points into it.
+    pub fn text(&self) -> &str {
+        shown_text(&self.reading, self.showing_noise)
+    }
+
+    /// The stored text this document was read from (an excerpt's part of it).
+    pub fn stored_text(&self) -> &str {
+        &self.reading.text
+    }
+
+    /// The text shown, for a search off the UI thread.
+    pub fn shared(&self) -> SharedText {
+        SharedText {
+            reading: Arc::clone(&self.reading),
+            noise: self.showing_noise,
+        }
+    }
+
+    /// Whether `text` is the text this document shows now (a search's answer still fits).
+    pub fn is_shown(&self, text: &SharedText) -> bool {
+        Arc::ptr_eq(&self.reading, &text.reading) && self.showing_noise == text.noise
+    }
+
+    /// Whether the stored text with its folded ranges is shown, rather than the view.
+    pub fn showing_noise(&self) -> bool {
+        self.showing_noise
     }
 
     /// Shows the stored text with its folded ranges (`true`) or the reading view (`false`).
@@ -83,11 +186,8 @@ impl LoadedDocument {
             return;
         }
         self.showing_noise = show;
-        self.text = match show {
-            true => self.reading.text.clone(),
-            false => self.reading.view.text().to_string(),
-        };
-        (self.paragraphs, self.byte_ranges, self.chars) = split_lines(&self.text);
+        (self.paragraphs, self.byte_ranges, self.chars) =
+            split_lines(shown_text(&self.reading, show));
         self.noise = match show {
             true => self.reading.cleaned.folded_spans(),
             false => Vec::new(),
@@ -106,18 +206,39 @@ impl LoadedDocument {
 
     /// The stored-text offset of `offset` in [`Self::text`] (for what is saved).
     pub fn to_stored(&self, offset: usize) -> usize {
-        match self.showing_noise {
-            true => offset,
-            false => self.reading.view.to_stored(offset),
-        }
+        self.start
+            + match self.showing_noise {
+                true => offset,
+                false => self.reading.view.to_stored(offset),
+            }
     }
 
     /// The offset in [`Self::text`] of stored-text offset `stored` (for what comes from the
-    /// library).
+    /// library); clamped to the excerpt.
     pub fn to_view(&self, stored: usize) -> usize {
+        let local = stored.saturating_sub(self.start);
         match self.showing_noise {
-            true => stored,
-            false => self.reading.view.to_view(stored),
+            true => local.min(self.chars),
+            false => self.reading.view.to_view(local),
+        }
+    }
+
+    /// How far through the whole document `offset` is, from 0 to 1 (by stored offsets for an
+    /// excerpt, whose view does not know the rest).
+    pub fn fraction(&self, offset: usize) -> f64 {
+        match self.complete {
+            true if self.chars > 0 => offset as f64 / self.chars as f64,
+            false if self.meta.chars > 0 => self.to_stored(offset) as f64 / self.meta.chars as f64,
+            _ => 0.0,
+        }
+    }
+
+    /// The offset at `fraction` (0 to 1) of the whole document, clamped to an excerpt.
+    pub fn offset_at_fraction(&self, fraction: f64) -> usize {
+        let fraction = fraction.clamp(0.0, 1.0);
+        match self.complete {
+            true => (fraction * self.chars as f64) as usize,
+            false => self.to_view((fraction * self.meta.chars as f64) as usize),
         }
     }
 
@@ -152,6 +273,14 @@ impl LoadedDocument {
     }
 }
 
+/// The text of `reading` a document shows: the stored text with noise, else the view.
+pub fn shown_text(reading: &Reading, noise: bool) -> &str {
+    match noise {
+        true => &reading.text,
+        false => reading.view.text(),
+    }
+}
+
 /// Paragraphs of a shown text: its non-blank lines, as code-point spans and byte ranges, and
 /// the text's length in code points.
 fn split_lines(text: &str) -> (Vec<Span>, Vec<(usize, usize)>, usize) {
@@ -179,7 +308,7 @@ impl Paragraphs for LoadedDocument {
     fn paragraph(&self, index: usize) -> &str {
         self.byte_ranges
             .get(index)
-            .and_then(|&(start, end)| self.text.get(start..end))
+            .and_then(|&(start, end)| self.text().get(start..end))
             .unwrap_or("")
     }
 }
@@ -208,7 +337,7 @@ mod tests {
     fn paragraphs_skip_blank_lines_and_offsets_are_code_points() {
         // The reading view shows a blank line as a bare line break.
         let doc = LoadedDocument::new(meta("t"), "标题\n\n第一段。\n  \n第二段\n".into(), None);
-        assert_eq!(doc.text, "标题\n\n第一段。\n\n第二段\n");
+        assert_eq!(doc.text(), "标题\n\n第一段。\n\n第二段\n");
         assert_eq!(
             doc.paragraphs,
             vec![Span::new(0, 2), Span::new(4, 8), Span::new(10, 13)]
@@ -232,25 +361,25 @@ mod noise_tests {
         let store = crate::demo::open().unwrap();
         let mut doc = load(&store, 3, &ViewOptions::default()).unwrap();
         assert!(
-            !doc.text.contains("font-size"),
+            !doc.text().contains("font-size"),
             "the CSS fragment is folded"
         );
         assert!(doc.noise.is_empty());
-        let word = doc.text.find("成果转化").unwrap();
-        let at = doc.text[..word].chars().count();
+        let word = doc.text().find("成果转化").unwrap();
+        let at = doc.text()[..word].chars().count();
         let stored = doc.to_stored(at);
         doc.show_noise(true);
-        assert!(doc.text.contains("font-size"));
+        assert!(doc.text().contains("font-size"));
         assert!(!doc.noise.is_empty());
-        let css = doc.text.find("font-size").unwrap();
-        let css_at = doc.text[..css].chars().count();
+        let css = doc.text().find("font-size").unwrap();
+        let css_at = doc.text()[..css].chars().count();
         assert_eq!(
             doc.noise_at(css_at).map(|n| n.reason),
             Some(crate::clean::NoiseReason::Css)
         );
         let back = doc.to_view(stored);
         assert!(
-            doc.text
+            doc.text()
                 .chars()
                 .skip(back)
                 .collect::<String>()

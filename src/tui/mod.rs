@@ -48,26 +48,41 @@ pub struct Options {
     pub mouse: bool,
 }
 
-/// Runs the reader on `store` until the user quits.
-pub fn run(store: Store, options: Options) -> Result<()> {
+/// Runs the reader on the library `open_store` opens until the user quits. Files named are
+/// previewed while the library opens, so their beginning shows at once.
+pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Result<()> {
     let config = crate::config::load()?;
     let keymap = Keymap::with_config(&config.keys).with_context(|| {
         crate::config::path().map_or("config.toml".to_string(), |p| p.display().to_string())
     })?;
     let mouse = options.mouse || config.mouse;
+    let (incoming_tx, incoming_rx) = mpsc::channel();
     let start = if options.files.is_empty() {
         Start::Session
     } else {
+        let previews = incoming_tx.clone();
+        worker::spawn_previews(options.files.clone(), config.view_options(), move |r| {
+            previews.send(Incoming::Worker(r)).is_ok()
+        })
+        .context("starting the preview reader")?;
         Start::Import(options.files)
     };
+    let store = open_store()?;
 
     let (request_tx, request_rx) = mpsc::channel();
-    let (incoming_tx, incoming_rx) = mpsc::channel();
     let answers = incoming_tx.clone();
     let worker = worker::spawn(store, config.view_options(), request_rx, move |r| {
         answers.send(Incoming::Worker(r)).is_ok()
     })
     .context("starting the library worker")?;
+    let (find_tx, find_rx) = mpsc::channel();
+    let found = incoming_tx.clone();
+    worker::spawn_finder(find_rx, move |r| found.send(Incoming::Worker(r)).is_ok())
+        .context("starting the search thread")?;
+    let requests = Requests {
+        library: request_tx,
+        find: find_tx,
+    };
 
     let guard = TerminalGuard::enter(mouse)?;
     let mut terminal =
@@ -96,13 +111,13 @@ pub fn run(store: Store, options: Options) -> Result<()> {
 
     #[cfg(unix)]
     watch_signals(incoming_tx.clone())?;
-    let result = event_loop(&mut app, &mut terminal, &theme, &incoming_rx, &request_tx);
+    let result = event_loop(&mut app, &mut terminal, &theme, &incoming_rx, &requests);
     // Whatever ended the loop, the worker still gets the last requests (the saves).
     let mut unsent = false;
     for request in app.requests.drain(..) {
-        unsent |= request_tx.send(request).is_err();
+        unsent |= requests.send(request).is_err();
     }
-    drop(request_tx);
+    drop(requests);
     drop(guard);
     let worker_failed = worker.join().is_err();
     result?;
@@ -112,13 +127,28 @@ pub fn run(store: Store, options: Options) -> Result<()> {
     Ok(())
 }
 
+/// Where requests go: searches in a document to the search thread, the rest to the worker.
+struct Requests {
+    library: Sender<worker::Request>,
+    find: Sender<worker::Request>,
+}
+
+impl Requests {
+    fn send(&self, request: worker::Request) -> Result<(), mpsc::SendError<worker::Request>> {
+        match request {
+            worker::Request::Find { .. } => self.find.send(request),
+            _ => self.library.send(request),
+        }
+    }
+}
+
 /// Reads messages, updates and draws until the app quits.
 fn event_loop(
     app: &mut App,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     theme: &theme::Theme,
     incoming: &Receiver<Incoming>,
-    requests: &Sender<worker::Request>,
+    requests: &Requests,
 ) -> Result<()> {
     loop {
         for request in app.requests.drain(..) {

@@ -40,6 +40,9 @@ pub struct Pane {
     /// Where to put the cursor when the document arrives, instead of its saved position: a
     /// stored-text offset (a library search hit).
     pub goto: Option<usize>,
+    /// For a pane showing the beginning of a file being imported: the file's place among
+    /// the files imported.
+    pub preview_slot: Option<usize>,
     /// The search this pane shows, and its matches (sorted).
     pub query: Option<String>,
     pub matches: Vec<Span>,
@@ -67,6 +70,7 @@ impl Pane {
             cursor: 0,
             top: Anchor::default(),
             goto: None,
+            preview_slot: None,
             query: None,
             matches: Vec::new(),
             current_match: None,
@@ -105,49 +109,62 @@ impl Pane {
 
     /// The cursor's position as a percentage of the document.
     pub fn percent(&self) -> usize {
-        match self.document() {
-            Some(doc) if doc.chars > 0 => (self.cursor * 100 / doc.chars).min(100),
-            _ => 0,
-        }
+        ((self.fraction() * 100.0) as usize).min(100)
     }
 
     /// The cursor as a fraction of the document (for synchronized scrolling).
     pub fn fraction(&self) -> f64 {
-        match self.document() {
-            Some(doc) if doc.chars > 0 => self.cursor as f64 / doc.chars as f64,
-            _ => 0.0,
+        self.document().map_or(0.0, |doc| doc.fraction(self.cursor))
+    }
+
+    /// Puts the document in the pane: where the cursor was when it replaces an excerpt or a
+    /// preview of itself (the top row stays too), else at `goto`, else at the saved position.
+    /// Matches of the pane's search are dropped: they belong to the text they were found in.
+    pub fn loaded(&mut self, doc: Box<LoadedDocument>, size: TextSize) {
+        let previous = self
+            .document()
+            .filter(|old| old.meta.id == doc.meta.id || !old.complete)
+            .map(|old| {
+                let top = old.offset_of(self.top.para, self.top.offset);
+                (old.to_stored(self.cursor), old.to_stored(top))
+            });
+        let (cursor, top) = match previous {
+            Some((cursor, top)) => (doc.to_view(cursor), Some(doc.to_view(top))),
+            None => match self.goto.take() {
+                Some(stored) => (doc.to_view(stored), None),
+                None => (doc.saved_position.unwrap_or(0), None),
+            },
+        };
+        self.matches.clear();
+        self.current_match = None;
+        self.top = top.map_or_else(Anchor::default, |top| {
+            let (para, offset) = doc.locate(top);
+            Anchor { para, offset }
+        });
+        self.content = Content::Ready(doc);
+        *self.layouts.borrow_mut() = Layouts::new(3);
+        match top {
+            Some(_) => {
+                self.cursor = self.document().map_or(0, |doc| clamp_offset(doc, cursor));
+                self.reveal(size, false);
+            }
+            None => self.jump(cursor, size),
         }
     }
 
-    /// Puts the document in the pane, the cursor at `goto`, else the saved position.
-    pub fn loaded(&mut self, doc: Box<LoadedDocument>, size: TextSize) {
-        let start = match self.goto.take() {
-            Some(stored) => doc.to_view(stored),
-            None => doc.saved_position.unwrap_or(0),
-        };
-        self.matches = match &self.query {
-            Some(query) => super::search::matcher().find_all(&doc.text, query),
-            None => Vec::new(),
-        };
-        self.current_match = None;
-        self.content = Content::Ready(doc);
-        self.top = Anchor::default();
-        self.jump(start, size);
-    }
-
     /// Shows the document's folded noise (`true`) or its reading view, keeping the cursor on
-    /// the same character and the search on the new text.
+    /// the same character. Matches are dropped (they belong to the other text).
     pub fn show_noise(&mut self, show: bool, size: TextSize) {
         let Content::Ready(doc) = &mut self.content else {
             return;
         };
+        if doc.showing_noise() == show {
+            return;
+        }
         let stored = doc.to_stored(self.cursor);
         doc.show_noise(show);
         let cursor = doc.to_view(stored);
-        self.matches = match &self.query {
-            Some(query) => super::search::matcher().find_all(&doc.text, query),
-            None => Vec::new(),
-        };
+        self.matches.clear();
         self.current_match = None;
         *self.layouts.borrow_mut() = Layouts::new(3);
         self.top = Anchor::default();
@@ -282,14 +299,14 @@ impl Pane {
     /// The start of the paragraph at `percent` % of the document.
     pub fn percent_offset(&self, percent: usize) -> Option<usize> {
         let doc = self.document()?;
-        let target = doc.chars * percent.min(100) / 100;
+        let target = doc.offset_at_fraction(percent.min(100) as f64 / 100.0);
         Some(doc.paragraph_start(doc.paragraph_at(target)))
     }
 
     /// The first code point of the line at `fraction` of the document (synchronized scrolling).
     pub fn line_start_at(&self, fraction: f64, size: TextSize) -> Option<usize> {
         self.with_layout(size, |doc, cache| {
-            let target = (fraction.clamp(0.0, 1.0) * doc.chars as f64) as usize;
+            let target = doc.offset_at_fraction(fraction);
             let pos = cursor_position(doc, cache, target);
             let anchor = cache.anchor(doc, pos);
             doc.offset_of(anchor.para, anchor.offset)

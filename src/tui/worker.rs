@@ -1,16 +1,26 @@
-//! The background worker: a thread that owns the library ([`Store`]) and answers the reader's
-//! requests over channels, so that the reader never waits on I/O. It owns the store, so an
-//! in-memory library (the demo) works like a file.
+//! The background workers: a thread that owns the library ([`Store`]) and answers the
+//! reader's requests over channels, so that the reader never waits on I/O (it owns the store,
+//! so an in-memory library, the demo, works like a file), and a thread for searches in a
+//! document, which need no library but can take a second in a 300 MB text.
+//!
+//! A document is answered twice when it is large: first an excerpt around the place the pane
+//! opens at (read in milliseconds), then the whole document.
 
-use super::document::{self, LoadedDocument};
+use super::app::MAX_PANES;
+use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search::{self, Hit};
+use crate::doc::char_index::CharIndex;
 use crate::doc::view::ViewOptions;
-use crate::doc::{DocId, DocumentMeta};
-use crate::import::{self, ImportOptions, Outcome, Silent};
+use crate::doc::{DocId, DocumentMeta, Span};
+use crate::import::{self, ImportOptions, Observer, Outcome};
 use crate::store::{SavedPane, Store};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Bytes of a file read for its preview: a dozen screens, read and cleaned in a few ms.
+const PREVIEW_BYTES: usize = 64 * 1024;
 
 /// Most hits a library search returns.
 pub const MAX_HITS: usize = 2000;
@@ -19,10 +29,19 @@ pub const MAX_HITS: usize = 2000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     ListDocuments,
-    /// Load a document for the pane with this id.
+    /// Load a document for the pane with this id, to be shown at stored offset `goto` (else
+    /// at its saved position).
     Load {
         pane: u64,
         id: DocId,
+        goto: Option<usize>,
+    },
+    /// Find `query` in the text a pane shows (answered by the search thread).
+    Find {
+        pane: u64,
+        query: String,
+        text: SharedText,
+        then: AfterFind,
     },
     /// Import files, then report the documents they became.
     Import(Vec<PathBuf>),
@@ -38,6 +57,15 @@ pub enum Request {
     },
 }
 
+/// What the reader does with the matches of a search when they arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFind {
+    /// Move to the first match at or after the cursor (a new search).
+    Step,
+    /// Mark the match at the cursor as the current one, if there is one (a reloaded text).
+    Keep,
+}
+
 /// The worker's answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
@@ -50,10 +78,26 @@ pub enum Response {
         pane: u64,
         error: String,
     },
-    /// The imported (or already present) documents, and one line per failure.
+    /// The beginning of the file `slot` of an import (its place among the files imported),
+    /// to show while it imports.
+    Preview {
+        slot: usize,
+        doc: Box<LoadedDocument>,
+    },
+    /// How an import is going, for the status line.
+    Progress(String),
+    /// The imported (or already present) documents with their slots, and one line per
+    /// failure.
     Imported {
-        ids: Vec<DocId>,
+        ids: Vec<(usize, DocId)>,
         failures: Vec<String>,
+    },
+    Found {
+        pane: u64,
+        query: String,
+        text: SharedText,
+        then: AfterFind,
+        matches: Vec<Span>,
     },
     GrepDone {
         query: String,
@@ -65,34 +109,33 @@ pub enum Response {
     Failed(String),
 }
 
-/// Answers one request with the store.
-pub fn handle(store: &mut Store, options: &ViewOptions, request: Request) -> Vec<Response> {
+/// Answers one request with the store, passing each answer to `emit` as soon as it is ready.
+pub fn handle(
+    store: &mut Store,
+    options: &ViewOptions,
+    request: Request,
+    emit: &mut dyn FnMut(Response),
+) {
     let failed = |what: &str, e: &dyn std::fmt::Display| Response::Failed(format!("{what}: {e}"));
     match request {
-        Request::ListDocuments => vec![match store.list_documents() {
+        Request::ListDocuments => emit(match store.list_documents() {
             Ok(docs) => Response::Documents(docs),
             Err(e) => failed("listing the library", &e),
-        }],
-        Request::Load { pane, id } => vec![match document::load(store, id, options) {
-            Ok(doc) => Response::Loaded {
-                pane,
-                doc: Box::new(doc),
-            },
-            Err(e) => Response::LoadFailed {
-                pane,
-                error: e.to_string(),
-            },
-        }],
+        }),
+        Request::Load { pane, id, goto } => load(store, options, pane, id, goto, emit),
+        Request::Find { .. } => emit(find(request)),
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
+            let import_options = ImportOptions::default();
             let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
             let mut ids = Vec::new();
-            match import::run(store, &sources, &ImportOptions::default(), &mut Silent) {
+            let mut progress = ImportProgress::new(&sources, emit);
+            match import::run(store, &sources, &import_options, &mut progress) {
                 Ok(outcomes) => {
-                    for outcome in outcomes {
+                    for (slot, outcome) in outcomes.into_iter().enumerate() {
                         match outcome {
                             Outcome::Imported { id, .. } | Outcome::Existing { id, .. } => {
-                                ids.push(id)
+                                ids.push((slot, id))
                             }
                             Outcome::Failed(e) => failures.push(e.to_string()),
                         }
@@ -100,15 +143,14 @@ pub fn handle(store: &mut Store, options: &ViewOptions, request: Request) -> Vec
                 }
                 Err(e) => failures.push(format!("importing: {e}")),
             }
-            let mut out = vec![Response::Imported { ids, failures }];
-            out.extend(handle(store, options, Request::ListDocuments));
-            out
+            emit(Response::Imported { ids, failures });
+            handle(store, options, Request::ListDocuments, emit);
         }
         Request::Grep(query) => {
             let mut hits = Vec::new();
             let docs = match store.list_documents() {
                 Ok(docs) => docs,
-                Err(e) => return vec![failed("searching the library", &e)],
+                Err(e) => return emit(failed("searching the library", &e)),
             };
             for doc in docs {
                 if hits.len() >= MAX_HITS {
@@ -123,35 +165,167 @@ pub fn handle(store: &mut Store, options: &ViewOptions, request: Request) -> Vec
                         &query,
                         MAX_HITS - hits.len(),
                     )),
-                    Err(e) => return vec![failed("searching the library", &e)],
+                    Err(e) => return emit(failed("searching the library", &e)),
                 }
             }
-            vec![Response::GrepDone { query, hits }]
+            emit(Response::GrepDone { query, hits })
         }
         Request::Remove(id) => match store.remove_document(id) {
             Ok(_) => {
-                let mut out = vec![Response::Removed(id)];
-                out.extend(handle(store, options, Request::ListDocuments));
-                out
+                emit(Response::Removed(id));
+                handle(store, options, Request::ListDocuments, emit);
             }
-            Err(e) => vec![failed("removing the document", &e)],
+            Err(e) => emit(failed("removing the document", &e)),
         },
-        Request::Session => vec![match store.saved_panes() {
+        Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
-        }],
+        }),
         Request::Save { positions, panes } => {
             if store.is_read_only() {
-                return Vec::new();
+                return;
             }
-            match store
+            if let Err(e) = store
                 .save_reading_positions(&positions)
                 .and_then(|()| store.save_panes(&panes))
             {
-                Ok(()) => Vec::new(),
-                Err(e) => vec![failed("saving the reading positions", &e)],
+                emit(failed("saving the reading positions", &e));
             }
         }
+    }
+}
+
+/// Reports an import's progress as status lines, at most ten a second.
+struct ImportProgress<'a> {
+    emit: &'a mut dyn FnMut(Response),
+    /// Label and size of each source.
+    sources: Vec<(String, Option<u64>)>,
+    current: usize,
+    last: Option<Instant>,
+}
+
+impl<'a> ImportProgress<'a> {
+    fn new(sources: &[import::Source], emit: &'a mut dyn FnMut(Response)) -> Self {
+        let sources = sources
+            .iter()
+            .map(|source| {
+                let size = match source {
+                    import::Source::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+                    _ => None,
+                };
+                (source.label(), size)
+            })
+            .collect();
+        ImportProgress {
+            emit,
+            sources,
+            current: 0,
+            last: None,
+        }
+    }
+}
+
+impl Observer for ImportProgress<'_> {
+    fn read(&mut self, position: u64) {
+        if self
+            .last
+            .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let Some((label, size)) = self.sources.get(self.current) else {
+            return;
+        };
+        let name = label.rsplit('/').next().unwrap_or(label);
+        let of = match self.sources.len() {
+            1 => String::new(),
+            n => format!(" ({} of {n})", self.current + 1),
+        };
+        let percent = match size {
+            Some(size) if *size > 0 => format!(" {}%", (position * 100 / size).min(100)),
+            _ => String::new(),
+        };
+        (self.emit)(Response::Progress(format!(
+            "importing {name}{of}{percent}…"
+        )));
+    }
+
+    fn done(&mut self, _outcome: &Outcome) {
+        self.current += 1;
+    }
+}
+
+/// Answers a load: an excerpt first when the document is large, then the whole document. A
+/// document imported before char indexes gets one, so its next opening is quick anywhere.
+fn load(
+    store: &mut Store,
+    options: &ViewOptions,
+    pane: u64,
+    id: DocId,
+    goto: Option<usize>,
+    emit: &mut dyn FnMut(Response),
+) {
+    let failed = |e: crate::store::StoreError| Response::LoadFailed {
+        pane,
+        error: e.to_string(),
+    };
+    let around = match goto {
+        Some(stored) => Ok(Some(stored)),
+        None => store.reading_position(id),
+    };
+    let excerpt =
+        around.and_then(|around| document::load_excerpt(store, id, around.unwrap_or(0), options));
+    match excerpt {
+        Ok(Some(doc)) => emit(Response::Loaded {
+            pane,
+            doc: Box::new(doc),
+        }),
+        Ok(None) => {}
+        Err(e) => return emit(failed(e)),
+    }
+    match document::load(store, id, options) {
+        Ok(doc) => {
+            let index = match store.is_read_only() {
+                true => None,
+                false => match store.char_index(id) {
+                    Ok(None) => Some(CharIndex::build(doc.stored_text())),
+                    _ => None,
+                },
+            };
+            emit(Response::Loaded {
+                pane,
+                doc: Box::new(doc),
+            });
+            if let Some(index) = index
+                && let Err(e) = store.save_char_index(id, &index)
+            {
+                emit(Response::Failed(format!("indexing the document: {e}")));
+            }
+        }
+        Err(e) => emit(failed(e)),
+    }
+}
+
+/// Answers a [`Request::Find`] (anything else is answered with nothing found).
+pub fn find(request: Request) -> Response {
+    match request {
+        Request::Find {
+            pane,
+            query,
+            text,
+            then,
+        } => {
+            let matches = search::matcher().find_all(shown_text(&text.reading, text.noise), &query);
+            Response::Found {
+                pane,
+                query,
+                text,
+                then,
+                matches,
+            }
+        }
+        other => Response::Failed(format!("not a search: {other:?}")),
     }
 }
 
@@ -165,9 +339,64 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("pizhu-worker".to_string())
         .spawn(move || {
+            let mut open = true;
             for request in requests {
-                for response in handle(&mut store, &options, request) {
-                    if !answers(response) {
+                handle(&mut store, &options, request, &mut |response| {
+                    open = open && answers(response);
+                });
+                if !open {
+                    return;
+                }
+            }
+        })
+}
+
+/// Starts a thread that reads the beginning of each file about to be imported (the first
+/// [`MAX_PANES`], in the order the import takes them) and answers with a
+/// [`Response::Preview`] for each, so the reader shows them while the import runs.
+pub fn spawn_previews(
+    paths: Vec<PathBuf>,
+    options: ViewOptions,
+    answers: impl Fn(Response) -> bool + Send + 'static,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("pizhu-preview".to_string())
+        .spawn(move || {
+            let (sources, _) = import::collect(&paths);
+            let import_options = ImportOptions::default();
+            for (slot, source) in sources.iter().enumerate().take(MAX_PANES) {
+                if let Some(doc) = import::preview(source, PREVIEW_BYTES, &import_options) {
+                    let doc = Box::new(document::preview(doc, &options));
+                    if !answers(Response::Preview { slot, doc }) {
+                        return;
+                    }
+                }
+            }
+        })
+}
+
+/// Starts the search thread; it answers [`Request::Find`]s on `answers` until `requests` is
+/// closed. Of the searches waiting for one pane only the newest is run: the reader would drop
+/// an older one's answer.
+pub fn spawn_finder(
+    requests: Receiver<Request>,
+    answers: impl Fn(Response) -> bool + Send + 'static,
+) -> std::io::Result<JoinHandle<()>> {
+    let pane_of = |request: &Request| match request {
+        Request::Find { pane, .. } => Some(*pane),
+        _ => None,
+    };
+    std::thread::Builder::new()
+        .name("pizhu-find".to_string())
+        .spawn(move || {
+            while let Ok(first) = requests.recv() {
+                let mut waiting = vec![first];
+                waiting.extend(requests.try_iter());
+                for (i, request) in waiting.iter().enumerate() {
+                    let newer = waiting[i + 1..]
+                        .iter()
+                        .any(|r| pane_of(r) == pane_of(request));
+                    if !newer && !answers(find(request.clone())) {
                         return;
                     }
                 }

@@ -82,7 +82,10 @@ fn render_pane(app: &App, pane: &Pane, focused: bool, theme: &Theme, area: Rect,
         Content::Loading(id) => (format!("#{id}"), "loading…".to_string()),
         Content::Failed { id, .. } => (format!("#{id}"), "failed".to_string()),
         Content::Ready(doc) => {
-            let paragraph = if width >= WIDE_TITLE {
+            // An excerpt does not know the paragraphs before it: say the rest is coming.
+            let paragraph = if !doc.complete {
+                "loading… ".to_string()
+            } else if width >= WIDE_TITLE {
                 format!(
                     "段{}/{} ",
                     doc.locate(pane.cursor).0 + 1,

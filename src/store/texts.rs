@@ -1,0 +1,146 @@
+//! A document's stored text read whole or by range, straight from SQLite's pages (incremental
+//! blob I/O: no second copy of a 300 MB text in memory), and the char index layer that finds
+//! where a code point starts without reading the text before it.
+
+use super::layers::{Reader, put};
+use super::{Store, StoreError};
+use crate::doc::DocId;
+use crate::doc::char_index::CharIndex;
+use rusqlite::{Transaction, params};
+
+const CHAR_INDEX: &str = "char-index";
+
+impl Store {
+    /// A document's stored text.
+    pub fn text(&self, id: DocId) -> Result<String, StoreError> {
+        let bytes = self.text_bytes(id, 0, usize::MAX)?;
+        String::from_utf8(bytes).map_err(|_| StoreError::CorruptLayer { doc: id })
+    }
+
+    /// Up to `max` bytes of a document's stored text from byte `start` (fewer at its end).
+    /// The bytes may begin or end inside a character.
+    pub fn text_bytes(&self, id: DocId, start: u64, max: usize) -> Result<Vec<u8>, StoreError> {
+        let blob = self
+            .conn()
+            .blob_open("main", "document_texts", "text", id, true)
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such rowid") => {
+                    StoreError::NoSuchDocument(id.to_string())
+                }
+                e => self.err(e),
+            })?;
+        let start = usize::try_from(start).unwrap_or(usize::MAX).min(blob.len());
+        let len = max.min(blob.len() - start);
+        let mut bytes = vec![0; len];
+        blob.read_at_exact(&mut bytes, start)
+            .map_err(|e| self.err(e))?;
+        Ok(bytes)
+    }
+
+    /// The char index of a document; `None` for documents imported before it existed.
+    pub fn char_index(&self, id: DocId) -> Result<Option<CharIndex>, StoreError> {
+        let data = self.layer(id, CHAR_INDEX)?;
+        if data.is_empty() {
+            return Ok(None);
+        }
+        let corrupt = || StoreError::CorruptLayer { doc: id };
+        let mut reader = Reader::new(&data);
+        let count = reader.get().ok_or_else(corrupt)? as usize;
+        let mut offsets = Vec::with_capacity(count.min(1 << 20));
+        let mut at = 0u64;
+        for _ in 0..count {
+            at = at
+                .checked_add(reader.get().ok_or_else(corrupt)?)
+                .ok_or_else(corrupt)?;
+            offsets.push(at);
+        }
+        CharIndex::from_offsets(offsets)
+            .map(Some)
+            .ok_or_else(corrupt)
+    }
+
+    /// Stores the char index of a document imported before it existed.
+    pub fn save_char_index(&mut self, id: DocId, index: &CharIndex) -> Result<(), StoreError> {
+        let name = self.display_name();
+        let tx = self.write("indexing a document's text")?;
+        write_char_index(&tx, id, index)
+            .and_then(|_| tx.commit())
+            .map_err(|e| StoreError::sqlite(&name, e))
+    }
+}
+
+/// Writes a document's char index inside a caller's transaction.
+pub(super) fn write_char_index(
+    tx: &Transaction<'_>,
+    id: DocId,
+    index: &CharIndex,
+) -> rusqlite::Result<()> {
+    let offsets = index.offsets();
+    let mut data = Vec::with_capacity(offsets.len() * 3 + 4);
+    put(&mut data, offsets.len() as u64);
+    let mut previous = 0;
+    for &offset in offsets {
+        put(&mut data, offset - previous);
+        previous = offset;
+    }
+    tx.execute(
+        "INSERT INTO layers (doc_id, kind, data) VALUES (?1, ?2, ?3)
+         ON CONFLICT (doc_id, kind) DO UPDATE SET data = excluded.data",
+        params![id, CHAR_INDEX, data],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewDocument;
+
+    fn store_with(text: &str) -> (Store, DocId) {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = store
+            .insert_document(&NewDocument {
+                title: "t".into(),
+                source: "s".into(),
+                encoding: "utf-8".into(),
+                script: crate::doc::Script::Simplified,
+                text: text.into(),
+                source_bytes: text.len() as u64,
+                content_hash: "h".into(),
+                cleaned: crate::clean::clean(text),
+            })
+            .unwrap();
+        (store, id)
+    }
+
+    #[test]
+    fn text_is_read_whole_or_by_range() {
+        let text = "第一行\n第二行 with Latin\n".repeat(1000);
+        let (store, id) = store_with(&text);
+        assert_eq!(store.text(id).unwrap(), text);
+        assert_eq!(store.text_bytes(id, 0, 9).unwrap(), "第一行".as_bytes());
+        assert_eq!(store.text_bytes(id, 10, 9).unwrap(), "第二行".as_bytes());
+        let tail = store.text_bytes(id, text.len() as u64 - 3, 100).unwrap();
+        assert_eq!(tail, b"in\n");
+        assert!(store.text_bytes(id, u64::MAX, 10).unwrap().is_empty());
+        assert!(matches!(
+            store.text(id + 1),
+            Err(StoreError::NoSuchDocument(_))
+        ));
+    }
+
+    #[test]
+    fn the_char_index_is_written_at_import_and_read_back() {
+        let text = "中文。\n".repeat(CharIndex::STEP);
+        let (mut store, id) = store_with(&text);
+        let index = store.char_index(id).unwrap().expect("written at import");
+        assert_eq!(index, CharIndex::build(&text));
+        store
+            .conn()
+            .execute("DELETE FROM layers WHERE kind = 'char-index'", [])
+            .unwrap();
+        assert_eq!(store.char_index(id).unwrap(), None);
+        store.save_char_index(id, &index).unwrap();
+        assert_eq!(store.char_index(id).unwrap(), Some(index));
+    }
+}
