@@ -127,7 +127,7 @@ pub fn index_missing(
     let missing = store.unindexed_documents()?;
     for (i, &id) in missing.iter().enumerate() {
         let reading = reading::load(store, id, &INDEX_VIEW)?;
-        store.index_for_search(id, &reading.view)?;
+        store.index_for_search(id, &reading.text, &reading.view)?;
         progress(i + 1, missing.len());
     }
     Ok(missing.len())
@@ -135,20 +135,14 @@ pub fn index_missing(
 
 /// The hits of a folded query in one indexed chunk.
 fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, hits: &mut Vec<Hit>) {
-    let found = find_exact(chunk.shadow(), folded);
+    let shadow = Shadow::new(&chunk.view);
+    let found = find_exact(shadow.text(), folded);
     if found.is_empty() {
         return;
     }
     let view: Vec<char> = chunk.view.chars().collect();
-    // Only dropped invisible characters make the shadow shorter than the view; then the
-    // chunk is folded again for its exact map.
-    let refolded = chunk
-        .shadow
-        .as_ref()
-        .filter(|s| s.chars().count() != view.len())
-        .map(|_| Shadow::new(&chunk.view));
     for span in found {
-        let span = refolded.as_ref().map_or(span, |s| s.source_span(span));
+        let span = shadow.source_span(span);
         let stored = chunk.stored_span(span);
         hits.push(Hit {
             doc: chunk.doc,
@@ -310,6 +304,32 @@ mod tests {
         assert_eq!(both, found(&store, "新質生產力"));
         assert!(both.iter().any(|h| h.0 == 5 && h.3 == "新質生產力"));
         assert!(both.iter().any(|h| h.0 == 3 && h.3 == "新质生产力"));
+    }
+
+    #[test]
+    fn documents_of_several_chunks_find_what_a_scan_finds() {
+        use crate::store::search_index::CHUNK_CHARS;
+        use crate::text::fixtures::{KEJI, WUDA};
+        let mut big = String::new();
+        while big.chars().count() < 3 * CHUNK_CHARS {
+            big.push_str(KEJI);
+            big.push_str(WUDA);
+        }
+        let store = library(&[&big, KEJI]);
+        let chunks: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM search_chunks WHERE doc_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(chunks >= 3, "{chunks}");
+        for query in ["新", "新质生产力", "創新", "，", "ai", "樊繼達"] {
+            let indexed = found(&store, query);
+            assert!(!indexed.is_empty(), "{query}");
+            assert_eq!(indexed, scanned(&store, query), "{query}");
+        }
     }
 
     #[test]

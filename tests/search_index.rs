@@ -81,6 +81,28 @@ fn a_library_from_before_the_index_is_indexed_on_the_first_search() {
 }
 
 #[test]
+fn an_import_with_a_deferred_index_is_indexed_on_the_first_search() {
+    let lib = library();
+    let indexed = lib.ok(&["search", "創新", "--json"]);
+    let deferred = Lib::new();
+    for name in FIXTURES {
+        deferred.ok(&[
+            "import",
+            "--defer-index",
+            fixture(name).to_str().expect("path"),
+        ]);
+    }
+    let out = deferred
+        .cmd(&["search", "創新", "--json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.contains("indexing 5 documents"), "{note}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), indexed);
+}
+
+#[test]
 fn related_ranks_a_near_duplicate_of_the_passage_first() {
     let lib = library();
     let passages = hits(&lib, &["passages", "3", "--json"]);

@@ -300,7 +300,7 @@ fn fullwidth_of(b: u8) -> Option<char> {
 }
 
 /// Replaces half-width punctuation in Chinese context by its full-width form.
-fn fullwidth_punct(text: String) -> String {
+pub(crate) fn fullwidth_punct(text: String) -> String {
     let mut out: Option<String> = None;
     let mut copied = 0;
     for (i, &b) in text.as_bytes().iter().enumerate() {

@@ -107,18 +107,15 @@ pub const MIGRATIONS: &[&str] = &[
         seq        INTEGER NOT NULL,
         view_start INTEGER NOT NULL,
         view_end   INTEGER NOT NULL,
+        byte_start INTEGER NOT NULL,
+        byte_end   INTEGER NOT NULL,
         map        BLOB    NOT NULL,
-        shadow     TEXT,
-        view       TEXT    NOT NULL,
         UNIQUE (doc_id, seq)
     );
     CREATE TABLE search_grams (
-        bucket INTEGER NOT NULL,
-        doc_id INTEGER NOT NULL REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
-        data   BLOB    NOT NULL,
-        PRIMARY KEY (bucket, doc_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX search_grams_by_doc ON search_grams(doc_id);
+        doc_id INTEGER PRIMARY KEY REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        data   BLOB    NOT NULL
+    );
     CREATE TABLE related_terms (
         id   INTEGER PRIMARY KEY,
         term TEXT NOT NULL UNIQUE
@@ -231,9 +228,10 @@ mod tests {
         if version >= 5 {
             conn.execute_batch(
                 "INSERT INTO indexed_docs (doc_id, related) VALUES (1, 1);
-                 INSERT INTO search_chunks (doc_id, seq, view_start, view_end, map, view)
-                 VALUES (1, 0, 0, 2, x'00', '科技');
-                 INSERT INTO search_grams (bucket, doc_id, data) VALUES (0, 1, x'00');
+                 INSERT INTO search_chunks
+                     (doc_id, seq, view_start, view_end, byte_start, byte_end, map)
+                 VALUES (1, 0, 0, 2, 0, 6, x'0002');
+                 INSERT INTO search_grams (doc_id, data) VALUES (1, x'00');
                  INSERT INTO related_terms (id, term) VALUES (1, '科技');
                  INSERT INTO related_passages (doc_id, n, start, end, view_start, view_end, terms)
                  VALUES (1, 1, 0, 2, 0, 2, x'0101');
