@@ -65,29 +65,50 @@ fn find_exact(text: &str, query: &str) -> Vec<Span> {
 }
 
 /// Searches every document of the library for `query`; at most `limit` hits (all with
-/// `None`), in document order, then text order.
-///
-/// Indexed documents are answered from the search index (`store::search_index`): the chunks
-/// holding every character pair of the query are read and matched against their shadow.
-/// Documents not indexed yet (see [`index_missing`]) are loaded and scanned, so the answer is
-/// complete on a read-only library too. A match lies within one line of the view: a query
-/// holding a line break finds nothing.
+/// `None`), in document order, then text order. See [`search_library_each`].
 pub fn search_library(
     store: &Store,
     query: &str,
     limit: Option<usize>,
 ) -> Result<Vec<Hit>, StoreError> {
+    let mut hits = Vec::new();
+    search_library_each(store, query, limit, &mut |hit| {
+        hits.push(hit);
+        true
+    })?;
+    Ok(hits)
+}
+
+/// Searches every document of the library for `query`, handing each hit to `each` as it is
+/// found (in document order, then text order) until `each` returns `false` or `limit` hits
+/// were handed over; returns how many were.
+///
+/// Indexed documents are answered from the search index (`store::search_index`): the chunks
+/// holding every character pair of the query are read and matched against their shadow, one
+/// chunk at a time, so memory stays flat however many hits there are. Documents not indexed
+/// yet (see [`index_missing`]) are loaded and scanned, so the answer is complete on a
+/// read-only library too. A match lies within one line of the view: a query holding a line
+/// break finds nothing.
+pub fn search_library_each(
+    store: &Store,
+    query: &str,
+    limit: Option<usize>,
+    each: &mut dyn FnMut(Hit) -> bool,
+) -> Result<usize, StoreError> {
     let folded = fold_str(query);
-    let limit = limit.unwrap_or(usize::MAX);
-    if folded.is_empty() || folded.contains('\n') || limit == 0 {
-        return Ok(Vec::new());
+    let mut sink = Sink {
+        left: limit.unwrap_or(usize::MAX),
+        handed: 0,
+        each,
+    };
+    if folded.is_empty() || folded.contains('\n') || sink.left == 0 {
+        return Ok(0);
     }
     let titles: HashMap<DocId, String> = store
         .list_documents()?
         .into_iter()
         .map(|d| (d.id, d.title))
         .collect();
-    let title = |doc: DocId| titles.get(&doc).cloned().unwrap_or_default();
     let mut work: BTreeMap<DocId, Option<Vec<u32>>> = store
         .search_candidates(&query_grams(&folded))?
         .into_iter()
@@ -96,26 +117,41 @@ pub fn search_library(
     for doc in store.unindexed_documents()? {
         work.insert(doc, None);
     }
-    let mut hits = Vec::new();
     for (doc, chunks) in work {
+        let title = titles.get(&doc).map_or("", String::as_str);
         match chunks {
             Some(seqs) => {
                 for seq in seqs {
                     let chunk = store.search_chunk(doc, seq)?;
-                    hits_in_chunk(&chunk, &folded, &title(doc), &mut hits);
-                    if hits.len() >= limit {
-                        break;
+                    if !hits_in_chunk(&chunk, &folded, title, &mut sink) {
+                        return Ok(sink.handed);
                     }
                 }
             }
-            None => scan_document(store, doc, query, &title(doc), &mut hits)?,
-        }
-        if hits.len() >= limit {
-            hits.truncate(limit);
-            break;
+            None => {
+                if !scan_document(store, doc, query, title, &mut sink)? {
+                    return Ok(sink.handed);
+                }
+            }
         }
     }
-    Ok(hits)
+    Ok(sink.handed)
+}
+
+/// Where hits go: the caller's function, up to the limit.
+struct Sink<'a> {
+    left: usize,
+    handed: usize,
+    each: &'a mut dyn FnMut(Hit) -> bool,
+}
+
+impl Sink<'_> {
+    /// Hands a hit over; `false` once no more are wanted.
+    fn push(&mut self, hit: Hit) -> bool {
+        self.left -= 1;
+        self.handed += 1;
+        (self.each)(hit) && self.left > 0
+    }
 }
 
 /// Indexes the documents the search index does not cover yet; `progress(done, total)` hears
@@ -133,18 +169,19 @@ pub fn index_missing(
     Ok(missing.len())
 }
 
-/// The hits of a folded query in one indexed chunk.
-fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, hits: &mut Vec<Hit>) {
+/// Hands the hits of a folded query in one indexed chunk to `sink`; `false` once no more are
+/// wanted.
+fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, sink: &mut Sink<'_>) -> bool {
     let shadow = Shadow::new(&chunk.view);
     let found = find_exact(shadow.text(), folded);
     if found.is_empty() {
-        return;
+        return true;
     }
     let view: Vec<char> = chunk.view.chars().collect();
     for span in found {
         let span = shadow.source_span(span);
         let stored = chunk.stored_span(span);
-        hits.push(Hit {
+        let hit = Hit {
             doc: chunk.doc,
             title: title.to_string(),
             start: stored.start,
@@ -152,23 +189,28 @@ fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, hits: &mut Vec<Hit>) 
             before: one_line(&view[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
             matched: one_line(&view[span.start..span.end]),
             after: one_line(&view[span.end..(span.end + CONTEXT_CHARS).min(view.len())]),
-        });
+        };
+        if !sink.push(hit) {
+            return false;
+        }
     }
+    true
 }
 
-/// The hits of `query` in a document the index does not cover: loaded and scanned.
+/// Hands the hits of `query` in a document the index does not cover (loaded and scanned) to
+/// `sink`; `false` once no more are wanted.
 fn scan_document(
     store: &Store,
     doc: DocId,
     query: &str,
     title: &str,
-    hits: &mut Vec<Hit>,
-) -> Result<(), StoreError> {
+    sink: &mut Sink<'_>,
+) -> Result<bool, StoreError> {
     let reading = reading::load(store, doc, &INDEX_VIEW)?;
     let chars: Vec<char> = reading.view.text().chars().collect();
     for span in find_in_view(&reading.view, query) {
         let stored = reading.view.stored_span(span);
-        hits.push(Hit {
+        let hit = Hit {
             doc,
             title: title.to_string(),
             start: stored.start,
@@ -176,9 +218,12 @@ fn scan_document(
             before: one_line(&chars[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
             matched: one_line(&chars[span.start..span.end]),
             after: one_line(&chars[span.end..(span.end + CONTEXT_CHARS).min(chars.len())]),
-        });
+        };
+        if !sink.push(hit) {
+            return Ok(false);
+        }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Characters as one line of text (line breaks become spaces).
@@ -266,8 +311,17 @@ mod tests {
     /// What the linear scan of every reading view finds, for comparison.
     fn scanned(store: &Store, query: &str) -> Vec<(DocId, usize, usize, String)> {
         let mut hits = Vec::new();
+        let mut each = |hit| {
+            hits.push(hit);
+            true
+        };
+        let mut sink = Sink {
+            left: usize::MAX,
+            handed: 0,
+            each: &mut each,
+        };
         for meta in store.list_documents().unwrap() {
-            scan_document(store, meta.id, query, &meta.title, &mut hits).unwrap();
+            scan_document(store, meta.id, query, &meta.title, &mut sink).unwrap();
         }
         hits.into_iter()
             .map(|h| (h.doc, h.start, h.end, h.matched))
@@ -354,6 +408,22 @@ mod tests {
             "no match spans a line break"
         );
         assert_eq!(search_library(&store, "a", Some(1)).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn hits_are_handed_over_in_order_until_no_more_are_wanted() {
+        use crate::text::fixtures::{KEJI, WUDA};
+        let store = library(&[KEJI, WUDA]);
+        let all = search_library(&store, "新", None).unwrap();
+        let mut seen = Vec::new();
+        let handed = search_library_each(&store, "新", None, &mut |hit| {
+            seen.push(hit);
+            seen.len() < 7
+        })
+        .unwrap();
+        assert_eq!((handed, seen.as_slice()), (7, &all[..7]));
+        assert_eq!(search_library(&store, "新", Some(5)).unwrap(), all[..5]);
+        assert_eq!(search_library(&store, "新", Some(0)).unwrap(), []);
     }
 
     #[test]

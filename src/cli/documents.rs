@@ -151,24 +151,34 @@ fn bracket_noise(text: &str, noise: &[NoiseRange]) -> String {
 
 pub fn search(store: &mut Store, args: &SearchArgs, out: &mut Output) -> Result<ExitCode> {
     index_missing(store)?;
-    let hits = crate::search::search_library(store, &args.query, args.limit)?;
+    let mut failed: Option<std::io::Error> = None;
+    let mut index = 0;
+    let count = crate::search::search_library_each(store, &args.query, args.limit, &mut |hit| {
+        let written = if args.json {
+            out.json_array_item(index, &hit)
+        } else {
+            out.line(&format!(
+                "#{} {} @{}: {}【{}】{}",
+                hit.doc,
+                fit(&hit.title, 20).trim_end(),
+                hit.start,
+                sanitize_line(&hit.before),
+                sanitize_line(&hit.matched),
+                sanitize_line(&hit.after)
+            ))
+        };
+        index += 1;
+        written.map_err(|e| failed = Some(e)).is_ok()
+    })?;
+    if let Some(error) = failed {
+        return Err(anyhow::Error::new(error).context("writing the search results"));
+    }
     if args.json {
-        out.json(&hits)?;
-        return Ok(ExitCode::SUCCESS);
+        out.json_array_end(count)?;
+    } else {
+        out.line(&format!("{count} matches"))?;
     }
-    for hit in &hits {
-        out.line(&format!(
-            "#{} {} @{}: {}【{}】{}",
-            hit.doc,
-            fit(&hit.title, 20).trim_end(),
-            hit.start,
-            sanitize_line(&hit.before),
-            sanitize_line(&hit.matched),
-            sanitize_line(&hit.after)
-        ))?;
-    }
-    out.line(&format!("{} matches", hits.len()))?;
-    Ok(if hits.is_empty() {
+    Ok(if count == 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
