@@ -153,14 +153,19 @@ pub fn search(store: &mut Store, args: &SearchArgs, out: &mut Output) -> Result<
     index_missing(store)?;
     let mut failed: Option<std::io::Error> = None;
     let mut index = 0;
+    // The title as shown, fitted once per document rather than once per hit.
+    let mut shown: (Option<crate::doc::DocId>, String) = (None, String::new());
     let count = crate::search::search_library_each(store, &args.query, args.limit, &mut |hit| {
         let written = if args.json {
             out.json_array_item(index, &hit)
         } else {
+            if shown.0 != Some(hit.doc) {
+                shown = (Some(hit.doc), fit(&hit.title, 20).trim_end().to_string());
+            }
             out.line(&format!(
                 "#{} {} @{}: {}【{}】{}",
                 hit.doc,
-                fit(&hit.title, 20).trim_end(),
+                shown.1,
                 hit.start,
                 sanitize_line(&hit.before),
                 sanitize_line(&hit.matched),
