@@ -471,6 +471,12 @@ mod tests {
                 .unwrap()
         };
         assert!(rows(&store, "search_chunks") > 0 && rows(&store, "search_grams") > 0);
+        let index = store.char_index(1).unwrap().expect("written at import");
+        store.save_char_index(1, &index).unwrap();
+        assert!(
+            store.unindexed_documents().unwrap().is_empty(),
+            "the char index is not cleaning"
+        );
         crate::reading::reclean(&mut store, 1).unwrap();
         assert_eq!(store.unindexed_documents().unwrap(), vec![1]);
         index_missing(&mut store, &mut |_, _| {}).unwrap();
