@@ -11,6 +11,7 @@ pub mod demo;
 pub mod doc;
 pub mod import;
 pub mod reading;
+pub mod related;
 pub mod search;
 pub mod store;
 pub mod tagging;

@@ -2,14 +2,17 @@
 //! readings never splits a word: `新質(zhì)生產力` is found as `新質生產力`), across scripts
 //! (the view's Simplified shadow is searched for the folded query, so `新质生产力` finds
 //! `新質生產力` and the reverse), and reported in stored-text offsets, the only offsets pizhu
-//! keeps.
+//! keeps. Library search runs on the search index (`store::search_index`), built at import
+//! and, for documents imported before it existed, by [`index_missing`].
 
-use crate::doc::view::{View, ViewOptions};
+use crate::doc::view::View;
 use crate::doc::{DocId, Span};
 use crate::reading;
+use crate::store::search_index::{Chunk, INDEX_VIEW, query_grams};
 use crate::store::{Store, StoreError};
 use crate::text::fold::{Shadow, fold_str};
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 
 /// Characters of context shown on each side of a match.
 pub const CONTEXT_CHARS: usize = 20;
@@ -61,41 +64,180 @@ fn find_exact(text: &str, query: &str) -> Vec<Span> {
     spans
 }
 
-/// Searches every document of the library for `query`.
+/// Searches every document of the library for `query`; at most `limit` hits (all with
+/// `None`), in document order, then text order. See [`search_library_each`].
 pub fn search_library(
     store: &Store,
     query: &str,
-    options: &ViewOptions,
+    limit: Option<usize>,
 ) -> Result<Vec<Hit>, StoreError> {
     let mut hits = Vec::new();
-    for meta in store.list_documents()? {
-        let reading = reading::load(store, meta.id, options)?;
-        let chars: Vec<char> = reading.view.text().chars().collect();
-        for span in find_in_view(&reading.view, query) {
-            let stored = reading.view.stored_span(span);
-            let context = |from: usize, to: usize| -> String {
-                chars[from..to]
-                    .iter()
-                    .map(|&c| if c == '\n' { ' ' } else { c })
-                    .collect()
-            };
-            hits.push(Hit {
-                doc: meta.id,
-                title: meta.title.clone(),
-                start: stored.start,
-                end: stored.end,
-                before: context(span.start.saturating_sub(CONTEXT_CHARS), span.start),
-                matched: context(span.start, span.end),
-                after: context(span.end, (span.end + CONTEXT_CHARS).min(chars.len())),
-            });
+    search_library_each(store, query, limit, &mut |hit| {
+        hits.push(hit);
+        true
+    })?;
+    Ok(hits)
+}
+
+/// Searches every document of the library for `query`, handing each hit to `each` as it is
+/// found (in document order, then text order) until `each` returns `false` or `limit` hits
+/// were handed over; returns how many were.
+///
+/// Indexed documents are answered from the search index (`store::search_index`): the chunks
+/// holding every character pair of the query are read and matched against their shadow, one
+/// chunk at a time, so memory stays flat however many hits there are. Documents not indexed
+/// yet (see [`index_missing`]) are loaded and scanned, so the answer is complete on a
+/// read-only library too. A match lies within one line of the view: a query holding a line
+/// break finds nothing.
+pub fn search_library_each(
+    store: &Store,
+    query: &str,
+    limit: Option<usize>,
+    each: &mut dyn FnMut(Hit) -> bool,
+) -> Result<usize, StoreError> {
+    let folded = fold_str(query);
+    let mut sink = Sink {
+        left: limit.unwrap_or(usize::MAX),
+        handed: 0,
+        each,
+    };
+    if folded.is_empty() || folded.contains('\n') || sink.left == 0 {
+        return Ok(0);
+    }
+    let titles: HashMap<DocId, String> = store
+        .list_documents()?
+        .into_iter()
+        .map(|d| (d.id, d.title))
+        .collect();
+    let mut work: BTreeMap<DocId, Option<Vec<u32>>> = store
+        .search_candidates(&query_grams(&folded))?
+        .into_iter()
+        .map(|(doc, seqs)| (doc, Some(seqs)))
+        .collect();
+    for doc in store.unindexed_documents()? {
+        work.insert(doc, None);
+    }
+    for (doc, chunks) in work {
+        let title = titles.get(&doc).map_or("", String::as_str);
+        match chunks {
+            Some(seqs) => {
+                for seq in seqs {
+                    let chunk = store.search_chunk(doc, seq)?;
+                    if !hits_in_chunk(&chunk, &folded, title, &mut sink) {
+                        return Ok(sink.handed);
+                    }
+                }
+            }
+            None => {
+                if !scan_document(store, doc, query, title, &mut sink)? {
+                    return Ok(sink.handed);
+                }
+            }
         }
     }
-    Ok(hits)
+    Ok(sink.handed)
+}
+
+/// Where hits go: the caller's function, up to the limit.
+struct Sink<'a> {
+    left: usize,
+    handed: usize,
+    each: &'a mut dyn FnMut(Hit) -> bool,
+}
+
+impl Sink<'_> {
+    /// Hands a hit over; `false` once no more are wanted.
+    fn push(&mut self, hit: Hit) -> bool {
+        self.left -= 1;
+        self.handed += 1;
+        (self.each)(hit) && self.left > 0
+    }
+}
+
+/// Indexes the documents the search index does not cover yet; `progress(done, total)` hears
+/// about each. Returns how many were indexed.
+pub fn index_missing(
+    store: &mut Store,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, StoreError> {
+    let missing = store.unindexed_documents()?;
+    for (i, &id) in missing.iter().enumerate() {
+        let reading = reading::load(store, id, &INDEX_VIEW)?;
+        store.index_for_search(id, &reading.text, &reading.view)?;
+        progress(i + 1, missing.len());
+    }
+    Ok(missing.len())
+}
+
+/// Hands the hits of a folded query in one indexed chunk to `sink`; `false` once no more are
+/// wanted.
+fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, sink: &mut Sink<'_>) -> bool {
+    let shadow = Shadow::new(&chunk.view);
+    let found = find_exact(shadow.text(), folded);
+    if found.is_empty() {
+        return true;
+    }
+    let view: Vec<char> = chunk.view.chars().collect();
+    for span in found {
+        let span = shadow.source_span(span);
+        let stored = chunk.stored_span(span);
+        let hit = Hit {
+            doc: chunk.doc,
+            title: title.to_string(),
+            start: stored.start,
+            end: stored.end,
+            before: one_line(&view[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
+            matched: one_line(&view[span.start..span.end]),
+            after: one_line(&view[span.end..(span.end + CONTEXT_CHARS).min(view.len())]),
+        };
+        if !sink.push(hit) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Hands the hits of `query` in a document the index does not cover (loaded and scanned) to
+/// `sink`; `false` once no more are wanted.
+fn scan_document(
+    store: &Store,
+    doc: DocId,
+    query: &str,
+    title: &str,
+    sink: &mut Sink<'_>,
+) -> Result<bool, StoreError> {
+    let reading = reading::load(store, doc, &INDEX_VIEW)?;
+    let chars: Vec<char> = reading.view.text().chars().collect();
+    for span in find_in_view(&reading.view, query) {
+        let stored = reading.view.stored_span(span);
+        let hit = Hit {
+            doc,
+            title: title.to_string(),
+            start: stored.start,
+            end: stored.end,
+            before: one_line(&chars[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
+            matched: one_line(&chars[span.start..span.end]),
+            after: one_line(&chars[span.end..(span.end + CONTEXT_CHARS).min(chars.len())]),
+        };
+        if !sink.push(hit) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Characters as one line of text (line breaks become spaces).
+fn one_line(chars: &[char]) -> String {
+    chars
+        .iter()
+        .map(|&c| if c == '\n' { ' ' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::view::ViewOptions;
 
     #[test]
     fn a_word_split_by_pinyin_readings_is_found_and_mapped_to_stored_offsets() {
@@ -137,5 +279,211 @@ mod tests {
             vec![Span::new(2, 4), Span::new(6, 8)]
         );
         assert!(find_in_view(&view, "").is_empty());
+    }
+    /// A library in memory holding `texts`, imported as a user would (so indexed).
+    fn library(texts: &[&str]) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let sources: Vec<crate::import::Source> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| crate::import::Source::Embedded {
+                name: format!("t{i}"),
+                bytes: Box::leak(t.to_string().into_boxed_str()).as_bytes(),
+            })
+            .collect();
+        let options = crate::import::ImportOptions {
+            force: true,
+            ..Default::default()
+        };
+        crate::import::run(&mut store, &sources, &options, &mut crate::import::Silent).unwrap();
+        store
+    }
+
+    /// Every hit as (doc, start, end, matched).
+    fn found(store: &Store, query: &str) -> Vec<(DocId, usize, usize, String)> {
+        search_library(store, query, None)
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.doc, h.start, h.end, h.matched))
+            .collect()
+    }
+
+    /// What the linear scan of every reading view finds, for comparison.
+    fn scanned(store: &Store, query: &str) -> Vec<(DocId, usize, usize, String)> {
+        let mut hits = Vec::new();
+        let mut each = |hit| {
+            hits.push(hit);
+            true
+        };
+        let mut sink = Sink {
+            left: usize::MAX,
+            handed: 0,
+            each: &mut each,
+        };
+        for meta in store.list_documents().unwrap() {
+            scan_document(store, meta.id, query, &meta.title, &mut sink).unwrap();
+        }
+        hits.into_iter()
+            .map(|h| (h.doc, h.start, h.end, h.matched))
+            .collect()
+    }
+
+    #[test]
+    fn the_index_finds_exactly_what_a_scan_of_the_views_finds() {
+        use crate::text::fixtures::{KEJI, QUANQIU, RONGHE, SHANGHAI, WUDA};
+        let store = library(&[KEJI, QUANQIU, RONGHE, SHANGHAI, WUDA]);
+        assert!(store.unindexed_documents().unwrap().is_empty());
+        let queries = [
+            "新",
+            "質",
+            "科技",
+            "創新",
+            "创新",
+            "新质生产力",
+            "新質生產力",
+            "上海",
+            "ai",
+            "AI",
+            "，",
+            "发展新质生产力",
+            "樊繼達",
+            "不在任何文本里",
+        ];
+        for query in queries {
+            let indexed = found(&store, query);
+            assert_eq!(indexed, scanned(&store, query), "{query}");
+        }
+        assert!(found(&store, "新").len() > 100);
+        let both = found(&store, "新质生产力");
+        assert_eq!(both, found(&store, "新質生產力"));
+        assert!(both.iter().any(|h| h.0 == 5 && h.3 == "新質生產力"));
+        assert!(both.iter().any(|h| h.0 == 3 && h.3 == "新质生产力"));
+    }
+
+    #[test]
+    fn documents_of_several_chunks_find_what_a_scan_finds() {
+        use crate::store::search_index::CHUNK_CHARS;
+        use crate::text::fixtures::{KEJI, WUDA};
+        let mut big = String::new();
+        while big.chars().count() < 3 * CHUNK_CHARS {
+            big.push_str(KEJI);
+            big.push_str(WUDA);
+        }
+        let store = library(&[&big, KEJI]);
+        let chunks: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM search_chunks WHERE doc_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(chunks >= 3, "{chunks}");
+        for query in ["新", "新质生产力", "創新", "，", "ai", "樊繼達"] {
+            let indexed = found(&store, query);
+            assert!(!indexed.is_empty(), "{query}");
+            assert_eq!(indexed, scanned(&store, query), "{query}");
+        }
+    }
+
+    #[test]
+    fn short_and_ascii_queries_are_exact_with_stored_offsets() {
+        let store = library(&["甲乙\nTalent 人才，TALENT\n發展新質\n"]);
+        let hits = found(&store, "talent");
+        assert_eq!(
+            hits,
+            vec![
+                (1, 3, 9, "Talent".to_string()),
+                (1, 13, 19, "TALENT".to_string())
+            ]
+        );
+        assert_eq!(found(&store, "乙"), vec![(1, 1, 2, "乙".to_string())]);
+        assert_eq!(found(&store, "人才"), vec![(1, 10, 12, "人才".to_string())]);
+        assert_eq!(
+            found(&store, "发展新"),
+            vec![(1, 20, 23, "發展新".to_string())]
+        );
+        assert!(
+            found(&store, "乙\nt").is_empty(),
+            "no match spans a line break"
+        );
+        assert_eq!(search_library(&store, "a", Some(1)).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn hits_are_handed_over_in_order_until_no_more_are_wanted() {
+        use crate::text::fixtures::{KEJI, WUDA};
+        let store = library(&[KEJI, WUDA]);
+        let all = search_library(&store, "新", None).unwrap();
+        let mut seen = Vec::new();
+        let handed = search_library_each(&store, "新", None, &mut |hit| {
+            seen.push(hit);
+            seen.len() < 7
+        })
+        .unwrap();
+        assert_eq!((handed, seen.as_slice()), (7, &all[..7]));
+        assert_eq!(search_library(&store, "新", Some(5)).unwrap(), all[..5]);
+        assert_eq!(search_library(&store, "新", Some(0)).unwrap(), []);
+    }
+
+    #[test]
+    fn candidates_holding_every_pair_but_not_the_query_are_not_hits() {
+        let store = library(&["新质 生产力，质生产\n新质\n生产力"]);
+        assert!(found(&store, "新质生产力").is_empty());
+        assert!(found(&store, "质生产力").is_empty());
+        assert_eq!(found(&store, "质生产").len(), 1);
+    }
+
+    #[test]
+    fn documents_outside_the_index_are_scanned_then_indexed() {
+        let mut store = library(&["科技创新\n", "创新驱动"]);
+        store
+            .conn()
+            .execute("DELETE FROM indexed_docs WHERE doc_id = 1", [])
+            .unwrap();
+        let chunks: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM search_chunks WHERE doc_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(chunks, 0, "the document's index rows went with it");
+        assert_eq!(store.unindexed_documents().unwrap(), vec![1]);
+        let before = found(&store, "创新");
+        assert_eq!(before.len(), 2);
+        assert_eq!(index_missing(&mut store, &mut |_, _| {}).unwrap(), 1);
+        assert_eq!(found(&store, "创新"), before);
+    }
+
+    #[test]
+    fn removing_or_recleaning_a_document_drops_its_index_rows() {
+        let mut store = library(&["科技创新\n", "创新驱动"]);
+        let rows = |store: &Store, table: &str| -> i64 {
+            store
+                .conn()
+                .query_row(
+                    &format!("SELECT count(*) FROM {table} WHERE doc_id = 1"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert!(rows(&store, "search_chunks") > 0 && rows(&store, "search_grams") > 0);
+        let index = store.char_index(1).unwrap().expect("written at import");
+        store.save_char_index(1, &index).unwrap();
+        assert!(
+            store.unindexed_documents().unwrap().is_empty(),
+            "the char index is not cleaning"
+        );
+        crate::reading::reclean(&mut store, 1).unwrap();
+        assert_eq!(store.unindexed_documents().unwrap(), vec![1]);
+        index_missing(&mut store, &mut |_, _| {}).unwrap();
+        assert!(store.remove_document(1).unwrap());
+        for table in ["indexed_docs", "search_chunks", "search_grams"] {
+            assert_eq!(rows(&store, table), 0, "{table}");
+        }
+        assert_eq!(found(&store, "创新").len(), 1);
     }
 }

@@ -34,6 +34,9 @@ pub struct SearchArgs {
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
+    /// Show at most N matches [default: all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -146,34 +149,59 @@ fn bracket_noise(text: &str, noise: &[NoiseRange]) -> String {
     out
 }
 
-pub fn search(
-    store: &Store,
-    config: &Config,
-    args: &SearchArgs,
-    out: &mut Output,
-) -> Result<ExitCode> {
-    let hits = crate::search::search_library(store, &args.query, &config.view_options())?;
+pub fn search(store: &mut Store, args: &SearchArgs, out: &mut Output) -> Result<ExitCode> {
+    index_missing(store)?;
+    let mut failed: Option<std::io::Error> = None;
+    let mut index = 0;
+    // The title as shown, fitted once per document rather than once per hit.
+    let mut shown: (Option<crate::doc::DocId>, String) = (None, String::new());
+    let count = crate::search::search_library_each(store, &args.query, args.limit, &mut |hit| {
+        let written = if args.json {
+            out.json_array_item(index, &hit)
+        } else {
+            if shown.0 != Some(hit.doc) {
+                shown = (Some(hit.doc), fit(&hit.title, 20).trim_end().to_string());
+            }
+            out.line(&format!(
+                "#{} {} @{}: {}【{}】{}",
+                hit.doc,
+                shown.1,
+                hit.start,
+                sanitize_line(&hit.before),
+                sanitize_line(&hit.matched),
+                sanitize_line(&hit.after)
+            ))
+        };
+        index += 1;
+        written.map_err(|e| failed = Some(e)).is_ok()
+    })?;
+    if let Some(error) = failed {
+        return Err(anyhow::Error::new(error).context("writing the search results"));
+    }
     if args.json {
-        out.json(&hits)?;
-        return Ok(ExitCode::SUCCESS);
+        out.json_array_end(count)?;
+    } else {
+        out.line(&format!("{count} matches"))?;
     }
-    for hit in &hits {
-        out.line(&format!(
-            "#{} {} @{}: {}【{}】{}",
-            hit.doc,
-            fit(&hit.title, 20).trim_end(),
-            hit.start,
-            sanitize_line(&hit.before),
-            sanitize_line(&hit.matched),
-            sanitize_line(&hit.after)
-        ))?;
-    }
-    out.line(&format!("{} matches", hits.len()))?;
-    Ok(if hits.is_empty() {
+    Ok(if count == 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Indexes the documents the search index lacks (imported before it existed, or re-cleaned),
+/// with a note on standard error. A read-only library is searched without (more slowly).
+pub(super) fn index_missing(store: &mut Store) -> Result<()> {
+    if store.is_read_only() {
+        return Ok(());
+    }
+    let missing = store.unindexed_documents()?.len();
+    if missing > 0 {
+        eprintln!("pizhu: indexing {missing} documents for search (once)…");
+        crate::search::index_missing(store, &mut |_, _| {})?;
+    }
+    Ok(())
 }
 
 /// What `info --library --json` prints.

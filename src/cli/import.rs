@@ -24,6 +24,9 @@ pub struct ImportArgs {
     /// Import a text even when the library already has the same text
     #[arg(long)]
     pub force: bool,
+    /// Leave the search index to the first search, which builds it (a faster import)
+    #[arg(long)]
+    pub defer_index: bool,
     /// Print JSON instead of text (and no progress bar)
     #[arg(long)]
     pub json: bool,
@@ -61,6 +64,7 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
     let options = ImportOptions {
         encoding,
         force: args.force,
+        defer_index: args.defer_index,
     };
     store.require_writable("importing")?;
     let (sources, failures) = import::collect(&args.paths);

@@ -10,6 +10,7 @@ mod documents;
 mod import;
 mod output;
 mod progress;
+mod related;
 mod tag;
 mod themes;
 
@@ -82,6 +83,8 @@ pub enum Command {
     Themes(themes::ThemesArgs),
     /// Accept, reject, add or clear a theme on a passage (numbered as in `pizhu passages`)
     Tag(tag::TagArgs),
+    /// The passages of other documents most like one passage (numbered as in `pizhu passages`)
+    Related(related::RelatedArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -143,9 +146,10 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
             &mut out,
         ),
         Command::Reclean(args) => cleaning::reclean(&mut open(&cli)?, &args, &mut out),
-        Command::Search(args) => documents::search(&open(&cli)?, &config()?, &args, &mut out),
+        Command::Search(args) => documents::search(&mut open(&cli)?, &args, &mut out),
         Command::Themes(args) => themes::run(&mut open(&cli)?, &args, &mut out),
         Command::Tag(args) => tag::tag(&mut open(&cli)?, &args, &mut out),
+        Command::Related(args) => related::run(&mut open(&cli)?, &args, &mut out),
     }
 }
 

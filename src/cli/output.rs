@@ -40,6 +40,24 @@ impl Output {
         self.line(&text)
     }
 
+    /// Writes element `index` of a JSON array as [`Output::json`] would print it within the
+    /// whole array, so a long array is printed as it is made; element 0 opens the array and
+    /// [`Output::json_array_end`] closes it.
+    pub fn json_array_item<T: Serialize>(&mut self, index: usize, value: &T) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        self.write(if index == 0 { b"[\n" } else { b",\n" })?;
+        for (i, line) in text.lines().enumerate() {
+            self.write(if i == 0 { b"  " } else { b"\n  " })?;
+            self.write(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Closes a JSON array of `items` elements written by [`Output::json_array_item`].
+    pub fn json_array_end(&mut self, items: usize) -> io::Result<()> {
+        self.line(if items == 0 { "[]" } else { "\n]" })
+    }
+
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         match self.sink.write_all(bytes) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
@@ -96,6 +114,54 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An output that writes into a shared buffer.
+    fn buffer() -> (Output, std::rc::Rc<std::cell::RefCell<Vec<u8>>>) {
+        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let out = Output {
+            sink: Box::new(Shared(buf.clone())),
+            terminal: false,
+        };
+        (out, buf)
+    }
+
+    #[test]
+    fn a_json_array_written_by_items_is_printed_as_a_whole() {
+        #[derive(Serialize)]
+        struct Item {
+            n: usize,
+            text: &'static str,
+            list: Vec<u8>,
+        }
+        for count in 0..3 {
+            let items: Vec<Item> = (0..count)
+                .map(|n| Item {
+                    n,
+                    text: "一\n二",
+                    list: vec![1, 2],
+                })
+                .collect();
+            let (mut whole, whole_buf) = buffer();
+            whole.json(&items).unwrap();
+            let (mut parts, parts_buf) = buffer();
+            for (i, item) in items.iter().enumerate() {
+                parts.json_array_item(i, item).unwrap();
+            }
+            parts.json_array_end(items.len()).unwrap();
+            drop((whole, parts));
+            assert_eq!(*parts_buf.borrow(), *whole_buf.borrow(), "{count} items");
+        }
+    }
 
     #[test]
     fn fit_pads_and_cuts_by_columns() {

@@ -237,6 +237,12 @@ impl View {
         builder.finish()
     }
 
+    /// The runs of the offset map, in view order: `(view offset, stored offset, length)` for
+    /// each run of stored code points that appears unchanged in the view.
+    pub fn runs(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.segments.iter().map(|s| (s.view, s.stored, s.len))
+    }
+
     /// The view text.
     pub fn text(&self) -> &str {
         &self.text
@@ -329,7 +335,7 @@ fn fullwidth_of(b: u8) -> Option<char> {
 /// Replaces half-width punctuation in Chinese context by its full-width form, in place: the
 /// text grows at its end (which the allocator can do without copying a large text) and is
 /// shifted from the back, so a 300 MB view never exists twice.
-fn fullwidth_punct(text: String) -> String {
+pub(crate) fn fullwidth_punct(text: String) -> String {
     let bytes = text.as_bytes();
     let replaced: Vec<(usize, char)> = bytes
         .iter()

@@ -27,6 +27,8 @@ pub struct ImportOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Store a text even when the library already holds the same text.
     pub force: bool,
+    /// Leave the search index to the first search (a faster import).
+    pub defer_index: bool,
 }
 
 /// Why one source could not be imported; the message names the source.
@@ -137,7 +139,11 @@ fn import_one(
             title: existing.title,
         });
     }
-    let id = store.insert_document(&doc)?;
+    let id = if options.defer_index {
+        store.insert_document_unindexed(&doc)?
+    } else {
+        store.insert_document(&doc)?
+    };
     Ok(Outcome::Imported {
         id,
         chars: doc.text.chars().count(),

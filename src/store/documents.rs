@@ -41,11 +41,20 @@ fn meta_from_row(row: &Row<'_>) -> rusqlite::Result<DocumentMeta> {
 }
 
 impl Store {
-    /// Stores a document and its text in one transaction; returns its id.
+    /// Stores a document, its text and its search index in one transaction; returns its id.
     pub fn insert_document(&mut self, doc: &NewDocument) -> Result<DocId, StoreError> {
+        self.insert_with(doc, true)
+    }
+
+    /// Stores a document and its text, leaving its search index to the first search.
+    pub fn insert_document_unindexed(&mut self, doc: &NewDocument) -> Result<DocId, StoreError> {
+        self.insert_with(doc, false)
+    }
+
+    fn insert_with(&mut self, doc: &NewDocument, index: bool) -> Result<DocId, StoreError> {
         let name = self.display_name();
         let tx = self.write("importing")?;
-        let id = insert(&tx, doc).map_err(|e| StoreError::sqlite(&name, e))?;
+        let id = insert(&tx, doc, index).map_err(|e| StoreError::sqlite(&name, e))?;
         tx.commit().map_err(|e| StoreError::sqlite(&name, e))?;
         Ok(id)
     }
@@ -140,7 +149,11 @@ impl Store {
     }
 }
 
-fn insert(tx: &rusqlite::Transaction<'_>, doc: &NewDocument) -> rusqlite::Result<DocId> {
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &NewDocument,
+    index: bool,
+) -> rusqlite::Result<DocId> {
     tx.execute(
         "INSERT INTO documents (title, source, encoding, script, chars, source_bytes,
                                 content_hash, imported_at)
@@ -162,6 +175,9 @@ fn insert(tx: &rusqlite::Transaction<'_>, doc: &NewDocument) -> rusqlite::Result
     )?;
     super::layers::write_cleaning(tx, id, &doc.cleaned)?;
     super::texts::write_char_index(tx, id, &CharIndex::build(&doc.text))?;
+    if index {
+        super::search_index::index_new_document(tx, id, &doc.text, &doc.cleaned)?;
+    }
     Ok(id)
 }
 

@@ -42,6 +42,10 @@ pub enum StoreError {
     CorruptCodebook { path: PathBuf, message: String },
     #[error("{0}")]
     Codebook(#[from] crate::themes::CodebookError),
+    #[error(
+        "the library's related-passages index is damaged; rebuild it with `pizhu reclean --force`"
+    )]
+    CorruptIndex,
     #[error("no document matches \"{0}\" (see `pizhu list`)")]
     NoSuchDocument(String),
     #[error("\"{query}\" matches {count} documents: {candidates}; use the id")]

@@ -448,7 +448,7 @@ impl<'a> Reader<'a> {
         Reader { data, at: 0 }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.at >= self.data.len()
     }
 

@@ -131,6 +131,66 @@ pub const MIGRATIONS: &[&str] = &[
         tagged_at         TEXT    NOT NULL
     );
     "#,
+    // 6: the search index and the related-passages index (`store/search_index.rs`,
+    // `store/related_index.rs`), both derived from a document's reading view. `indexed_docs`
+    // is their parent: removing a document, or any change to its cleaning layers (re-cleaning,
+    // fold/unfold), deletes its row and with it every index row of the document, so the index
+    // is rebuilt from the new view on the next search. The char index is derived from the
+    // text alone and leaves the index be. `related_passages` ids are never reused
+    // (AUTOINCREMENT), so (count, max id) tells whether the postings are current. The triggers
+    // come after migration 4, which replaces `layers`.
+    r#"
+    CREATE TABLE indexed_docs (
+        doc_id  INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        related INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE search_chunks (
+        id         INTEGER PRIMARY KEY,
+        doc_id     INTEGER NOT NULL REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        view_start INTEGER NOT NULL,
+        view_end   INTEGER NOT NULL,
+        byte_start INTEGER NOT NULL,
+        byte_end   INTEGER NOT NULL,
+        map        BLOB    NOT NULL,
+        UNIQUE (doc_id, seq)
+    );
+    CREATE TABLE search_grams (
+        doc_id INTEGER PRIMARY KEY REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        data   BLOB    NOT NULL
+    );
+    CREATE TABLE related_terms (
+        id   INTEGER PRIMARY KEY,
+        term TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE related_passages (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id     INTEGER NOT NULL REFERENCES indexed_docs(doc_id) ON DELETE CASCADE,
+        n          INTEGER NOT NULL,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        view_start INTEGER NOT NULL,
+        view_end   INTEGER NOT NULL,
+        terms      BLOB    NOT NULL,
+        UNIQUE (doc_id, n)
+    );
+    CREATE TABLE related_postings (
+        term_id INTEGER PRIMARY KEY,
+        data    BLOB NOT NULL
+    );
+    CREATE TABLE related_state (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        passages INTEGER NOT NULL,
+        max_id   INTEGER NOT NULL,
+        table_   BLOB    NOT NULL
+    );
+    CREATE TRIGGER layers_insert_unindex AFTER INSERT ON layers
+    WHEN NEW.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
+    CREATE TRIGGER layers_update_unindex AFTER UPDATE ON layers
+    WHEN NEW.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = NEW.doc_id; END;
+    CREATE TRIGGER layers_delete_unindex AFTER DELETE ON layers
+    WHEN OLD.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = OLD.doc_id; END;
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -220,6 +280,21 @@ mod tests {
                                             passages_key, passages, library_passages,
                                             term_counts, tagged_at)
                  VALUES (1, 1, 1, 0, 1, 1, '[[\"科技\",1]]', '2026-01-01T00:00:00Z');",
+            )
+            .unwrap();
+        }
+        if version >= 6 {
+            conn.execute_batch(
+                "INSERT INTO indexed_docs (doc_id, related) VALUES (1, 1);
+                 INSERT INTO search_chunks
+                     (doc_id, seq, view_start, view_end, byte_start, byte_end, map)
+                 VALUES (1, 0, 0, 2, 0, 6, x'0002');
+                 INSERT INTO search_grams (doc_id, data) VALUES (1, x'00');
+                 INSERT INTO related_terms (id, term) VALUES (1, '科技');
+                 INSERT INTO related_passages (doc_id, n, start, end, view_start, view_end, terms)
+                 VALUES (1, 1, 0, 2, 0, 2, x'0101');
+                 INSERT INTO related_postings (term_id, data) VALUES (1, x'00');
+                 INSERT INTO related_state (id, passages, max_id, table_) VALUES (1, 1, 1, x'00');",
             )
             .unwrap();
         }

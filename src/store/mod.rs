@@ -10,12 +10,15 @@ mod error;
 mod layers;
 pub mod migrations;
 mod reader;
+mod related_index;
+pub mod search_index;
 mod texts;
 mod themes;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use reader::SavedPane;
+pub use related_index::{RelatedPassage, RelatedState};
 pub use themes::{DocTagging, TaggingState};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};

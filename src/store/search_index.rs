@@ -1,0 +1,706 @@
+//! The search index: every document's reading view cut into chunks of whole lines, with an
+//! inverted index of the characters and character pairs of each chunk's Simplified shadow.
+//! Nothing of the text itself is kept: a chunk is read back from the stored text.
+//!
+//! * **Chunks** (`search_chunks`): runs of whole view lines of about [`CHUNK_CHARS`] code
+//!   points (a longer line is a chunk of its own). Each keeps the byte range of the stored
+//!   text it shows and the view → stored offset map of its range, so its view text is the
+//!   stored bytes (one incremental blob read) minus what the map leaves out, with the view's
+//!   full-width punctuation; its shadow is folded again when a query needs it (folding runs
+//!   at hundreds of MB/s). Folding never crosses a line break (no OpenCC phrase holds one),
+//!   and a chunk starts after a line break, so a chunk alone folds and punctuates exactly as
+//!   its slice of the whole view does.
+//! * **Grams** (`search_grams`): for every character (unigram) and every pair of neighbouring
+//!   characters (bigram) of the shadow, line breaks excepted, the chunks that hold it. A
+//!   1-character query looks up its unigram, a longer one its bigrams, and the chunks that
+//!   hold all of them are candidates, checked against their shadow: no false positives, and
+//!   short queries work (unlike FTS5's trigram tokenizer). One row per document, appended at
+//!   import (a few pages written, where a row per bucket dirtied a page per bucket): a
+//!   fixed-width directory of sections, one per bucket (the gram's first character modulo
+//!   [`BUCKETS`]), so a query reads, by incremental blob I/O, the directory and the sections
+//!   of its grams only; see [`encode_grams`]. A document of one chunk (up to [`CHUNK_CHARS`]
+//!   code points) stores no chunk numbers at all.
+//!
+//! Rows hang off `indexed_docs`, which a change to the document's cleaning layers deletes (a
+//! trigger, migration 5): the index never describes an old view.
+
+use super::layers::{Reader, put};
+use super::{Store, StoreError};
+use crate::clean::Cleaned;
+use crate::doc::view::{View, ViewOptions};
+use crate::doc::{DocId, Span};
+use crate::text::fold::fold_str;
+use rusqlite::{Transaction, params};
+use std::collections::BTreeMap;
+
+/// About how many code points a chunk holds.
+pub const CHUNK_CHARS: usize = 65_536;
+
+/// How many buckets the grams of a document are spread over.
+pub const BUCKETS: u64 = 64;
+
+/// Bits of a gram code that hold the second character (plus one; 0 for a unigram).
+const SECOND_BITS: u32 = 21;
+/// Bits of a gram code that hold the first character divided by [`BUCKETS`].
+const GROUP_BITS: u32 = 15;
+
+/// The code of a gram. From the high bits: the bucket (first character modulo [`BUCKETS`]),
+/// the first character divided by [`BUCKETS`], and the second character plus one (0 for a
+/// unigram), so codes sort by bucket, then by first character, then by second.
+pub fn gram(first: char, second: Option<char>) -> u64 {
+    let first = u64::from(first);
+    ((first % BUCKETS) << (SECOND_BITS + GROUP_BITS))
+        | ((first / BUCKETS) << SECOND_BITS)
+        | second.map_or(0, |c| u64::from(c) + 1)
+}
+
+fn bucket(gram: u64) -> u64 {
+    gram >> (SECOND_BITS + GROUP_BITS)
+}
+
+/// The first character of a gram divided by [`BUCKETS`].
+fn group(gram: u64) -> u64 {
+    (gram >> SECOND_BITS) & ((1 << GROUP_BITS) - 1)
+}
+
+fn second(gram: u64) -> u64 {
+    gram & ((1 << SECOND_BITS) - 1)
+}
+
+/// The grams a query's candidates must all hold: its unigram for one character, else its
+/// distinct bigrams.
+pub fn query_grams(folded_query: &str) -> Vec<u64> {
+    let chars: Vec<char> = folded_query.chars().collect();
+    let mut grams: Vec<u64> = match chars.as_slice() {
+        [] => Vec::new(),
+        [c] => vec![gram(*c, None)],
+        _ => chars.windows(2).map(|w| gram(w[0], Some(w[1]))).collect(),
+    };
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// One chunk of a document's view, as read back for a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub doc: DocId,
+    pub seq: u32,
+    /// Where the chunk starts in the document's view.
+    pub view_start: usize,
+    /// The chunk's view text.
+    pub view: String,
+    /// Runs of the offset map: (view offset in the chunk, stored offset, length).
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl Chunk {
+    /// The stored offset of a view offset inside the chunk (as [`View::to_stored`]).
+    fn to_stored(&self, offset: usize) -> usize {
+        let i = self.runs.partition_point(|r| r.0 <= offset);
+        match i.checked_sub(1).map(|i| self.runs[i]) {
+            Some((view, stored, len)) if offset < view + len => stored + (offset - view),
+            _ => self.runs.last().map_or(0, |&(_, stored, len)| stored + len),
+        }
+    }
+
+    /// The stored span of a view span of the chunk (as [`View::stored_span`]).
+    pub fn stored_span(&self, span: Span) -> Span {
+        if span.is_empty() {
+            let at = self.to_stored(span.start);
+            return Span::new(at, at);
+        }
+        Span::new(self.to_stored(span.start), self.to_stored(span.end - 1) + 1)
+    }
+}
+
+/// The view text of a chunk: the kept runs of `stored` (the stored text from code point
+/// `first`, where the first run starts), with the index's view options applied. `None` if the
+/// runs do not fit the text.
+fn project(stored: &str, first: usize, runs: &[(usize, usize, usize)]) -> Option<String> {
+    let mut view = String::with_capacity(stored.len());
+    let mut cursor = CharCursor::new(stored);
+    for &(_, from, len) in runs {
+        let from = from.checked_sub(first)?;
+        let begin = cursor.byte_at(from)?;
+        let end = cursor.byte_at(from + len)?;
+        view.push_str(&stored[begin..end]);
+    }
+    Some(if INDEX_VIEW.fullwidth_punct {
+        crate::doc::view::fullwidth_punct(view)
+    } else {
+        view
+    })
+}
+
+/// Byte offsets of code points of a text, asked for in ascending order: each call walks on
+/// from the previous one.
+struct CharCursor<'a> {
+    text: &'a [u8],
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCursor {
+            text: text.as_bytes(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The byte offset where code point `target` starts (the text's length just past its
+    /// end); `None` past that or behind the previous call.
+    fn byte_at(&mut self, target: usize) -> Option<usize> {
+        while self.chars < target {
+            let lead = *self.text.get(self.bytes)?;
+            self.bytes += match lead {
+                0x00..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            self.chars += 1;
+        }
+        (self.chars == target).then_some(self.bytes)
+    }
+}
+
+/// Chunk boundaries of a view: spans of whole lines of about [`CHUNK_CHARS`] code points.
+fn chunk_spans(text: &str) -> Vec<(Span, std::ops::Range<usize>)> {
+    let mut chunks = Vec::new();
+    let (mut start_char, mut start_byte, mut chars) = (0, 0, 0);
+    let mut at_char = 0;
+    for (at_byte, line) in line_starts(text) {
+        let line_chars = line.chars().count();
+        if chars > 0 && chars + line_chars > CHUNK_CHARS {
+            chunks.push((Span::new(start_char, at_char), start_byte..at_byte));
+            (start_char, start_byte, chars) = (at_char, at_byte, 0);
+        }
+        chars += line_chars;
+        at_char += line_chars;
+    }
+    if chars > 0 {
+        chunks.push((Span::new(start_char, at_char), start_byte..text.len()));
+    }
+    chunks
+}
+
+/// The lines of a text with their line breaks, and the byte offset each starts at.
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |at, line| {
+        let start = *at;
+        *at += line.len();
+        Some((start, line))
+    })
+}
+
+/// The view options the index is built with (full-width punctuation as the reader shows it;
+/// the mapping is one code point for one, so offsets are the same under any options).
+pub const INDEX_VIEW: ViewOptions = ViewOptions {
+    fullwidth_punct: true,
+};
+
+/// Indexes a document being stored: builds its view from its text and cleaning.
+pub(super) fn index_new_document(
+    tx: &Transaction<'_>,
+    id: DocId,
+    text: &str,
+    cleaned: &Cleaned,
+) -> rusqlite::Result<()> {
+    let view = View::build(text, &cleaned.folded_spans(), &INDEX_VIEW);
+    index_document(tx, id, text, &view)
+}
+
+/// Writes the search index of one document (its stored text and its view) inside a caller's
+/// transaction, replacing any index it had.
+pub(super) fn index_document(
+    tx: &Transaction<'_>,
+    id: DocId,
+    stored: &str,
+    view: &View,
+) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM indexed_docs WHERE doc_id = ?1", [id])?;
+    tx.execute("INSERT INTO indexed_docs (doc_id) VALUES (?1)", [id])?;
+    let runs: Vec<(usize, usize, usize)> = view.runs().collect();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO search_chunks (doc_id, seq, view_start, view_end, byte_start, byte_end, map)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let chunks = chunk_spans(view.text());
+    let mut cursor = CharCursor::new(stored);
+    // Every (gram, chunk) pair of the document, in order once sorted.
+    let mut pairs: Vec<(u64, u32)> = Vec::new();
+    let mut grams: Vec<u64> = Vec::new();
+    // Characters of the Basic Multilingual Plane already seen in the chunk, so each unigram is
+    // pushed once and the sort has about half as much to do.
+    let mut seen = vec![0u64; 1 << 10];
+    for (seq, (span, bytes)) in chunks.iter().enumerate() {
+        let seq = seq as u32;
+        grams.clear();
+        seen.fill(0);
+        let mut previous: Option<char> = None;
+        for c in fold_str(&view.text()[bytes.clone()]).chars() {
+            if c == '\n' {
+                previous = None;
+                continue;
+            }
+            let code = c as usize;
+            match seen.get_mut(code >> 6) {
+                Some(word) if *word & (1 << (code & 63)) != 0 => {}
+                Some(word) => {
+                    *word |= 1 << (code & 63);
+                    grams.push(gram(c, None));
+                }
+                None => grams.push(gram(c, None)),
+            }
+            if let Some(p) = previous {
+                grams.push(gram(p, Some(c)));
+            }
+            previous = Some(c);
+        }
+        grams.sort_unstable();
+        grams.dedup();
+        pairs.extend(grams.iter().map(|&g| (g, seq)));
+        let (map, stored_span) = encode_map(&runs, *span);
+        let bad = || {
+            rusqlite::Error::ToSqlConversionFailure(
+                format!("document {id}: the view's offset map runs past the stored text").into(),
+            )
+        };
+        let byte_start = cursor.byte_at(stored_span.start).ok_or_else(bad)?;
+        let byte_end = cursor.byte_at(stored_span.end).ok_or_else(bad)?;
+        insert.execute(params![
+            id,
+            seq,
+            span.start as i64,
+            span.end as i64,
+            byte_start as i64,
+            byte_end as i64,
+            map,
+        ])?;
+    }
+    if chunks.len() > 1 {
+        pairs.sort_unstable();
+    }
+    tx.prepare_cached("INSERT INTO search_grams (doc_id, data) VALUES (?1, ?2)")?
+        .execute(params![id, encode_grams(chunks.len(), &pairs)])?;
+    Ok(())
+}
+
+/// Length of the directory at the start of a document's grams blob: the number of chunks and
+/// `BUCKETS + 1` section offsets (from the end of the directory), little-endian `u32`s.
+const DIRECTORY: usize = 4 * (BUCKETS as usize + 2);
+
+/// A document's grams blob, from its sorted (gram, chunk) pairs: the directory, then one
+/// section per bucket (see [`encode_section`]).
+fn encode_grams(chunks: usize, pairs: &[(u64, u32)]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(pairs.len() * 3);
+    let mut offsets = Vec::with_capacity(BUCKETS as usize + 1);
+    let mut rest = pairs;
+    for b in 0..BUCKETS {
+        offsets.push(body.len());
+        let n = rest.partition_point(|p| bucket(p.0) == b);
+        encode_section(&mut body, chunks, &rest[..n]);
+        rest = &rest[n..];
+    }
+    offsets.push(body.len());
+    let mut out = Vec::with_capacity(DIRECTORY + body.len());
+    for n in std::iter::once(chunks).chain(offsets) {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    out.extend_from_slice(&body);
+    out
+}
+
+/// The directory of a grams blob: the number of chunks and the byte range of each bucket's
+/// section in the blob. `None` if damaged.
+fn decode_directory(head: &[u8], blob_len: usize) -> Option<(u32, Vec<std::ops::Range<usize>>)> {
+    let words: Vec<u32> = head
+        .get(..DIRECTORY)?
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+        .collect();
+    let sections = words[1..]
+        .windows(2)
+        .map(|w| {
+            let (start, end) = (DIRECTORY + w[0] as usize, DIRECTORY + w[1] as usize);
+            (start <= end && end <= blob_len).then_some(start..end)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((words[0], sections))
+}
+
+/// A bucket's section, from its sorted (gram, chunk) pairs: for each first character of the
+/// bucket (a group), its quotient by [`BUCKETS`] as a delta from the previous group's, the
+/// number of its grams, and for each gram its second character (plus one, 0 for the unigram)
+/// as a delta from the previous gram's, followed, when the document has more than one chunk,
+/// by the number of its chunks and their numbers as deltas. All numbers are varints, so a
+/// gram usually costs two or three bytes.
+fn encode_section(out: &mut Vec<u8>, chunks: usize, pairs: &[(u64, u32)]) {
+    let mut previous_group = 0;
+    for in_group in pairs.chunk_by(|a, b| group(a.0) == group(b.0)) {
+        let g = group(in_group[0].0);
+        put(out, g - previous_group);
+        previous_group = g;
+        let grams: Vec<&[(u64, u32)]> = in_group.chunk_by(|a, b| a.0 == b.0).collect();
+        put(out, grams.len() as u64);
+        let mut previous_second = 0;
+        for seqs in grams {
+            put(out, second(seqs[0].0) - previous_second);
+            previous_second = second(seqs[0].0);
+            if chunks > 1 {
+                put(out, seqs.len() as u64);
+                let mut last = 0;
+                for &(_, seq) in seqs {
+                    put(out, u64::from(seq - last));
+                    last = seq;
+                }
+            }
+        }
+    }
+}
+
+/// The chunk numbers of gram `target` in its bucket's section of a document of `chunks`
+/// chunks (empty if absent); `None` if damaged.
+fn find_gram(data: &[u8], chunks: u32, target: u64) -> Option<Vec<u32>> {
+    let mut reader = Reader::new(data);
+    let (target_group, target_second) = (group(target), second(target));
+    let mut g = 0u64;
+    while !reader.is_empty() {
+        g = g.checked_add(reader.get()?)?;
+        if g > target_group {
+            break;
+        }
+        let count = reader.get()?;
+        let mut s = 0u64;
+        for _ in 0..count {
+            s = s.checked_add(reader.get()?)?;
+            let hit = g == target_group && s == target_second;
+            if chunks <= 1 {
+                if hit {
+                    return Some(vec![0]);
+                }
+                continue;
+            }
+            let n = reader.get()?;
+            let mut seqs = Vec::with_capacity(if hit { n.min(1 << 20) as usize } else { 0 });
+            let mut seq = 0u64;
+            for _ in 0..n {
+                seq = seq.checked_add(reader.get()?)?;
+                if hit {
+                    seqs.push(u32::try_from(seq).ok()?);
+                }
+            }
+            if hit {
+                return Some(seqs);
+            }
+        }
+    }
+    Some(Vec::new())
+}
+
+/// The view → stored runs inside `span`, relative to its start: for each run the gap from the
+/// previous run's stored end and its length (the view side is contiguous); and the stored
+/// span from the first run's start to the last run's end.
+fn encode_map(runs: &[(usize, usize, usize)], span: Span) -> (Vec<u8>, Span) {
+    let mut out = Vec::new();
+    let first = runs.partition_point(|r| r.0 + r.2 <= span.start);
+    let (mut stored_start, mut stored_end) = (None, 0);
+    for &(view, stored, len) in &runs[first..] {
+        if view >= span.end {
+            break;
+        }
+        let from = view.max(span.start);
+        let to = (view + len).min(span.end);
+        let stored_from = stored + (from - view);
+        stored_start.get_or_insert(stored_from);
+        put(&mut out, (stored_from - stored_end) as u64);
+        put(&mut out, (to - from) as u64);
+        stored_end = stored_from + (to - from);
+    }
+    (
+        out,
+        Span::new(stored_start.unwrap_or(stored_end), stored_end),
+    )
+}
+
+fn decode_map(data: &[u8]) -> Option<Vec<(usize, usize, usize)>> {
+    let mut reader = Reader::new(data);
+    let mut runs = Vec::new();
+    let (mut view, mut stored_end) = (0usize, 0usize);
+    while !reader.is_empty() {
+        let stored = stored_end.checked_add(reader.get()? as usize)?;
+        let len = reader.get()? as usize;
+        runs.push((view, stored, len));
+        view += len;
+        stored_end = stored + len;
+    }
+    Some(runs)
+}
+
+impl Store {
+    /// Documents the search index does not cover yet (imported before it existed, or whose
+    /// cleaning changed since), in id order.
+    pub fn unindexed_documents(&self) -> Result<Vec<DocId>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM indexed_docs)
+                 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+        rows.map_err(|e| self.err(e))
+    }
+
+    /// Indexes one document for search from its stored text and reading view (replacing its
+    /// index, if any).
+    pub fn index_for_search(
+        &mut self,
+        id: DocId,
+        stored: &str,
+        view: &View,
+    ) -> Result<(), StoreError> {
+        let name = self.display_name();
+        let tx = self.write("indexing for search")?;
+        index_document(&tx, id, stored, view)
+            .and_then(|_| tx.commit())
+            .map_err(|e| StoreError::sqlite(&name, e))
+    }
+
+    /// The chunks that hold every gram of `grams` (see [`query_grams`]), by document in id
+    /// order, chunk numbers ascending.
+    pub fn search_candidates(
+        &self,
+        grams: &[u64],
+    ) -> Result<BTreeMap<DocId, Vec<u32>>, StoreError> {
+        let mut found = BTreeMap::new();
+        if grams.is_empty() {
+            return Ok(found);
+        }
+        let docs: Vec<DocId> = {
+            let mut stmt = self
+                .conn()
+                .prepare_cached("SELECT doc_id FROM search_grams ORDER BY doc_id")
+                .map_err(|e| self.err(e))?;
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| self.err(e))?
+        };
+        for doc in docs {
+            let seqs = self.candidates_in(doc, grams)?;
+            if !seqs.is_empty() {
+                found.insert(doc, seqs);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The chunks of one document that hold every gram of `grams`: its directory and the
+    /// sections of the grams' buckets, read from its blob.
+    fn candidates_in(&self, doc: DocId, grams: &[u64]) -> Result<Vec<u32>, StoreError> {
+        let corrupt = || StoreError::CorruptLayer { doc };
+        let blob = self
+            .conn()
+            .blob_open("main", "search_grams", "data", doc, true)
+            .map_err(|e| self.err(e))?;
+        let mut head = vec![0; DIRECTORY.min(blob.len())];
+        blob.read_at_exact(&mut head, 0).map_err(|e| self.err(e))?;
+        let (chunks, sections) = decode_directory(&head, blob.len()).ok_or_else(corrupt)?;
+        let mut section: (Option<u64>, Vec<u8>) = (None, Vec::new());
+        let mut seqs: Option<Vec<u32>> = None;
+        for &g in grams {
+            let b = bucket(g);
+            if section.0 != Some(b) {
+                let range = sections.get(b as usize).ok_or_else(corrupt)?.clone();
+                section.1.resize(range.len(), 0);
+                blob.read_at_exact(&mut section.1, range.start)
+                    .map_err(|e| self.err(e))?;
+                section.0 = Some(b);
+            }
+            let holding = find_gram(&section.1, chunks, g).ok_or_else(corrupt)?;
+            let now = match seqs {
+                Some(before) => intersect(&before, &holding),
+                None => holding,
+            };
+            if now.is_empty() {
+                return Ok(now);
+            }
+            seqs = Some(now);
+        }
+        Ok(seqs.unwrap_or_default())
+    }
+
+    /// One indexed chunk, its view text read back from the stored text.
+    pub fn search_chunk(&self, doc: DocId, seq: u32) -> Result<Chunk, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT view_start, byte_start, byte_end, map FROM search_chunks
+                 WHERE doc_id = ?1 AND seq = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let (view_start, byte_start, byte_end, map): (i64, i64, i64, Vec<u8>) = stmt
+            .query_row(params![doc, seq], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let corrupt = || StoreError::CorruptLayer { doc };
+        let runs = decode_map(&map).ok_or_else(corrupt)?;
+        let len = usize::try_from(byte_end - byte_start).map_err(|_| corrupt())?;
+        let bytes = self.text_bytes(doc, byte_start as u64, len)?;
+        let stored = String::from_utf8(bytes).map_err(|_| corrupt())?;
+        let first = runs.first().map_or(0, |r| r.1);
+        Ok(Chunk {
+            doc,
+            seq,
+            view_start: view_start as usize,
+            view: project(&stored, first, &runs).ok_or_else(corrupt)?,
+            runs,
+        })
+    }
+
+    /// The view text of `span` (view offsets) of an indexed document, from its chunks.
+    pub fn indexed_view_text(&self, doc: DocId, span: Span) -> Result<String, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT seq FROM search_chunks
+                 WHERE doc_id = ?1 AND view_end > ?2 AND view_start < ?3 ORDER BY seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let seqs = stmt
+            .query_map(params![doc, span.start as i64, span.end as i64], |r| {
+                r.get::<_, u32>(0)
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e))?;
+        let mut text = String::new();
+        for seq in seqs {
+            let chunk = self.search_chunk(doc, seq)?;
+            let skip = span.start.saturating_sub(chunk.view_start);
+            let take = span.end.saturating_sub(chunk.view_start.max(span.start));
+            text.extend(chunk.view.chars().skip(skip).take(take));
+        }
+        Ok(text)
+    }
+}
+
+/// The numbers in both sorted lists.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_whole_lines_and_cover_the_text() {
+        let line = "字".repeat(CHUNK_CHARS / 4) + "\n";
+        let text = line.repeat(7) + &"长".repeat(CHUNK_CHARS * 2);
+        let chunks = chunk_spans(&text);
+        let mut at = 0;
+        for (span, bytes) in &chunks {
+            assert_eq!(span.start, at);
+            assert_eq!(text[bytes.clone()].chars().count(), span.len());
+            at = span.end;
+        }
+        assert_eq!(at, text.chars().count());
+        assert_eq!(chunks[0].0.len(), 3 * line.chars().count(), "whole lines");
+        assert_eq!(chunks.last().map(|c| c.0.len()), Some(CHUNK_CHARS * 2));
+    }
+
+    /// The chunks of gram `g` in a whole grams blob, as a query finds them.
+    fn lookup(blob: &[u8], g: u64) -> Option<Vec<u32>> {
+        let (chunks, sections) = decode_directory(blob, blob.len())?;
+        find_gram(&blob[sections[bucket(g) as usize].clone()], chunks, g)
+    }
+
+    #[test]
+    fn gram_blobs_round_trip_and_reject_damage() {
+        let grams = [
+            (gram('科', None), vec![0, 3]),
+            (gram('科', Some('技')), vec![3]),
+            (gram('技', None), vec![1, 2, 9]),
+            (gram('a', Some('i')), vec![9]),
+            (gram('\u{10FFFF}', Some('\u{10FFFF}')), vec![2]),
+        ];
+        let mut pairs: Vec<(u64, u32)> = grams
+            .iter()
+            .flat_map(|(g, seqs)| seqs.iter().map(move |&s| (*g, s)))
+            .collect();
+        pairs.sort_unstable();
+        let blob = encode_grams(10, &pairs);
+        let single = encode_grams(1, &pairs);
+        for (g, seqs) in &grams {
+            assert_eq!(lookup(&blob, *g).as_ref(), Some(seqs));
+            assert_eq!(lookup(&single, *g), Some(vec![0]));
+        }
+        for absent in [gram('学', None), gram('科', Some('学')), gram('a', None)] {
+            assert_eq!(lookup(&blob, absent), Some(Vec::new()));
+            assert_eq!(lookup(&single, absent), Some(Vec::new()));
+        }
+        let last = pairs.last().unwrap().0;
+        assert_eq!(lookup(&blob[..blob.len() - 1], last), None, "cut short");
+        assert_eq!(lookup(&blob[..DIRECTORY - 1], last), None, "no directory");
+    }
+
+    #[test]
+    fn chunk_maps_and_views_match_the_whole_view() {
+        let text = "新質(zhì)生產力,發展\n發(fā)展!\n";
+        let view = View::build(text, &[Span::new(2, 7), Span::new(15, 19)], &INDEX_VIEW);
+        let runs: Vec<_> = view.runs().collect();
+        let span = Span::new(1, view.char_len());
+        let (map, stored) = encode_map(&runs, span);
+        let runs = decode_map(&map).unwrap();
+        let stored_text: String = text.chars().skip(stored.start).take(stored.len()).collect();
+        let chunk = Chunk {
+            doc: 1,
+            seq: 0,
+            view_start: 1,
+            view: project(&stored_text, stored.start, &runs).unwrap(),
+            runs,
+        };
+        let whole: String = view.text().chars().skip(1).collect();
+        assert_eq!(chunk.view, whole);
+        assert!(chunk.view.contains("，") && chunk.view.ends_with("！\n"));
+        for start in span.start..span.end {
+            for end in start..=span.end {
+                let rel = Span::new(start - 1, end - 1);
+                assert_eq!(
+                    chunk.stored_span(rel),
+                    view.stored_span(Span::new(start, end)),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_char_cursor_walks_forward_only() {
+        let mut cursor = CharCursor::new("a科é𠀀b");
+        assert_eq!(cursor.byte_at(0), Some(0));
+        assert_eq!(cursor.byte_at(2), Some(4));
+        assert_eq!(cursor.byte_at(4), Some(10));
+        assert_eq!(cursor.byte_at(5), Some(11));
+        assert_eq!(cursor.byte_at(3), None);
+        assert_eq!(CharCursor::new("ab").byte_at(3), None);
+    }
+}
