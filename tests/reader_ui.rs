@@ -921,3 +921,25 @@ fn passages_show_their_themes_as_coloured_chips_and_the_status_line_names_them()
         .any(|c| c.symbol() == "●");
     assert!(solid, "an accepted theme is drawn solid");
 }
+
+#[test]
+fn word_motions_move_by_jieba_words_in_both_scripts() {
+    pizhu::text::segment::get();
+    for text in ["科技创新推动产业升级。\n", "科技創新推動產業升級。\n"] {
+        let mut h = Harness::new(store_with(&[("词", text)]), Start::Session, 40, 6);
+        h.act(Action::Select);
+        let at = |h: &Harness| h.app.panes[0].cursor;
+        let mut starts = vec![at(&h)];
+        for _ in 0..3 {
+            h.act(Action::NextWord);
+            starts.push(at(&h));
+        }
+        assert_eq!(starts, [0, 2, 4, 6], "{text}: 科技|创新|推动|产业");
+        h.act(Action::WordEnd);
+        assert_eq!(at(&h), 7, "the last character of 产业");
+        h.act(Action::PreviousWord);
+        assert_eq!(at(&h), 6);
+        h.act(Action::PreviousWord);
+        assert_eq!(at(&h), 4);
+    }
+}

@@ -267,7 +267,8 @@ fn drifted(then: u32, now: u32) -> bool {
 /// The body passages of a document and the Simplified shadow of each, as the reading view
 /// shows them (so pinyin readings and other folded noise inside a paragraph do not count).
 pub fn passage_shadows(store: &Store, id: DocId) -> Result<(Vec<Span>, Vec<String>), StoreError> {
-    let reading = reading::load(store, id, &ViewOptions::default())?;
+    // The view is built from the stored text read in parts: the whole text is never held.
+    let reading = reading::load_view(store, id, &ViewOptions::default())?;
     let view = reading.view.text();
     let mut cursor = CharCursor::new(view);
     let shadows = reading

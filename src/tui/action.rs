@@ -29,6 +29,10 @@ pub enum Action {
     PreviousParagraph,
     NextSentence,
     PreviousSentence,
+    /// Word motions: words as jieba segments them (across scripts).
+    NextWord,
+    PreviousWord,
+    WordEnd,
     /// Jump to the count's percentage of the document (`50%`).
     JumpPercent,
     /// Open the command line (`:N`, `:vsplit`, `:close`, `:grep WORD`, `:q`).
@@ -102,6 +106,9 @@ impl Action {
             Action::PreviousParagraph => "previous paragraph",
             Action::NextSentence => "next sentence (after 。！？)",
             Action::PreviousSentence => "previous sentence",
+            Action::NextWord => "next word (words as jieba segments them)",
+            Action::PreviousWord => "previous word",
+            Action::WordEnd => "end of the word",
             Action::JumpPercent => "with a count: go to N% of the document",
             Action::CommandLine => "command: :N paragraph, :vsplit, :close, :grep WORD, :q",
             Action::Search => "search this document",

@@ -7,11 +7,12 @@
 
 use super::action::Action;
 use super::keymap::{Context, Keymap};
-use super::pane::{Content, Pane, TextSize};
+use super::pane::{Content, Pane, TextSize, Word};
 use super::search::Hit;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::store::SavedPane;
+use crate::text::segment;
 use crate::text::width::WidthOptions;
 use ratatui::layout::Rect;
 use std::path::PathBuf;
@@ -836,6 +837,20 @@ impl App {
             Action::Bottom => return self.reader_jump(|p| p.last_line_start(size)),
             Action::NextParagraph => return self.reader_jump(|p| p.paragraph_step(true)),
             Action::PreviousParagraph => return self.reader_jump(|p| p.paragraph_step(false)),
+            Action::NextWord | Action::PreviousWord | Action::WordEnd => {
+                let motion = match action {
+                    Action::NextWord => Word::Next,
+                    Action::PreviousWord => Word::Previous,
+                    _ => Word::End,
+                };
+                // jieba loads on a thread of its own: until it is there, say so.
+                let Some(seg) = segment::try_get() else {
+                    segment::load_in_background();
+                    self.set_status("the word segmenter is still loading; try again", false);
+                    return;
+                };
+                return self.reader_jump(|p| p.word_step(motion, seg));
+            }
             Action::NextSentence => return self.reader_jump(|p| p.sentence_step(true)),
             Action::PreviousSentence => return self.reader_jump(|p| p.sentence_step(false)),
             Action::JumpPercent => match self.count {

@@ -37,10 +37,17 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use std::io::{Stdout, stdout};
+use std::io::{BufWriter, Stdout, stdout};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Instant;
+
+/// The terminal as the reader draws on it: a frame is written in one go (a screen of Chinese
+/// text with its cursor moves is tens of kilobytes; unbuffered, a terminal gets it in pieces).
+type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
+/// Bytes buffered before a frame goes to the terminal.
+const FRAME_BUFFER: usize = 256 * 1024;
 
 /// What the command line asks of the reader.
 pub struct Options {
@@ -59,36 +66,61 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     })?;
     let mouse = options.mouse || config.mouse;
     let (incoming_tx, incoming_rx) = mpsc::channel();
-    let start = if options.files.is_empty() {
-        Start::Session
+    let (start, previews) = if options.files.is_empty() {
+        (Start::Session, None)
     } else {
         let previews = incoming_tx.clone();
-        worker::spawn_previews(options.files.clone(), config.view_options(), move |r| {
-            previews.send(Incoming::Worker(r)).is_ok()
-        })
-        .context("starting the preview reader")?;
-        Start::Import(options.files)
+        let thread =
+            worker::spawn_previews(options.files.clone(), config.view_options(), move |r| {
+                previews.send(Incoming::Worker(r)).is_ok()
+            })
+            .context("starting the preview reader")?;
+        (Start::Import(options.files), Some(thread))
     };
     let store = open_store()?;
+    let library_path = store.path().map(std::path::Path::to_path_buf);
 
     let (request_tx, request_rx) = mpsc::channel();
     let answers = incoming_tx.clone();
-    let worker = worker::spawn(store, config.view_options(), request_rx, move |r| {
-        answers.send(Incoming::Worker(r)).is_ok()
-    })
+    let worker = worker::spawn(
+        store,
+        config.view_options(),
+        previews,
+        request_rx,
+        move |r| answers.send(Incoming::Worker(r)).is_ok(),
+    )
     .context("starting the library worker")?;
     let (find_tx, find_rx) = mpsc::channel();
     let found = incoming_tx.clone();
     worker::spawn_finder(find_rx, move |r| found.send(Incoming::Worker(r)).is_ok())
         .context("starting the search thread")?;
+    // Tagging a large library takes seconds: it gets a connection and a thread of its own,
+    // so the worker stays free for loads and the saves at quitting. (An in-memory library
+    // has one connection only: its worker does it.)
+    let themes = match library_path {
+        Some(path) => {
+            let (themes_tx, themes_rx) = mpsc::channel();
+            let tagged = incoming_tx.clone();
+            worker::spawn_themes(path, config.view_options(), themes_rx, move |r| {
+                tagged.send(Incoming::Worker(r)).is_ok()
+            })
+            .context("starting the tagging thread")?;
+            Some(themes_tx)
+        }
+        None => None,
+    };
     let requests = Requests {
         library: request_tx,
         find: find_tx,
+        themes,
     };
 
     let guard = TerminalGuard::enter(mouse)?;
-    let mut terminal =
-        Terminal::new(CrosstermBackend::new(stdout())).context("opening the terminal")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        stdout(),
+    )))
+    .context("opening the terminal")?;
     let size = terminal.size().context("reading the terminal size")?;
     let mut app = App::new(keymap, start, (size.width, size.height));
     app.width_opts = config.width_options();
@@ -139,16 +171,19 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     Ok(())
 }
 
-/// Where requests go: searches in a document to the search thread, the rest to the worker.
+/// Where requests go: searches in a document to the search thread, themes to the tagging
+/// thread (when the library is a file), the rest to the worker.
 struct Requests {
     library: Sender<worker::Request>,
     find: Sender<worker::Request>,
+    themes: Option<Sender<worker::Request>>,
 }
 
 impl Requests {
     fn send(&self, request: worker::Request) -> Result<(), mpsc::SendError<worker::Request>> {
-        match request {
-            worker::Request::Find { .. } => self.find.send(request),
+        match (&request, &self.themes) {
+            (worker::Request::Find { .. }, _) => self.find.send(request),
+            (worker::Request::Themes { .. }, Some(themes)) => themes.send(request),
             _ => self.library.send(request),
         }
     }
@@ -189,7 +224,7 @@ impl FrameLog {
 /// Reads messages, updates and draws until the app quits.
 fn event_loop(
     app: &mut App,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Terminal<Backend>,
     theme: &theme::Theme,
     incoming: &Receiver<Incoming>,
     requests: &Requests,
@@ -226,6 +261,15 @@ fn event_loop(
             draw(terminal, app, theme)?;
             frames.record(input_at);
         }
+        // jieba takes ~150 ms of a core to load: once a whole document is shown (not while
+        // the first screen is being made), so word motions are ready when first used.
+        if app
+            .panes
+            .iter()
+            .any(|p| p.document().is_some_and(|d| d.complete))
+        {
+            crate::text::segment::load_in_background();
+        }
     }
 }
 
@@ -248,11 +292,7 @@ fn watch_signals(tx: Sender<Incoming>) -> Result<()> {
     Ok(())
 }
 
-fn draw(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    app: &App,
-    theme: &theme::Theme,
-) -> Result<()> {
+fn draw(terminal: &mut Terminal<Backend>, app: &App, theme: &theme::Theme) -> Result<()> {
     terminal
         .draw(|frame| {
             let area = frame.area();

@@ -7,7 +7,9 @@ use super::document::LoadedDocument;
 use super::themes::DocThemes;
 use crate::doc::{DocId, Span};
 use crate::text::cache::{Anchor, LayoutCache, Layouts, Paragraphs, Position};
+use crate::text::fold::Shadow;
 use crate::text::layout::LayoutOptions;
+use crate::text::segment::Segmenter;
 use crate::text::width::{WidthOptions, char_width, str_width};
 use std::cell::RefCell;
 
@@ -293,6 +295,47 @@ impl Pane {
         Some(found)
     }
 
+    /// Where a word motion goes from the cursor: the start of the next word (`Word::Next`),
+    /// of the previous one (`Word::Previous`), or the last code point of the word at or after
+    /// the cursor (`Word::End`). Words are jieba's, found in the paragraph's Simplified
+    /// shadow (so Traditional text segments the same) and mapped back; a motion goes on into
+    /// the next or previous paragraphs when this one has no word left.
+    pub fn word_step(&self, motion: Word, seg: &Segmenter) -> Option<usize> {
+        let doc = self.document()?;
+        let (para, offset) = doc.locate(self.cursor);
+        let words = |p: usize| paragraph_words(doc.paragraph(p), seg);
+        let last = doc.paragraphs.len().checked_sub(1)?;
+        match motion {
+            Word::Next | Word::End => {
+                for p in para..=last {
+                    let found = words(p).into_iter().find_map(|w| {
+                        let at = match motion {
+                            Word::Next => w.start,
+                            _ => w.end - 1,
+                        };
+                        (p > para || at > offset).then_some(at)
+                    });
+                    if let Some(at) = found {
+                        return Some(doc.offset_of(p, at));
+                    }
+                }
+                Some(doc.offset_of(last, doc.paragraphs[last].len()))
+            }
+            Word::Previous => {
+                for p in (0..=para).rev() {
+                    let found = words(p)
+                        .into_iter()
+                        .rev()
+                        .find(|w| p < para || w.start < offset);
+                    if let Some(w) = found {
+                        return Some(doc.offset_of(p, w.start));
+                    }
+                }
+                Some(0)
+            }
+        }
+    }
+
     /// The first code point of the document's last row.
     pub fn last_line_start(&self, size: TextSize) -> Option<usize> {
         self.with_layout(size, |doc, cache| {
@@ -387,6 +430,25 @@ fn offset_at_column(
         used += w;
     }
     doc.offset_of(pos.para, at)
+}
+
+/// A word motion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Next,
+    Previous,
+    End,
+}
+
+/// The words of a paragraph as code-point spans of it: segmented in its Simplified shadow and
+/// mapped back, so a Traditional paragraph has the words of its Simplified twin.
+pub fn paragraph_words(paragraph: &str, seg: &Segmenter) -> Vec<Span> {
+    let shadow = Shadow::new(paragraph);
+    seg.words(shadow.text())
+        .into_iter()
+        .map(|w| shadow.source_span(w))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Where sentences start in a paragraph, in code points: 0, and after each 。！？ with its

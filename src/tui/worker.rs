@@ -357,9 +357,13 @@ pub fn find(request: Request) -> Response {
 }
 
 /// Starts the worker thread; it answers on `answers` until `requests` is closed, then ends.
+/// With `previews` (the thread reading the beginnings of the files to import), an import
+/// waits for it first: the previews are what the reader shows at once, and they get the
+/// machine before the import takes it.
 pub fn spawn(
     mut store: Store,
     options: ViewOptions,
+    mut previews: Option<JoinHandle<()>>,
     requests: Receiver<Request>,
     answers: impl Fn(Response) -> bool + Send + 'static,
 ) -> std::io::Result<JoinHandle<()>> {
@@ -368,6 +372,12 @@ pub fn spawn(
         .spawn(move || {
             let mut open = true;
             for request in requests {
+                if matches!(request, Request::Import(_))
+                    && let Some(thread) = previews.take()
+                {
+                    // A preview thread that panicked only means no preview.
+                    let _ = thread.join();
+                }
                 handle(&mut store, &options, request, &mut |response| {
                     open = open && answers(response);
                 });
@@ -397,6 +407,37 @@ pub fn spawn_previews(
                     if !answers(Response::Preview { slot, doc }) {
                         return;
                     }
+                }
+            }
+        })
+}
+
+/// Starts the tagging thread: it opens its own connection to the library at `path` and
+/// answers [`Request::Themes`] until `requests` is closed. It is not waited for when the
+/// reader quits: a re-tag cut short leaves the library as it was (one transaction).
+pub fn spawn_themes(
+    path: PathBuf,
+    options: ViewOptions,
+    requests: Receiver<Request>,
+    answers: impl Fn(Response) -> bool + Send + 'static,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("pizhu-tagging".to_string())
+        .spawn(move || {
+            let mut store = match Store::open(&path) {
+                Ok(store) => store,
+                Err(e) => {
+                    answers(Response::Failed(format!("reading the themes: {e}")));
+                    return;
+                }
+            };
+            let mut open = true;
+            for request in requests {
+                handle(&mut store, &options, request, &mut |response| {
+                    open = open && answers(response);
+                });
+                if !open {
+                    return;
                 }
             }
         })
