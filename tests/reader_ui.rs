@@ -307,8 +307,12 @@ fn library_search_opens_the_hit_in_the_focused_pane() {
     h.act(Action::Select);
     assert_eq!(h.app.view, View::Reader);
     let pane = &h.app.panes[h.app.focus];
-    assert_eq!(pane.doc_id(), hits[1].doc_id);
-    assert_eq!(pane.cursor, hits[1].span.start);
+    assert_eq!(pane.doc_id(), hits[1].doc);
+    assert_eq!(
+        pane.document().unwrap().to_stored(pane.cursor),
+        hits[1].start,
+        "the cursor on the hit (stored offsets)"
+    );
     assert!(
         !pane.matches.is_empty(),
         "the search is highlighted in the pane"

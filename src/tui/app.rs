@@ -8,9 +8,9 @@
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
-use super::search::Hit;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
+use crate::search::Hit;
 use crate::store::SavedPane;
 use crate::text::segment;
 use crate::text::width::WidthOptions;
@@ -1001,7 +1001,7 @@ impl App {
             }
             Action::Select => {
                 if let Some(hit) = results.hits.as_ref().and_then(|h| h.get(results.selected)) {
-                    let (id, start) = (hit.doc_id, hit.span.start);
+                    let (id, start) = (hit.doc, hit.start);
                     self.open_here(id, Some(start), Some(results.query.clone()));
                 }
                 return;

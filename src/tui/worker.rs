@@ -8,12 +8,13 @@
 
 use super::app::MAX_PANES;
 use super::document::{self, LoadedDocument, SharedText, shown_text};
-use super::search::{self, Hit};
+use super::search;
 use super::themes::{self, DocThemes};
 use crate::doc::char_index::CharIndex;
 use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::import::{self, ImportOptions, Observer, Outcome};
+use crate::search::Hit;
 use crate::store::{SavedPane, Store};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
@@ -180,28 +181,19 @@ pub fn handle(
             handle(store, options, Request::ListDocuments, emit);
         }
         Request::Grep(query) => {
-            let mut hits = Vec::new();
-            let docs = match store.list_documents() {
-                Ok(docs) => docs,
-                Err(e) => return emit(failed("searching the library", &e)),
-            };
-            for doc in docs {
-                if hits.len() >= MAX_HITS {
-                    break;
-                }
-                match store.text(doc.id) {
-                    Ok(text) => hits.extend(search::hits(
-                        search::matcher(),
-                        doc.id,
-                        &doc.title,
-                        &text,
-                        &query,
-                        MAX_HITS - hits.len(),
-                    )),
-                    Err(e) => return emit(failed("searching the library", &e)),
-                }
+            // Documents not in the search index yet (imported with --defer-index, or by an
+            // older pizhu) are indexed first; a read-only library has them scanned.
+            if !store.is_read_only()
+                && let Err(e) = crate::search::index_missing(store, &mut |_, _| {})
+            {
+                return emit(failed("indexing the library for search", &e));
             }
-            emit(Response::GrepDone { query, hits })
+            emit(
+                match crate::search::search_library(store, &query, Some(MAX_HITS)) {
+                    Ok(hits) => Response::GrepDone { query, hits },
+                    Err(e) => failed("searching the library", &e),
+                },
+            )
         }
         Request::Remove(id) => match store.remove_document(id) {
             Ok(_) => {

@@ -29,7 +29,7 @@ pub fn render(results: &ResultsView, theme: &Theme, area: Rect, buf: &mut Buffer
         let base = if selected { theme.selected } else { theme.text };
         buf.set_style(Rect::new(area.x, y, area.width, 1), base);
         let doc = fit(
-            &format!("#{} {}", hit.doc_id, sanitize_line(&hit.title)),
+            &format!("#{} {}", hit.doc, sanitize_line(&hit.title)),
             doc_width,
         );
         let doc = format!(
