@@ -947,3 +947,32 @@ fn word_motions_move_by_jieba_words_in_both_scripts() {
         assert_eq!(at(&h), 4);
     }
 }
+
+#[test]
+fn the_legend_names_themes_in_the_script_of_the_document() {
+    let mut h = Harness::demo(2, 100, 14);
+    let traditional = (0..h.app.panes.len())
+        .find(|&i| {
+            h.app.panes[i]
+                .document()
+                .is_some_and(|d| d.meta.script == pizhu::doc::Script::Traditional)
+        })
+        .expect("a Traditional demo document");
+    h.app.focus = traditional;
+    h.app.status = None;
+    let themes = h.app.panes[traditional].themes.clone().expect("themes");
+    let passage = (0..themes.passages.len())
+        .find(|&i| themes.on(i).next().is_some())
+        .expect("a tagged passage");
+    let label = themes
+        .label(&themes.on(passage).next().unwrap().theme)
+        .unwrap()
+        .clone();
+    assert!(!label.name_hant.is_empty() && label.name_hant != label.name);
+    let doc = h.app.panes[traditional].document().unwrap();
+    let at = doc.to_view(themes.passages[passage].start);
+    let size = h.app.text_size(traditional);
+    h.app.panes[traditional].jump(at, size);
+    let status = h.text().lines().last().unwrap().to_string();
+    assert!(status.contains(&label.name_hant), "{status}");
+}

@@ -3,7 +3,7 @@
 //! colours for the gutter chips and the legend. Built by the worker ([`load`]), read by the
 //! views.
 
-use crate::doc::{DocId, Span};
+use crate::doc::{DocId, Script, Span};
 use crate::store::Store;
 use crate::tagging::merge::{PassageTheme, Status};
 use crate::tagging::{self, Quiet, TaggingError};
@@ -12,7 +12,9 @@ use crate::tagging::{self, Quiet, TaggingError};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub id: String,
+    /// The name in Simplified Chinese, and in Traditional (may be empty).
     pub name: String,
+    pub name_hant: String,
     /// `#rrggbb`.
     pub color: String,
 }
@@ -56,6 +58,16 @@ impl DocThemes {
     }
 }
 
+impl Label {
+    /// The name in the script of the document it is shown with.
+    pub fn name_for(&self, script: Script) -> &str {
+        match script {
+            Script::Traditional if !self.name_hant.is_empty() => &self.name_hant,
+            _ => &self.name,
+        }
+    }
+}
+
 /// Whether a chip is drawn solid (the user said so) or outlined (only suggested).
 pub fn is_confirmed(status: Status) -> bool {
     matches!(status, Status::Accepted | Status::Added)
@@ -73,6 +85,7 @@ pub fn load(store: &mut Store, id: DocId) -> Result<DocThemes, TaggingError> {
         .map(|t| Label {
             id: t.id.clone(),
             name: t.name.clone(),
+            name_hant: t.name_hant.clone(),
             color: t.color.clone(),
         })
         .collect();

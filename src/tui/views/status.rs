@@ -97,14 +97,15 @@ fn legend(app: &App, theme: &Theme) -> Option<Line<'static>> {
     }
     let pane = app.panes.get(app.focus)?;
     let themes = pane.themes.as_ref()?;
-    let at = pane.document()?.to_stored(pane.cursor);
+    let doc = pane.document()?;
+    let at = doc.to_stored(pane.cursor);
     let passage = themes.passage_at(at)?;
     let mut spans = Vec::new();
     for t in themes.on(passage) {
         let label = themes.label(&t.theme)?;
         let confirmed = is_confirmed(t.status);
         let chip = if confirmed { "●" } else { "○" };
-        let name = sanitize_line(&label.name);
+        let name = sanitize_line(label.name_for(doc.meta.script));
         spans.push(Span::styled(
             format!("{chip} {name}  "),
             theme.status.patch(theme.chip(&label.color, confirmed)),
