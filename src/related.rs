@@ -12,11 +12,12 @@
 //! changed. [`related`] then reads only the passage's own terms' postings and the dense
 //! table: it never loads a document.
 
-use crate::doc::{DocId, Span};
+use crate::doc::DocId;
 use crate::reading;
 use crate::search;
 use crate::store::search_index::INDEX_VIEW;
 use crate::store::{RelatedPassage, RelatedState, Store, StoreError};
+use crate::text::cursor::CharCursor;
 use crate::text::fold::Shadow;
 use crate::text::segment::{self, Segmenter, is_stopword};
 use rustc_hash::FxHashMap;
@@ -123,14 +124,16 @@ pub fn build(
 fn passages_of(reading: &reading::Reading, seg: &Segmenter) -> Vec<(RelatedPassage, Vec<String>)> {
     let view = reading.view.text();
     let shadow = Shadow::new(view);
-    let mut chars = CharWalk::new(shadow.text());
+    let mut chars = CharCursor::new(shadow.text());
     reading
         .view_paragraphs()
         .into_iter()
         .zip(&reading.cleaned.paragraphs)
         .enumerate()
         .map(|(i, (view_span, stored))| {
-            let text = chars.slice(shadow.shadow_span(view_span));
+            let text = chars
+                .slice(shadow.shadow_span(view_span))
+                .unwrap_or_default();
             let letters: Vec<char> = text.chars().collect();
             let words = seg
                 .words(text)
@@ -280,41 +283,4 @@ pub fn related(
             })
         })
         .collect()
-}
-
-/// Slices a text by code-point spans that come in ascending order, walking forward.
-struct CharWalk<'a> {
-    text: &'a str,
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'a> CharWalk<'a> {
-    fn new(text: &'a str) -> Self {
-        CharWalk {
-            text,
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    fn byte_at(&mut self, offset: usize) -> usize {
-        if offset < self.chars {
-            (self.chars, self.bytes) = (0, 0);
-        }
-        for c in self.text[self.bytes..].chars() {
-            if self.chars >= offset {
-                break;
-            }
-            self.bytes += c.len_utf8();
-            self.chars += 1;
-        }
-        self.bytes
-    }
-
-    fn slice(&mut self, span: Span) -> &'a str {
-        let start = self.byte_at(span.start);
-        let end = self.byte_at(span.end);
-        &self.text[start..end]
-    }
 }

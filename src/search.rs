@@ -180,16 +180,7 @@ fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, sink: &mut Sink<'_>) 
     let view: Vec<char> = chunk.view.chars().collect();
     for span in found {
         let span = shadow.source_span(span);
-        let stored = chunk.stored_span(span);
-        let hit = Hit {
-            doc: chunk.doc,
-            title: title.to_string(),
-            start: stored.start,
-            end: stored.end,
-            before: one_line(&view[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
-            matched: one_line(&view[span.start..span.end]),
-            after: one_line(&view[span.end..(span.end + CONTEXT_CHARS).min(view.len())]),
-        };
+        let hit = hit_in(chunk.doc, title, &view, span, chunk.stored_span(span));
         if !sink.push(hit) {
             return false;
         }
@@ -209,21 +200,26 @@ fn scan_document(
     let reading = reading::load(store, doc, &INDEX_VIEW)?;
     let chars: Vec<char> = reading.view.text().chars().collect();
     for span in find_in_view(&reading.view, query) {
-        let stored = reading.view.stored_span(span);
-        let hit = Hit {
-            doc,
-            title: title.to_string(),
-            start: stored.start,
-            end: stored.end,
-            before: one_line(&chars[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
-            matched: one_line(&chars[span.start..span.end]),
-            after: one_line(&chars[span.end..(span.end + CONTEXT_CHARS).min(chars.len())]),
-        };
+        let hit = hit_in(doc, title, &chars, span, reading.view.stored_span(span));
         if !sink.push(hit) {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// The hit at `span` of a view (given as its characters), at `stored` in the stored text, with
+/// [`CONTEXT_CHARS`] of context on each side.
+fn hit_in(doc: DocId, title: &str, view: &[char], span: Span, stored: Span) -> Hit {
+    Hit {
+        doc,
+        title: title.to_string(),
+        start: stored.start,
+        end: stored.end,
+        before: one_line(&view[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
+        matched: one_line(&view[span.start..span.end]),
+        after: one_line(&view[span.end..(span.end + CONTEXT_CHARS).min(view.len())]),
+    }
 }
 
 /// Characters as one line of text (line breaks become spaces).

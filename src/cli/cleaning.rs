@@ -8,6 +8,7 @@ use crate::doc::Span;
 use crate::reading::{self, Reading};
 use crate::store::Store;
 use crate::tagging::merge::PassageTheme;
+use crate::text::cursor::CharCursor;
 use crate::text::sanitize::sanitize_line;
 use anyhow::{Result, bail};
 use clap::Args;
@@ -127,12 +128,7 @@ pub fn passages(
     let reading = load(store, config, &args.doc)?;
     let lib = super::themes::refreshed(store, args.json)?;
     let themes = lib.passage_themes(store, reading.meta.id, &reading.cleaned.paragraphs)?;
-    let shown = reading.view.text();
-    let byte_at: Vec<usize> = shown
-        .char_indices()
-        .map(|(at, _)| at)
-        .chain([shown.len()])
-        .collect();
+    let mut cursor = CharCursor::new(reading.view.text());
     let passages: Vec<Passage> = reading
         .view_paragraphs()
         .into_iter()
@@ -143,7 +139,7 @@ pub fn passages(
             n: i + 1,
             start: stored.start,
             end: stored.end,
-            text: &shown[byte_at[view.start]..byte_at[view.end]],
+            text: cursor.slice(view).unwrap_or_default(),
             themes,
         })
         .collect();

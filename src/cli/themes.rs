@@ -7,6 +7,7 @@ use super::progress::Steps;
 use crate::doc::DocId;
 use crate::store::Store;
 use crate::tagging::{self, LibraryThemes};
+use crate::text::cursor::CharCursor;
 use crate::text::sanitize::sanitize_line;
 use crate::text::segment;
 use crate::themes::{Codebook, Keyword, Tagger, Theme, ThemeNames, uncovered_terms};
@@ -497,13 +498,9 @@ fn suggest(store: &mut Store, a: &SuggestArgs, json: bool, out: &mut Output) -> 
         let (_, shadows) = tagging::passage_shadows(store, meta.id)?;
         let mut list = Vec::new();
         for shadow in &shadows {
-            let byte_at: Vec<usize> = shadow
-                .char_indices()
-                .map(|(at, _)| at)
-                .chain([shadow.len()])
-                .collect();
+            let mut cursor = CharCursor::new(shadow);
             for span in seg.words(shadow) {
-                let word = &shadow[byte_at[span.start]..byte_at[span.end]];
+                let word = cursor.slice(span).unwrap_or_default();
                 if !segment::is_stopword(word) {
                     list.push(word.to_string());
                 }

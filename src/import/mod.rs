@@ -14,6 +14,7 @@ use crate::clean::{self, Cleaned};
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, Script, Span};
 use crate::store::{NewDocument, Store, StoreError};
+use crate::text::cursor::CharCursor;
 use crate::text::script;
 use decode::DecodeError;
 use sha2::{Digest, Sha256};
@@ -297,15 +298,11 @@ fn describe(text: &str, cleaned: &Cleaned, fallback: &str) -> (String, Script) {
         .copied()
         .collect();
     let shown = view.text();
-    let byte_at: Vec<usize> = shown
-        .char_indices()
-        .map(|(at, _)| at)
-        .chain([shown.len()])
-        .collect();
+    let mut cursor = CharCursor::new(shown);
     let slices = view
         .view_paragraphs(&in_prefix)
         .into_iter()
-        .filter_map(|p| shown.get(*byte_at.get(p.start)?..*byte_at.get(p.end)?));
+        .filter_map(move |p| cursor.slice(p));
     (title::pick(slices, fallback), script::detect(shown))
 }
 

@@ -29,6 +29,7 @@ use super::{Store, StoreError};
 use crate::clean::Cleaned;
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, Span};
+use crate::text::cursor::CharCursor;
 use crate::text::fold::fold_str;
 use rusqlite::{Transaction, params};
 use std::collections::BTreeMap;
@@ -131,40 +132,6 @@ fn project(stored: &str, first: usize, runs: &[(usize, usize, usize)]) -> Option
     } else {
         view
     })
-}
-
-/// Byte offsets of code points of a text, asked for in ascending order: each call walks on
-/// from the previous one.
-struct CharCursor<'a> {
-    text: &'a [u8],
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'a> CharCursor<'a> {
-    fn new(text: &'a str) -> Self {
-        CharCursor {
-            text: text.as_bytes(),
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    /// The byte offset where code point `target` starts (the text's length just past its
-    /// end); `None` past that or behind the previous call.
-    fn byte_at(&mut self, target: usize) -> Option<usize> {
-        while self.chars < target {
-            let lead = *self.text.get(self.bytes)?;
-            self.bytes += match lead {
-                0x00..=0x7F => 1,
-                0xC0..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            self.chars += 1;
-        }
-        (self.chars == target).then_some(self.bytes)
-    }
 }
 
 /// Chunk boundaries of a view: spans of whole lines of about [`CHUNK_CHARS`] code points.
@@ -691,16 +658,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn the_char_cursor_walks_forward_only() {
-        let mut cursor = CharCursor::new("a科é𠀀b");
-        assert_eq!(cursor.byte_at(0), Some(0));
-        assert_eq!(cursor.byte_at(2), Some(4));
-        assert_eq!(cursor.byte_at(4), Some(10));
-        assert_eq!(cursor.byte_at(5), Some(11));
-        assert_eq!(cursor.byte_at(3), None);
-        assert_eq!(CharCursor::new("ab").byte_at(3), None);
     }
 }

@@ -22,6 +22,7 @@ use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::reading;
 use crate::store::{DocTagging, Store, StoreError, TaggingState};
+use crate::text::cursor::CharCursor;
 use crate::text::fold::Shadow;
 use crate::themes::{Codebook, CodebookError, DEFAULT_THRESHOLD, Tagger, TermStats};
 use merge::{Decision, MatchedTerm, PassageTheme, Suggestion};
@@ -276,7 +277,7 @@ pub fn passage_shadows(store: &Store, id: DocId) -> Result<(Vec<Span>, Vec<Strin
         .paragraphs
         .iter()
         .map(|&p| {
-            Shadow::new(cursor.slice(reading.view.view_span(p)))
+            Shadow::new(cursor.slice(reading.view.view_span(p)).unwrap_or_default())
                 .text()
                 .to_string()
         })
@@ -365,45 +366,6 @@ fn span_key(spans: &[Span]) -> i64 {
         }
     }
     hash as i64
-}
-
-/// Slices a text by code-point spans given in increasing order, walking forward.
-struct CharCursor<'a> {
-    text: &'a str,
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'a> CharCursor<'a> {
-    fn new(text: &'a str) -> Self {
-        CharCursor {
-            text,
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    fn byte_at(&mut self, offset: usize) -> usize {
-        if offset < self.chars {
-            self.chars = 0;
-            self.bytes = 0;
-        }
-        let bytes = self.text.as_bytes();
-        while self.chars < offset && self.bytes < bytes.len() {
-            self.bytes += 1;
-            while bytes.get(self.bytes).is_some_and(|b| b & 0xC0 == 0x80) {
-                self.bytes += 1;
-            }
-            self.chars += 1;
-        }
-        self.bytes
-    }
-
-    fn slice(&mut self, span: Span) -> &'a str {
-        let start = self.byte_at(span.start);
-        let end = self.byte_at(span.end);
-        &self.text[start..end]
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! characters, line breaking, and the lazy layout of whole documents.
 
 pub mod cache;
+pub mod cursor;
 pub mod fold;
 pub mod layout;
 pub mod linebreak;

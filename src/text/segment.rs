@@ -23,6 +23,7 @@ use std::sync::{OnceLock, RwLock};
 use jieba_rs::Jieba;
 use rustc_hash::FxHashSet;
 
+use super::cursor::CharCursor;
 use super::fold::{Shadow, fold_str};
 use crate::doc::Span;
 
@@ -127,10 +128,10 @@ pub fn load_in_background() -> bool {
 /// words are mapped back with [`Shadow::source_span`].
 pub fn words_of_view(paragraphs: &[Span], shadow: &Shadow, seg: &Segmenter) -> Vec<Span> {
     let mut words = Vec::new();
-    let mut cursor = Cursor::new(shadow.text());
+    let mut cursor = CharCursor::new(shadow.text());
     for &paragraph in paragraphs {
         let span = shadow.shadow_span(paragraph);
-        let text = cursor.slice(span);
+        let text = cursor.slice(span).unwrap_or_default();
         let first = words.len();
         seg.words_into(text, span.start, &mut words);
         if !shadow.is_identity_map() {
@@ -140,48 +141,6 @@ pub fn words_of_view(paragraphs: &[Span], shadow: &Shadow, seg: &Segmenter) -> V
         }
     }
     words
-}
-
-/// Slices a text by code-point spans, walking forward from the previous slice: linear over
-/// a sorted list of spans, however long the text.
-struct Cursor<'a> {
-    text: &'a str,
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(text: &'a str) -> Self {
-        Cursor {
-            text,
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    /// The byte offset of code point `offset` (the text's end if past it).
-    fn byte_at(&mut self, offset: usize) -> usize {
-        if offset < self.chars {
-            self.chars = 0;
-            self.bytes = 0;
-        }
-        // Counting lead bytes is cheaper than decoding characters.
-        let bytes = self.text.as_bytes();
-        while self.chars < offset && self.bytes < bytes.len() {
-            self.bytes += 1;
-            while bytes.get(self.bytes).is_some_and(|b| b & 0xC0 == 0x80) {
-                self.bytes += 1;
-            }
-            self.chars += 1;
-        }
-        self.bytes
-    }
-
-    fn slice(&mut self, span: Span) -> &'a str {
-        let start = self.byte_at(span.start);
-        let end = self.byte_at(span.end);
-        &self.text[start..end]
-    }
 }
 
 /// Whether `word` (a shadow word: Simplified, lower-case) is in the stopword list.
@@ -398,10 +357,13 @@ mod tests {
                 Box::new(|| {
                     let shadow = Shadow::new(&big);
                     let words = words_of_view(&paragraphs, &shadow, seg);
-                    let mut cursor = Cursor::new(shadow.text());
+                    let mut cursor = CharCursor::new(shadow.text());
                     words
                         .iter()
-                        .filter(|w| !is_stopword(cursor.slice(shadow.shadow_span(**w))))
+                        .filter(|w| {
+                            let word = cursor.slice(shadow.shadow_span(**w));
+                            !is_stopword(word.unwrap_or_default())
+                        })
                         .count()
                 }),
             ),

@@ -362,22 +362,36 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("pizhu-worker".to_string())
         .spawn(move || {
-            let mut open = true;
-            for request in requests {
+            serve(&mut store, &options, requests, answers, |request| {
                 if matches!(request, Request::Import(_))
                     && let Some(thread) = previews.take()
                 {
                     // A preview thread that panicked only means no preview.
                     let _ = thread.join();
                 }
-                handle(&mut store, &options, request, &mut |response| {
-                    open = open && answers(response);
-                });
-                if !open {
-                    return;
-                }
-            }
+            })
         })
+}
+
+/// Answers `requests` with `store` until they end or `answers` is refused; `before` sees each
+/// request first.
+fn serve(
+    store: &mut Store,
+    options: &ViewOptions,
+    requests: Receiver<Request>,
+    answers: impl Fn(Response) -> bool,
+    mut before: impl FnMut(&Request),
+) {
+    let mut open = true;
+    for request in requests {
+        before(&request);
+        handle(store, options, request, &mut |response| {
+            open = open && answers(response);
+        });
+        if !open {
+            return;
+        }
+    }
 }
 
 /// Starts a thread that reads the beginning of each file about to be imported (the first
@@ -423,15 +437,7 @@ pub fn spawn_themes(
                     return;
                 }
             };
-            let mut open = true;
-            for request in requests {
-                handle(&mut store, &options, request, &mut |response| {
-                    open = open && answers(response);
-                });
-                if !open {
-                    return;
-                }
-            }
+            serve(&mut store, &options, requests, answers, |_| {})
         })
 }
 
