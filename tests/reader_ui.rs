@@ -976,3 +976,264 @@ fn the_legend_names_themes_in_the_script_of_the_document() {
     let status = h.text().lines().last().unwrap().to_string();
     assert!(status.contains(&label.name_hant), "{status}");
 }
+
+/// The first passage of pane `i` carrying a theme, with the cursor put on it.
+fn cursor_on_tagged_passage(h: &mut Harness, i: usize) -> (usize, String) {
+    let themes = h.app.panes[i].themes.clone().expect("themes");
+    let passage = (0..themes.passages.len())
+        .find(|&p| themes.on(p).next().is_some())
+        .expect("a tagged passage");
+    let doc = h.app.panes[i].document().unwrap();
+    let at = doc.to_view(themes.passages[passage].start);
+    let size = h.app.text_size(i);
+    h.app.panes[i].jump(at, size);
+    (passage, themes.on(passage).next().unwrap().theme.clone())
+}
+
+fn char_key(h: &mut Harness, c: char) {
+    h.key(KeyCode::Char(c), KeyModifiers::NONE);
+}
+
+#[test]
+fn t_lists_a_passages_themes_and_decisions_are_saved_at_once() {
+    let mut h = Harness::demo(1, 100, 24);
+    let (passage, first) = cursor_on_tagged_passage(&mut h, 0);
+    char_key(&mut h, 't');
+    let View::Passage(view) = &h.app.view else {
+        panic!("t opens the theme list: {:?}", h.app.view);
+    };
+    assert_eq!(view.passage, passage);
+    let themes = h.app.panes[0].themes.clone().unwrap();
+    let suggestion = &themes.themes[passage][0];
+    let screen = h.text();
+    assert!(screen.contains("suggested"), "{screen}");
+    assert!(
+        screen.contains(suggestion.matched[0].term.as_str()),
+        "the matched terms explain the suggestion:\n{screen}"
+    );
+    insta::assert_snapshot!("passage_themes_100", screen);
+
+    // y accepts: the pane shows it at once, and the library has it.
+    char_key(&mut h, 'y');
+    let status = |h: &Harness| h.app.panes[0].themes.as_ref().unwrap().themes[passage][0].status;
+    assert_eq!(status(&h), pizhu::tagging::merge::Status::Accepted);
+    let span = themes.passages[passage];
+    let stored = |h: &Harness| {
+        h.store
+            .decisions(1)
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.passage == span)
+            .map(|d| (d.theme, d.decision))
+            .collect::<Vec<_>>()
+    };
+    use pizhu::tagging::merge::Decision;
+    assert_eq!(stored(&h), [(first.clone(), Decision::Accepted)]);
+    assert!(h.text().contains('●'), "an accepted theme's chip is solid");
+
+    // x rejects, c clears back to the suggestion.
+    char_key(&mut h, 'x');
+    assert_eq!(stored(&h), [(first.clone(), Decision::Rejected)]);
+    assert!(
+        h.app.panes[0]
+            .themes
+            .as_ref()
+            .unwrap()
+            .on(passage)
+            .all(|t| t.theme != first),
+        "a rejected theme is off the passage"
+    );
+    let row = h.app.panes[0].themes.as_ref().unwrap().themes[passage]
+        .iter()
+        .position(|t| t.theme == first)
+        .unwrap();
+    if let View::Passage(view) = &mut h.app.view {
+        view.selected = row;
+    }
+    char_key(&mut h, 'c');
+    assert_eq!(stored(&h), []);
+
+    // a adds a theme found by typing its English name.
+    let missing = themes
+        .labels
+        .iter()
+        .find(|l| !themes.carries(passage, &l.id))
+        .unwrap()
+        .clone();
+    char_key(&mut h, 'a');
+    h.type_text(&missing.name_en);
+    let screen = h.text();
+    assert!(screen.contains(missing.name.as_str()), "{screen}");
+    h.act(Action::Submit);
+    assert!(stored(&h).contains(&(missing.id.clone(), Decision::Added)));
+    assert!(
+        h.app.panes[0]
+            .themes
+            .as_ref()
+            .unwrap()
+            .carries(passage, &missing.id)
+    );
+    h.act(Action::Back);
+    assert_eq!(h.app.view, View::Reader);
+}
+
+#[test]
+fn following_a_theme_moves_every_pane_and_bracket_t_steps_them_together() {
+    let mut h = Harness::demo(2, 120, 20);
+    // The second pane shows the fourth demo document: it shares themes with the first.
+    h.app.focus = 1;
+    h.act(Action::OpenLibrary);
+    for _ in 0..3 {
+        h.act(Action::Down);
+    }
+    h.act(Action::Select);
+    assert_eq!(h.app.panes[1].doc_id(), 4);
+    let both = |h: &Harness| {
+        let a = h.app.panes[0].themes.clone().unwrap();
+        let b = h.app.panes[1].themes.clone().unwrap();
+        a.labels
+            .iter()
+            .map(|l| l.id.clone())
+            .find(|id| {
+                (0..a.passages.len()).filter(|&p| a.carries(p, id)).count() > 1
+                    && (0..b.passages.len()).any(|p| b.carries(p, id))
+            })
+            .expect("a theme in both demo documents")
+    };
+    let theme = both(&h);
+    h.act(Action::CommandLine);
+    h.type_text(&format!("theme {theme}"));
+    h.act(Action::Submit);
+    assert_eq!(h.app.theme.as_deref(), Some(theme.as_str()));
+    let passage_of = |h: &Harness, i: usize| {
+        let pane = &h.app.panes[i];
+        let themes = pane.themes.as_ref().unwrap();
+        themes.passage_at(pane.document().unwrap().to_stored(pane.cursor))
+    };
+    for i in 0..2 {
+        let themes = h.app.panes[i].themes.clone().unwrap();
+        assert_eq!(
+            passage_of(&h, i),
+            themes.best(&theme),
+            "pane {i} at its best passage"
+        );
+    }
+    // ]t: the keys wait for each other (the status line shows the first), then every pane
+    // steps to its next passage with the theme.
+    for i in 0..2 {
+        let size = h.app.text_size(i);
+        h.app.panes[i].jump(0, size);
+    }
+    h.app.focus = 0;
+    char_key(&mut h, ']');
+    assert!(
+        h.text().lines().last().unwrap().contains(']'),
+        "pending key shown"
+    );
+    char_key(&mut h, 't');
+    assert!(h.app.pending.is_empty());
+    for i in 0..2 {
+        let themes = h.app.panes[i].themes.clone().unwrap();
+        let after = themes.passage_at(0).map_or(0, |p| p + 1);
+        let expected = (after..themes.passages.len()).find(|&p| themes.carries(p, &theme));
+        assert_eq!(
+            passage_of(&h, i),
+            expected,
+            "pane {i}: next passage with the theme"
+        );
+    }
+    assert!(h.text().contains(" of "), "{}", h.text());
+    let first = passage_of(&h, 0);
+    char_key(&mut h, ']');
+    char_key(&mut h, 't');
+    let second = passage_of(&h, 0);
+    assert!(second > first, "{second:?} after {first:?}");
+    char_key(&mut h, '[');
+    char_key(&mut h, 't');
+    assert_eq!(passage_of(&h, 0), first);
+    // A key that does not continue a sequence counts on its own.
+    char_key(&mut h, ']');
+    char_key(&mut h, 'j');
+    assert!(h.app.pending.is_empty());
+    // :theme alone stops following.
+    h.act(Action::CommandLine);
+    h.type_text("theme");
+    h.act(Action::Submit);
+    assert_eq!(h.app.theme, None);
+}
+
+#[test]
+fn related_passages_are_listed_and_open_in_the_pane_beside() {
+    let mut h = Harness::demo(1, 100, 20);
+    cursor_on_tagged_passage(&mut h, 0);
+    let origin = h.app.panes[0].doc_id();
+    char_key(&mut h, 'r');
+    let View::Related(view) = &h.app.view else {
+        panic!("r lists related passages: {:?}", h.app.view);
+    };
+    let found = view.found.clone().expect("the tagging thread answered");
+    assert!(
+        !found.is_empty(),
+        "the demo documents share passages' words"
+    );
+    assert!(found.iter().all(|r| r.doc != origin));
+    let screen = h.text();
+    assert!(screen.contains("Passages like"), "{screen}");
+    h.act(Action::Select);
+    assert_eq!(h.app.view, View::Reader);
+    assert_eq!(h.app.panes.len(), 2);
+    assert_eq!(h.app.focus, 1, "the new pane is beside, focused");
+    let pane = &h.app.panes[1];
+    assert_eq!(pane.doc_id(), found[0].doc);
+    let doc = pane.document().unwrap();
+    assert_eq!(doc.to_stored(pane.cursor), found[0].start);
+}
+
+#[test]
+fn f_folds_every_paragraph_but_the_theme_followed_and_f_again_shows_all() {
+    let mut h = Harness::demo(1, 100, 30);
+    let (_, theme) = cursor_on_tagged_passage(&mut h, 0);
+    let themes = h.app.panes[0].themes.clone().unwrap();
+    let tagged = (0..themes.passages.len())
+        .filter(|&p| themes.carries(p, &theme))
+        .count();
+    char_key(&mut h, 'F');
+    assert_eq!(h.app.panes[0].filter.as_deref(), Some(theme.as_str()));
+    assert_eq!(h.app.theme.as_deref(), Some(theme.as_str()));
+    let screen = h.text();
+    assert!(screen.contains(" folded (F shows all)"), "{screen}");
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains(&format!("{tagged} passages")),
+        "{screen}"
+    );
+    insta::assert_snapshot!("filtered_100", screen);
+    // Every text row on screen belongs to a passage with the theme, or is a fold marker.
+    let doc = h.app.panes[0].document().unwrap();
+    let size = h.app.text_size(0);
+    let rows = h.app.panes[0]
+        .with_layout(size, |d, cache| {
+            let top = cache.position_of(d, h.app.panes[0].top);
+            cache.screen(d, top, size.height)
+        })
+        .unwrap();
+    for row in rows {
+        if h.app.panes[0].fold_starting_at(row.para).is_some() {
+            continue;
+        }
+        let stored = doc.to_stored(doc.paragraph_start(row.para));
+        let passage = themes.passage_at(stored).expect("a passage");
+        assert!(themes.carries(passage, &theme));
+    }
+    // j moves from passage to passage over the folds.
+    let before = h.app.panes[0].cursor;
+    h.act(Action::Down);
+    assert_ne!(h.app.panes[0].cursor, before);
+    char_key(&mut h, 'F');
+    assert_eq!(h.app.panes[0].filter, None);
+    assert!(!h.text().contains("folded (F shows all)"));
+}

@@ -20,11 +20,17 @@
 //!   on a resize [`Layouts::reflow`] carries the top position over by its first code point, and
 //!   the new width lays out only what is then on screen.
 //!
+//! * A cache can fold paragraphs away ([`Folds`]): each run of folded paragraphs takes one
+//!   row, a marker (an empty line on the run's first paragraph, which the reader draws as
+//!   "⋯ N paragraphs folded"), and the rest of the run takes none; moves step over a run in
+//!   one step. This is how a pane shows only one theme's passages.
+//!
 //! A paragraph is laid out whole, so its size bounds the work per step: the document model
 //! should keep paragraphs reasonably sized (a 300 MB file without line breaks would be one
 //! paragraph).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::layout::{LayoutOptions, LineSpan, layout_paragraph};
 
@@ -85,6 +91,56 @@ pub struct ScreenLine {
     pub span: LineSpan,
 }
 
+/// Runs of paragraphs folded away, each shown as one marker row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Folds {
+    /// Sorted, disjoint, non-empty `[start, end)` paragraph ranges.
+    runs: Vec<(usize, usize)>,
+}
+
+impl Folds {
+    /// Of `count` paragraphs, folds every run of those `shown` leaves out. `shown` lists the
+    /// paragraph ranges `[start, end)` to keep, in any order, overlapping or not.
+    pub fn keeping(count: usize, mut shown: Vec<(usize, usize)>) -> Folds {
+        shown.sort_unstable();
+        let mut runs = Vec::new();
+        let mut at = 0;
+        for (start, end) in shown {
+            let start = start.min(count);
+            if start > at {
+                runs.push((at, start));
+            }
+            at = at.max(end.min(count));
+        }
+        if at < count {
+            runs.push((at, count));
+        }
+        Folds { runs }
+    }
+
+    /// The folded run holding paragraph `para`.
+    pub fn run_at(&self, para: usize) -> Option<(usize, usize)> {
+        let i = self.runs.partition_point(|r| r.1 <= para);
+        self.runs.get(i).copied().filter(|r| r.0 <= para)
+    }
+
+    /// The paragraph that shows `para`: itself, or the marker of its run.
+    fn shown(&self, para: usize) -> usize {
+        self.run_at(para).map_or(para, |r| r.0)
+    }
+
+    /// Rows paragraph `para` takes when folded: 1 for a run's marker, 0 inside a run; `None`
+    /// when it is not folded.
+    fn rows(&self, para: usize) -> Option<usize> {
+        self.run_at(para).map(|r| usize::from(r.0 == para))
+    }
+
+    /// Paragraphs folded away (markers included).
+    pub fn folded(&self) -> usize {
+        self.runs.iter().map(|r| r.1 - r.0).sum()
+    }
+}
+
 struct Cached {
     lines: Vec<LineSpan>,
     used: u64,
@@ -125,7 +181,9 @@ impl Fenwick {
 /// The layout of one document at one [`LayoutOptions`], done lazily.
 pub struct LayoutCache {
     opts: LayoutOptions,
-    /// Line count of each paragraph; 0 until it is laid out (a paragraph has at least one).
+    folds: Arc<Folds>,
+    /// Rows of each paragraph plus one; 0 until it is laid out (a paragraph has at least one
+    /// row, unless it is folded inside a run).
     counts: Vec<u32>,
     block_rows: Fenwick,
     block_known: Fenwick,
@@ -140,10 +198,18 @@ pub struct LayoutCache {
 impl LayoutCache {
     /// An empty cache for `doc` at `opts`; nothing is laid out yet.
     pub fn new<P: Paragraphs + ?Sized>(opts: LayoutOptions, doc: &P) -> Self {
+        LayoutCache::folded(opts, doc, Arc::default())
+    }
+
+    /// An empty cache for `doc` at `opts` with `folds` folded away (their rows are known at
+    /// once: one marker row a run).
+    pub fn folded<P: Paragraphs + ?Sized>(opts: LayoutOptions, doc: &P, folds: Arc<Folds>) -> Self {
         let n = doc.paragraph_count();
         let blocks = n.div_ceil(BLOCK);
-        LayoutCache {
+        let runs = folds.runs.clone();
+        let mut cache = LayoutCache {
             opts,
+            folds,
             counts: vec![0; n],
             block_rows: Fenwick::new(blocks),
             block_known: Fenwick::new(blocks),
@@ -153,7 +219,13 @@ impl LayoutCache {
             cached_lines: 0,
             clock: 0,
             laid_out: 0,
+        };
+        for (start, end) in runs {
+            for para in start..end.min(n) {
+                cache.record_count(para, usize::from(para == start));
+            }
         }
+        cache
     }
 
     pub fn options(&self) -> LayoutOptions {
@@ -174,7 +246,7 @@ impl LayoutCache {
         self.counts
             .get(para)
             .filter(|&&c| c > 0)
-            .map(|&c| c as usize)
+            .map(|&c| c as usize - 1)
     }
 
     /// The lines of `para`, laid out now if need be; empty if there is no such paragraph.
@@ -187,12 +259,15 @@ impl LayoutCache {
         if let Some(cached) = self.lines.get_mut(&para) {
             cached.used = clock;
         } else {
-            let text = if para < doc.paragraph_count() {
-                doc.paragraph(para)
-            } else {
-                ""
+            let lines = match self.folds.rows(para) {
+                Some(0) => return &[],
+                // A run's marker: an empty line.
+                Some(_) => vec![LineSpan::default()],
+                None if para < doc.paragraph_count() => {
+                    layout_paragraph(doc.paragraph(para), &self.opts)
+                }
+                None => layout_paragraph("", &self.opts),
             };
-            let lines = layout_paragraph(text, &self.opts);
             self.laid_out += 1;
             self.record_count(para, lines.len());
             self.cached_lines += lines.len();
@@ -203,7 +278,7 @@ impl LayoutCache {
     }
 
     /// Line count of `para` (at least 1), laying it out if need be; 0 if there is no such
-    /// paragraph.
+    /// paragraph or it is folded inside a run.
     pub fn line_count<P: Paragraphs + ?Sized>(&mut self, doc: &P, para: usize) -> usize {
         match self.known_line_count(para) {
             Some(count) => count,
@@ -217,8 +292,8 @@ impl LayoutCache {
         if n == 0 {
             return Position::default();
         }
-        let para = pos.para.min(n - 1);
-        let line = pos.line.min(self.line_count(doc, para) - 1);
+        let para = self.folds.shown(pos.para.min(n - 1));
+        let line = pos.line.min(self.line_count(doc, para).saturating_sub(1));
         Position { para, line }
     }
 
@@ -255,12 +330,12 @@ impl LayoutCache {
                     line += left;
                     break;
                 }
-                if para + 1 == n {
+                let Some(next) = self.next_shown(para) else {
                     line += room;
                     break;
-                }
+                };
                 left -= room + 1;
-                para += 1;
+                para = next;
                 line = 0;
             }
         } else {
@@ -269,16 +344,31 @@ impl LayoutCache {
                     line -= left;
                     break;
                 }
-                if para == 0 {
+                let Some(previous) = self.previous_shown(para) else {
                     line = 0;
                     break;
-                }
+                };
                 left -= line + 1;
-                para -= 1;
+                para = previous;
                 line = self.line_count(doc, para) - 1;
             }
         }
         Position { para, line }
+    }
+
+    /// The first paragraph after `para` that takes a row (folded runs are stepped over).
+    fn next_shown(&self, para: usize) -> Option<usize> {
+        let next = para + 1;
+        let next = match self.folds.run_at(next) {
+            Some((start, end)) if start < next => end,
+            _ => next,
+        };
+        (next < self.counts.len()).then_some(next)
+    }
+
+    /// The last paragraph before `para` that takes a row.
+    fn previous_shown(&self, para: usize) -> Option<usize> {
+        Some(self.folds.shown(para.checked_sub(1)?))
     }
 
     /// Up to `rows` rows from `top` down: what a screen of that height shows.
@@ -294,7 +384,8 @@ impl LayoutCache {
         }
         let top = self.clamp(doc, top);
         let mut line = top.line;
-        for para in top.para..self.counts.len() {
+        let mut next = Some(top.para);
+        while let Some(para) = next {
             let lines = self.lines(doc, para);
             for (i, span) in lines.iter().enumerate().skip(line) {
                 out.push(ScreenLine {
@@ -307,6 +398,7 @@ impl LayoutCache {
                 }
             }
             line = 0;
+            next = self.next_shown(para);
         }
         out
     }
@@ -351,7 +443,7 @@ impl LayoutCache {
         let mut known = self.block_known.prefix(block);
         for &c in &self.counts[block * BLOCK..para] {
             if c > 0 {
-                rows += u64::from(c);
+                rows += u64::from(c - 1);
                 known += 1;
             }
         }
@@ -400,12 +492,15 @@ impl LayoutCache {
         if self.counts[para] > 0 {
             return;
         }
-        let count = u32::try_from(count).unwrap_or(u32::MAX).max(1);
-        self.counts[para] = count;
+        let count = u32::try_from(count).unwrap_or(u32::MAX - 1);
+        self.counts[para] = count + 1;
         self.block_rows.add(para / BLOCK, u64::from(count));
         self.block_known.add(para / BLOCK, 1);
-        self.known_paragraphs += 1;
-        self.known_rows += u64::from(count);
+        // The average that estimates rows not laid out yet is over paragraphs that take rows.
+        if count > 0 {
+            self.known_paragraphs += 1;
+            self.known_rows += u64::from(count);
+        }
     }
 
     /// Drops the least recently used lines down to three quarters of the limits once a limit
@@ -438,14 +533,21 @@ impl LayoutCache {
 pub struct Layouts {
     caches: Vec<LayoutCache>,
     capacity: usize,
+    folds: Arc<Folds>,
 }
 
 impl Layouts {
     /// Keeps at most `capacity` caches (at least one).
     pub fn new(capacity: usize) -> Self {
+        Layouts::folded(capacity, Arc::default())
+    }
+
+    /// Caches that fold `folds` away.
+    pub fn folded(capacity: usize, folds: Arc<Folds>) -> Self {
         Layouts {
             caches: Vec::new(),
             capacity: capacity.max(1),
+            folds,
         }
     }
 
@@ -463,7 +565,8 @@ impl Layouts {
             }
             None => {
                 self.caches.truncate(self.capacity - 1);
-                self.caches.insert(0, LayoutCache::new(opts, doc));
+                let folds = Arc::clone(&self.folds);
+                self.caches.insert(0, LayoutCache::folded(opts, doc, folds));
             }
         }
         &mut self.caches[0]

@@ -5,6 +5,7 @@
 //! events and worker results become actions in [`super::event`]. Worker results carry data that
 //! is never written down, so they are skipped by serde.
 
+use super::keymap::Key;
 use super::worker::Response;
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,23 @@ pub enum Action {
     FocusPrevious,
     ClosePane,
     Help,
+    /// The themes of the passage under the cursor: accept, reject, add, follow.
+    ThemeList,
+    /// Every pane to its next (previous) passage carrying the theme followed.
+    NextTheme,
+    PreviousTheme,
+    /// Show only the passages of the theme followed in this pane (again: everything).
+    FilterTheme,
+    /// The passages of other documents most like the one under the cursor.
+    Related,
+    /// Accept the selected suggestion (it becomes a tag).
+    Accept,
+    /// Reject the selected theme (hidden, remembered).
+    Reject,
+    /// Clear the decision on the selected theme (back to the tagger's suggestion).
+    ClearDecision,
+    /// Add a theme from the codebook.
+    AddTheme,
     /// Open the selected entry of a list.
     Select,
     /// Remove the selected document (asks first).
@@ -84,6 +102,9 @@ pub enum Action {
         column: u16,
         row: u16,
     },
+    /// The keys typed so far of a longer binding (`]` of `]t`); empty: a sequence given up.
+    #[serde(skip)]
+    Pending(Vec<Key>),
     /// The worker answered.
     #[serde(skip)]
     Worker(Response),
@@ -110,7 +131,9 @@ impl Action {
             Action::PreviousWord => "previous word",
             Action::WordEnd => "end of the word",
             Action::JumpPercent => "with a count: go to N% of the document",
-            Action::CommandLine => "command: :N paragraph, :vsplit, :close, :grep WORD, :q",
+            Action::CommandLine => {
+                "command: :N paragraph, :vsplit, :close, :grep WORD, :theme NAME, :q"
+            }
             Action::Search => "search this document",
             Action::SearchNext => "next match",
             Action::SearchPrevious => "previous match",
@@ -123,6 +146,17 @@ impl Action {
             Action::FocusPrevious => "focus the previous pane",
             Action::ClosePane => "close this pane",
             Action::Help => "this help",
+            Action::ThemeList => "themes of this passage: accept, reject, add, follow one",
+            Action::NextTheme => "every pane: next passage with the theme followed",
+            Action::PreviousTheme => "every pane: previous passage with the theme followed",
+            Action::FilterTheme => {
+                "only the theme followed's passages here, the rest folded (again: all)"
+            }
+            Action::Related => "related passages in the other documents",
+            Action::Accept => "accept the suggestion (it becomes a tag)",
+            Action::Reject => "reject the theme (hidden, remembered)",
+            Action::ClearDecision => "clear the decision (back to the suggestion)",
+            Action::AddTheme => "add a theme from the codebook (type to find it)",
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",
@@ -134,6 +168,7 @@ impl Action {
             Action::Resize(..)
             | Action::Wheel { .. }
             | Action::Click { .. }
+            | Action::Pending(_)
             | Action::Worker(_) => "",
         }
     }

@@ -6,8 +6,10 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
-use super::keymap::{Context, Keymap};
+use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
+use super::passage::PassageView;
+use super::related::RelatedView;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::search::Hit;
@@ -61,11 +63,14 @@ pub struct ResultsView {
 }
 
 /// The main view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum View {
     Reader,
     Library(LibraryView),
     Results(ResultsView),
+    /// A passage's theme list over the reader.
+    Passage(PassageView),
+    Related(RelatedView),
 }
 
 /// What the one-line prompt asks for.
@@ -111,8 +116,12 @@ pub struct App {
     /// The library's documents; `None` until the worker has listed them.
     pub documents: Option<Vec<DocumentMeta>>,
     pub sync: bool,
+    /// The theme the reader follows (chosen in a theme list, the matrix or the compare view).
+    pub theme: Option<String>,
     pub show_noise: bool,
     pub count: Option<usize>,
+    /// The first keys of a key sequence being typed (`]` of `]t`).
+    pub pending: Vec<Key>,
     pub status: Option<Status>,
     pub quit: bool,
     /// The first panes (last session's, or the files named) are still on their way.
@@ -149,8 +158,10 @@ impl App {
             prompt: None,
             documents: None,
             sync: false,
+            theme: None,
             show_noise: false,
             count: None,
+            pending: Vec::new(),
             status: Some(Status {
                 text: waiting,
                 error: false,
@@ -196,6 +207,9 @@ impl App {
             View::Library(lib) if lib.editing => InputMode::Text,
             View::Library(_) => InputMode::Keys(Context::Library),
             View::Results(_) => InputMode::Keys(Context::Results),
+            View::Passage(p) if p.adding.is_some() => InputMode::Text,
+            View::Passage(_) => InputMode::Keys(Context::Passage),
+            View::Related(_) => InputMode::Keys(Context::Related),
         }
     }
 
@@ -220,7 +234,7 @@ impl App {
     pub fn update(&mut self, action: Action) {
         let user = !matches!(
             action,
-            Action::Worker(_) | Action::Resize(..) | Action::Count(_)
+            Action::Worker(_) | Action::Resize(..) | Action::Count(_) | Action::Pending(_)
         );
         if user {
             self.status = None;
@@ -231,6 +245,7 @@ impl App {
                 self.size = (w, h);
                 self.reveal_all();
             }
+            Action::Pending(keys) => self.pending = keys,
             Action::Count(digit) => {
                 let count = self.count.unwrap_or(0);
                 self.count = Some(count.saturating_mul(10).saturating_add(usize::from(digit)));
@@ -243,10 +258,13 @@ impl App {
                 View::Reader => self.reader_action(action),
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
+                View::Passage(view) => self.passage_action(action, view),
+                View::Related(view) => self.related_action(action, view),
             },
         }
         if user {
             self.count = None;
+            self.pending.clear();
         }
     }
 
@@ -264,21 +282,21 @@ impl App {
         };
     }
 
-    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+    pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
         });
     }
 
-    fn quit(&mut self) {
+    pub(super) fn quit(&mut self) {
         self.save();
         self.quit = true;
     }
 
     /// Asks the worker to remember every pane's reading position and the open panes (not
     /// previews of files still being imported: the library does not have them yet).
-    fn save(&mut self) {
+    pub(super) fn save(&mut self) {
         let positions = self
             .panes
             .iter()
@@ -298,7 +316,7 @@ impl App {
         self.requests.push(Request::Save { positions, panes });
     }
 
-    fn reveal_all(&mut self) {
+    pub(super) fn reveal_all(&mut self) {
         for i in 0..self.panes.len() {
             let size = self.text_size(i);
             self.panes[i].reveal(size, false);
@@ -306,7 +324,7 @@ impl App {
     }
 
     /// A pane for document `id`, with the next pane id.
-    fn new_pane(&mut self, id: DocId) -> Pane {
+    pub(super) fn new_pane(&mut self, id: DocId) -> Pane {
         let mut pane = Pane::new(self.next_pane, id);
         pane.width_opts = self.width_opts;
         self.next_pane += 1;
@@ -314,7 +332,7 @@ impl App {
     }
 
     /// Opens document `id` in a new pane (when there is room), focused.
-    fn open_pane(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
+    pub(super) fn open_pane(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
         if self.panes.len() >= MAX_PANES {
             self.set_status(format!("at most {MAX_PANES} panes side by side"), true);
             return;
@@ -333,7 +351,7 @@ impl App {
     }
 
     /// Shows document `id` in the focused pane (a new one if there is none).
-    fn open_here(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
+    pub(super) fn open_here(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
         self.view = View::Reader;
         let Some(focus) = self.panes.get(self.focus).map(|_| self.focus) else {
             self.open_pane(id, goto, query);
@@ -425,15 +443,18 @@ impl App {
                     }
                 }
             }
-            Response::Themes { pane, id, themes } => {
-                if let Some(p) = self
-                    .panes
-                    .iter_mut()
-                    .find(|p| p.id == pane && p.doc_id() == id)
-                {
-                    p.themes = Some(themes);
+            Response::Themes { id, themes, .. } => {
+                for i in 0..self.panes.len() {
+                    if self.panes[i].doc_id() == id {
+                        let size = self.text_size(i);
+                        self.panes[i].set_themes(themes.clone());
+                        if self.panes[i].filter.is_some() {
+                            self.panes[i].reveal(size, false);
+                        }
+                    }
                 }
             }
+            Response::Related { id, n, found } => self.related_found(id, n, found),
             Response::Found {
                 pane,
                 query,
@@ -645,6 +666,8 @@ impl App {
             "grep" | "g" => self.prompt(PromptKind::Grep),
             "h" | "help" => self.help = Some(0),
             "sync" => self.update_reader_flag(true),
+            "theme" | "t" if arg.is_empty() => self.unfollow_theme(),
+            "theme" | "t" => self.follow_named(arg),
             "noise" => self.update_reader_flag(false),
             other => self.set_status(format!("unknown command: {other} (see ? for help)"), true),
         }
@@ -671,7 +694,7 @@ impl App {
         }
     }
 
-    fn prompt(&mut self, kind: PromptKind) {
+    pub(super) fn prompt(&mut self, kind: PromptKind) {
         self.prompt = Some(Prompt {
             kind,
             input: String::new(),
@@ -776,7 +799,7 @@ impl App {
     }
 
     /// Moves the focused pane's cursor to the offset `to` finds, then synchronizes.
-    fn reader_jump(&mut self, to: impl FnOnce(&Pane) -> Option<usize>) {
+    pub(super) fn reader_jump(&mut self, to: impl FnOnce(&Pane) -> Option<usize>) {
         let size = self.text_size(self.focus);
         if let Some(pane) = self.panes.get_mut(self.focus)
             && let Some(offset) = to(pane)
@@ -788,7 +811,7 @@ impl App {
 
     /// With synchronized scrolling on, brings every other pane to the focused pane's relative
     /// position.
-    fn synchronize(&mut self) {
+    pub(super) fn synchronize(&mut self) {
         if !self.sync {
             return;
         }
@@ -875,6 +898,12 @@ impl App {
                 };
             }
             Action::ClosePane => self.close_pane(),
+            Action::ThemeList | Action::Select => self.open_passage_themes(),
+            Action::NextTheme | Action::PreviousTheme => {
+                self.step_theme(action == Action::NextTheme, count);
+            }
+            Action::Related => self.open_related(),
+            Action::FilterTheme => self.filter_theme(),
             Action::Back => {
                 if let Some(pane) = focused {
                     pane.query = None;

@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::app::{App, InputMode};
-use super::keymap::{Context, Key};
+use super::keymap::{Context, Key, Lookup};
 use super::worker::Response;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
@@ -55,8 +55,21 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             _ => None,
         },
         InputMode::Keys(context) => {
-            if let Some(action) = app.keymap.action(context, Key::from_event(key)) {
-                return Some(action.clone());
+            let typed = Key::from_event(key);
+            let mut keys = app.pending.clone();
+            keys.push(typed);
+            match app.keymap.lookup(context, &keys) {
+                Lookup::Bound(action) => return Some(action.clone()),
+                Lookup::Prefix => return Some(Action::Pending(keys)),
+                Lookup::Unbound if !app.pending.is_empty() => {
+                    // A sequence that went wrong: the last key counts on its own.
+                    return match app.keymap.lookup(context, &[typed]) {
+                        Lookup::Bound(action) => Some(action.clone()),
+                        Lookup::Prefix => Some(Action::Pending(vec![typed])),
+                        Lookup::Unbound => Some(Action::Pending(Vec::new())),
+                    };
+                }
+                Lookup::Unbound => {}
             }
             match (context, key.code) {
                 (Context::Reader, KeyCode::Char(c)) if !ctrl && c.is_ascii_digit() => c

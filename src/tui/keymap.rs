@@ -18,14 +18,18 @@ pub enum Context {
     Reader,
     Library,
     Results,
+    Passage,
+    Related,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 6] = [
         Context::Reader,
         Context::Library,
         Context::Results,
+        Context::Passage,
+        Context::Related,
         Context::Help,
     ];
 
@@ -35,6 +39,8 @@ impl Context {
             Context::Reader => "reader",
             Context::Library => "library",
             Context::Results => "results",
+            Context::Passage => "passage",
+            Context::Related => "related",
             Context::Help => "help",
         }
     }
@@ -45,6 +51,8 @@ impl Context {
             Context::Reader => "Reading",
             Context::Library => "Library",
             Context::Results => "Library search results",
+            Context::Passage => "A passage's themes",
+            Context::Related => "Related passages",
             Context::Help => "Help",
         }
     }
@@ -147,10 +155,53 @@ impl Key {
     }
 }
 
+/// Keys typed one after the other (`]t`); most bindings are one key.
+pub type Keys = Vec<Key>;
+
+/// Longest key sequence written without spaces (`]t`): a longer word is a key name or a
+/// mistake, not a sequence.
+const MAX_SEQUENCE: usize = 3;
+
+/// Parses a binding's keys: one key (`j`, `ctrl-d`, `pagedown`), a short sequence of
+/// characters (`]t`), or keys separated by spaces (`g g`, `ctrl-x ctrl-s`).
+pub fn parse_keys(text: &str) -> Option<Keys> {
+    if let Some(key) = Key::parse(text) {
+        return Some(vec![key]);
+    }
+    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [] => None,
+        [word] if word.chars().count() <= MAX_SEQUENCE => word
+            .chars()
+            .map(|c| Key::parse(c.encode_utf8(&mut [0; 4])))
+            .collect(),
+        [_] => None,
+        words => words.iter().map(|w| Key::parse(w)).collect(),
+    }
+}
+
+/// Keys as people write them: `]t`, `Ctrl-x Ctrl-s`.
+pub fn display_keys(keys: &[Key]) -> String {
+    let plain = keys
+        .iter()
+        .all(|k| matches!(k.code, KeyCode::Char(c) if c != ' ') && k.modifiers.is_empty());
+    let names: Vec<String> = keys.iter().map(Key::display).collect();
+    names.join(if plain { "" } else { " " })
+}
+
+/// What a sequence of keys typed so far means in a context.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lookup<'a> {
+    Bound(&'a Action),
+    /// The start of a longer binding: wait for the next key.
+    Prefix,
+    Unbound,
+}
+
 /// Every context's bindings.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: BTreeMap<Context, Vec<(Key, Action)>>,
+    bindings: BTreeMap<Context, Vec<(Keys, Action)>>,
 }
 
 impl Keymap {
@@ -190,42 +241,59 @@ impl Keymap {
     fn apply(&mut self, tables: &BTreeMap<String, BTreeMap<String, Action>>) -> Result<()> {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
-                anyhow!("unknown context [{context}] (use reader, library, results or help)")
+                anyhow!("unknown context [{context}] (use reader, library, results, passage, related or help)")
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
             for (key, action) in table {
                 let parsed =
-                    Key::parse(key).ok_or_else(|| anyhow!("[{context}] \"{key}\": not a key"))?;
+                    parse_keys(key).ok_or_else(|| anyhow!("[{context}] \"{key}\": not a key"))?;
                 if !BINDABLE.contains(action) {
                     bail!("[{context}] \"{key}\": {action:?} cannot be bound to a key");
                 }
-                bindings.retain(|(k, _)| *k != parsed);
+                // The newest binding wins over one it equals or that one of them starts
+                // (binding `]` ends `]t`), so no sequence is ever unreachable.
+                bindings.retain(|(k, _)| !k.starts_with(&parsed) && !parsed.starts_with(k));
                 bindings.push((parsed, action.clone()));
             }
         }
         Ok(())
     }
 
-    /// The action bound to `key` in `context`.
+    /// The action bound to `key` alone in `context`.
     pub fn action(&self, context: Context, key: Key) -> Option<&Action> {
-        self.bindings
-            .get(&context)?
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, a)| a)
+        match self.lookup(context, &[key]) {
+            Lookup::Bound(action) => Some(action),
+            _ => None,
+        }
+    }
+
+    /// What the keys typed so far mean in `context`.
+    pub fn lookup(&self, context: Context, keys: &[Key]) -> Lookup<'_> {
+        let mut prefix = false;
+        for (bound, action) in self.bindings.get(&context).into_iter().flatten() {
+            if bound == keys {
+                return Lookup::Bound(action);
+            }
+            prefix |= bound.starts_with(keys);
+        }
+        if prefix {
+            Lookup::Prefix
+        } else {
+            Lookup::Unbound
+        }
     }
 
     /// For each action bound in `context`, in the order actions are declared, its keys.
-    pub fn describe(&self, context: Context) -> Vec<(Vec<Key>, Action)> {
-        let mut out: Vec<(Vec<Key>, Action)> = Vec::new();
-        for (key, action) in self.bindings.get(&context).into_iter().flatten() {
+    pub fn describe(&self, context: Context) -> Vec<(Vec<Keys>, Action)> {
+        let mut out: Vec<(Vec<Keys>, Action)> = Vec::new();
+        for (keys, action) in self.bindings.get(&context).into_iter().flatten() {
             match out.iter_mut().find(|(_, a)| a == action) {
-                Some((keys, _)) => keys.push(*key),
-                None => out.push((vec![*key], action.clone())),
+                Some((all, _)) => all.push(keys.clone()),
+                None => out.push((vec![keys.clone()], action.clone())),
             }
         }
-        for (keys, _) in &mut out {
-            keys.sort_by_key(|k| (key_rank(k), k.display()));
+        for (all, _) in &mut out {
+            all.sort_by_key(|k| (k.len(), k.first().map_or(0, key_rank), display_keys(k)));
         }
         out.sort_by_key(|(_, action)| action_rank(action));
         out
@@ -235,6 +303,8 @@ impl Keymap {
     pub fn description(context: Context, action: &Action) -> &'static str {
         match (context, action) {
             (Context::Reader, Action::Back) => "clear the search highlight",
+            (Context::Passage, Action::Select) => "follow this theme in every pane",
+            (Context::Related, Action::Select) => "open it in the pane beside",
             _ => action.describe(),
         }
     }
@@ -250,7 +320,7 @@ impl Keymap {
             for (keys, action) in self.describe(context) {
                 let keys: Vec<String> = keys
                     .iter()
-                    .map(|k| format!("`{}`", k.display().replace('|', "\\|")))
+                    .map(|k| format!("`{}`", display_keys(k).replace('|', "\\|")))
                     .collect();
                 out.push_str(&format!(
                     "| {} | {} |\n",
@@ -310,6 +380,15 @@ pub const BINDABLE: &[Action] = &[
     Action::FocusNext,
     Action::FocusPrevious,
     Action::ClosePane,
+    Action::ThemeList,
+    Action::NextTheme,
+    Action::PreviousTheme,
+    Action::FilterTheme,
+    Action::Related,
+    Action::Accept,
+    Action::Reject,
+    Action::ClearDecision,
+    Action::AddTheme,
     Action::Select,
     Action::Filter,
     Action::Remove,
@@ -377,6 +456,43 @@ mod tests {
         let fly: KeyTables = toml::from_str("[reader]\n\"x\" = \"fly\"\n").unwrap();
         let err = format!("{:#}", Keymap::with_config(&fly).unwrap_err());
         assert!(err.contains("unknown action \"fly\""), "{err}");
+    }
+
+    #[test]
+    fn sequences_parse_wait_for_their_next_key_and_give_way_to_the_config() {
+        let key = |s| Key::parse(s).unwrap();
+        assert_eq!(parse_keys("]t"), Some(vec![key("]"), key("t")]));
+        assert_eq!(parse_keys("g g"), Some(vec![key("g"), key("g")]));
+        assert_eq!(
+            parse_keys("ctrl-x ctrl-s"),
+            Some(vec![key("ctrl-x"), key("ctrl-s")])
+        );
+        assert_eq!(parse_keys("pagedown"), Some(vec![key("pagedown")]));
+        assert_eq!(parse_keys("nonsense"), None);
+        assert_eq!(display_keys(&[key("]"), key("t")]), "]t");
+        assert_eq!(display_keys(&[key("ctrl-x"), key("s")]), "Ctrl-x s");
+
+        let keymap = Keymap::defaults();
+        assert_eq!(keymap.lookup(Context::Reader, &[key("]")]), Lookup::Prefix);
+        assert_eq!(
+            keymap.lookup(Context::Reader, &[key("]"), key("t")]),
+            Lookup::Bound(&Action::NextTheme)
+        );
+        assert_eq!(
+            keymap.lookup(Context::Reader, &[key("]"), key("x")]),
+            Lookup::Unbound
+        );
+        // A user's binding of `]` alone replaces the sequences it starts.
+        let config: KeyTables = toml::from_str("[reader]\n\"]\" = \"quit\"\n").unwrap();
+        let keymap = Keymap::with_config(&config).unwrap();
+        assert_eq!(
+            keymap.lookup(Context::Reader, &[key("]")]),
+            Lookup::Bound(&Action::Quit)
+        );
+        assert_eq!(
+            keymap.lookup(Context::Reader, &[key("["), key("t")]),
+            Lookup::Bound(&Action::PreviousTheme)
+        );
     }
 
     #[test]

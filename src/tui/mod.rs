@@ -17,8 +17,11 @@ pub mod action;
 pub mod app;
 pub mod document;
 pub mod event;
+pub mod follow;
 pub mod keymap;
 pub mod pane;
+pub mod passage;
+pub mod related;
 pub mod search;
 pub mod theme;
 pub mod themes;
@@ -183,7 +186,12 @@ impl Requests {
     fn send(&self, request: worker::Request) -> Result<(), mpsc::SendError<worker::Request>> {
         match (&request, &self.themes) {
             (worker::Request::Find { .. }, _) => self.find.send(request),
-            (worker::Request::Themes { .. }, Some(themes)) => themes.send(request),
+            (
+                worker::Request::Themes { .. }
+                | worker::Request::Decide { .. }
+                | worker::Request::Related { .. },
+                Some(themes),
+            ) => themes.send(request),
             _ => self.library.send(request),
         }
     }

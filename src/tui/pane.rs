@@ -6,12 +6,13 @@
 use super::document::LoadedDocument;
 use super::themes::DocThemes;
 use crate::doc::{DocId, Span};
-use crate::text::cache::{Anchor, LayoutCache, Layouts, Paragraphs, Position};
+use crate::text::cache::{Anchor, Folds, LayoutCache, Layouts, Paragraphs, Position};
 use crate::text::fold::Shadow;
 use crate::text::layout::LayoutOptions;
 use crate::text::segment::Segmenter;
 use crate::text::width::{WidthOptions, char_width, str_width};
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Sentences end after one of these (and any closing quotes or brackets that follow).
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?'];
@@ -52,6 +53,9 @@ pub struct Pane {
     pub current_match: Option<usize>,
     /// The document's passages and their themes, once the worker has them.
     pub themes: Option<Box<DocThemes>>,
+    /// The theme whose passages alone are shown (`F`), and the paragraphs folded for it.
+    pub filter: Option<String>,
+    folds: Option<Arc<Folds>>,
     /// How columns are counted (East Asian ambiguous characters narrow or wide).
     pub width_opts: WidthOptions,
     /// Layouts are a cache: they change while drawing, which leaves the state as it was.
@@ -79,6 +83,8 @@ impl Pane {
             goto: None,
             preview_slot: None,
             themes: None,
+            filter: None,
+            folds: None,
             width_opts: WidthOptions::default(),
             query: None,
             matches: Vec::new(),
@@ -151,7 +157,7 @@ impl Pane {
             Anchor { para, offset }
         });
         self.content = Content::Ready(doc);
-        *self.layouts.borrow_mut() = Layouts::new(3);
+        self.refold();
         match top {
             Some(_) => {
                 self.cursor = self.document().map_or(0, |doc| clamp_offset(doc, cursor));
@@ -179,10 +185,61 @@ impl Pane {
         let cursor = doc.to_view(stored);
         self.matches.clear();
         self.current_match = None;
-        *self.layouts.borrow_mut() = Layouts::new(3);
+        self.refold();
         self.top = Anchor::default();
         self.jump(cursor, size);
         true
+    }
+
+    /// Shows only the passages of theme `id` (the other paragraphs folded), or everything
+    /// with `None`; the cursor stays, or goes to the next passage shown when it was in a fold.
+    /// Returns how many passages are shown.
+    pub fn set_filter(&mut self, id: Option<String>, size: TextSize) -> usize {
+        self.filter = id;
+        self.refold();
+        let cursor = self.cursor;
+        let shown = self.filter.as_ref().map_or(0, |id| {
+            self.themes.as_ref().map_or(0, |t| {
+                (0..t.passages.len()).filter(|&p| t.carries(p, id)).count()
+            })
+        });
+        let next = self.document().and_then(|doc| {
+            let folds = self.folds.as_ref()?;
+            let (para, _) = doc.locate(cursor);
+            let (_, end) = folds.run_at(para)?;
+            (end < doc.paragraphs.len()).then(|| doc.paragraph_start(end))
+        });
+        self.jump(next.unwrap_or(cursor), size);
+        shown
+    }
+
+    /// The folded run of paragraphs that starts at paragraph `para`, if any (drawn as a
+    /// marker row).
+    pub fn fold_starting_at(&self, para: usize) -> Option<(usize, usize)> {
+        self.folds
+            .as_ref()?
+            .run_at(para)
+            .filter(|&(start, _)| start == para)
+    }
+
+    /// New layouts for the text shown, folding the paragraphs outside the filter's passages.
+    fn refold(&mut self) {
+        self.folds = match (&self.filter, self.document(), self.themes.as_deref()) {
+            (Some(id), Some(doc), Some(themes)) => Some(Arc::new(passage_folds(doc, themes, id))),
+            _ => None,
+        };
+        *self.layouts.borrow_mut() = match &self.folds {
+            Some(folds) => Layouts::folded(3, Arc::clone(folds)),
+            None => Layouts::new(3),
+        };
+    }
+
+    /// Sets the document's themes (keeping the filter, folded anew).
+    pub fn set_themes(&mut self, themes: Box<DocThemes>) {
+        self.themes = Some(themes);
+        if self.filter.is_some() {
+            self.refold();
+        }
     }
 
     /// Moves the cursor to `offset`, scrolling so it shows a third of the way down if it was
@@ -376,6 +433,20 @@ fn clamp_offset(doc: &LoadedDocument, offset: usize) -> usize {
 }
 
 /// The row showing the code point at document offset `offset`.
+/// The paragraphs of `doc` to fold so that only the passages carrying theme `id` show.
+fn passage_folds(doc: &LoadedDocument, themes: &DocThemes, id: &str) -> Folds {
+    let shown = (0..themes.passages.len())
+        .filter(|&p| themes.carries(p, id))
+        .map(|p| {
+            let span = themes.passages[p];
+            let first = doc.locate(doc.to_view(span.start)).0;
+            let last = doc.locate(doc.to_view(span.end.saturating_sub(1))).0;
+            (first, last + 1)
+        })
+        .collect();
+    Folds::keeping(doc.paragraphs.len(), shown)
+}
+
 pub fn cursor_position(doc: &LoadedDocument, cache: &mut LayoutCache, offset: usize) -> Position {
     let (para, within) = doc.locate(offset);
     cache.position_of(

@@ -5,8 +5,9 @@
 
 use crate::doc::{DocId, Script, Span};
 use crate::store::Store;
-use crate::tagging::merge::{PassageTheme, Status};
-use crate::tagging::{self, Quiet, TaggingError};
+use crate::tagging::merge::{Decision, PassageTheme, Status};
+use crate::tagging::{self, LibraryThemes, Quiet, TaggingError};
+use crate::text::fold::fold_str;
 
 /// A theme's label: what the legend and the chips need.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,7 @@ pub struct Label {
     /// The name in Simplified Chinese, and in Traditional (may be empty).
     pub name: String,
     pub name_hant: String,
+    pub name_en: String,
     /// `#rrggbb`.
     pub color: String,
 }
@@ -56,9 +58,102 @@ impl DocThemes {
     pub fn label(&self, id: &str) -> Option<&Label> {
         self.labels.iter().find(|l| l.id == id)
     }
+
+    /// Whether theme `id` is on passage `i` (suggested, accepted or added).
+    pub fn carries(&self, i: usize, id: &str) -> bool {
+        self.on(i).any(|t| t.theme == id)
+    }
+
+    /// The passage that says most about theme `id`: confirmed before suggested, then the
+    /// highest score, then the first.
+    pub fn best(&self, id: &str) -> Option<usize> {
+        let rank = |i: usize| {
+            self.on(i)
+                .find(|t| t.theme == id)
+                .map(|t| (is_confirmed(t.status), t.score.unwrap_or(0.0)))
+        };
+        (0..self.passages.len())
+            .filter_map(|i| rank(i).map(|r| (i, r)))
+            .fold(
+                None,
+                |best: Option<(usize, (bool, f32))>, (i, r)| match best {
+                    Some((_, b)) if (b.0, b.1) >= (r.0, r.1) => best,
+                    _ => Some((i, r)),
+                },
+            )
+            .map(|(i, _)| i)
+    }
+
+    /// The next passage after passage `from` (or after stored offset `at` when `from` is
+    /// `None`: the cursor between passages) carrying theme `id`; the previous one backwards.
+    pub fn step(&self, id: &str, at: usize, forward: bool) -> Option<usize> {
+        let current = self.passage_at(at);
+        if forward {
+            let first =
+                current.map_or_else(|| self.passages.partition_point(|p| p.end <= at), |i| i + 1);
+            (first..self.passages.len()).find(|&i| self.carries(i, id))
+        } else {
+            let end = current.unwrap_or_else(|| self.passages.partition_point(|p| p.start < at));
+            (0..end).rev().find(|&i| self.carries(i, id))
+        }
+    }
+
+    /// Records `decision` on theme `id` of passage `i` here, as the library will once the
+    /// tagging thread has stored it (so the reader shows it at once); `None` clears it.
+    pub fn apply(&mut self, i: usize, id: &str, decision: Option<Decision>) {
+        let Some(themes) = self.themes.get_mut(i) else {
+            return;
+        };
+        let at = themes.iter().position(|t| t.theme == id);
+        match (decision, at) {
+            (None, Some(k)) if themes[k].score.is_some() => themes[k].status = Status::Suggested,
+            (None, Some(k)) => {
+                themes.remove(k);
+            }
+            (None, None) => {}
+            (Some(d), Some(k)) => themes[k].status = status_of(d),
+            (Some(d), None) => themes.push(PassageTheme {
+                theme: id.to_string(),
+                status: status_of(d),
+                score: None,
+                matched: Vec::new(),
+            }),
+        }
+        themes.sort_by(|a, b| {
+            a.status
+                .cmp(&b.status)
+                .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
+                .then_with(|| a.theme.cmp(&b.theme))
+        });
+    }
+}
+
+/// The status a decision gives a theme.
+fn status_of(decision: Decision) -> Status {
+    match decision {
+        Decision::Accepted => Status::Accepted,
+        Decision::Rejected => Status::Rejected,
+        Decision::Added => Status::Added,
+    }
 }
 
 impl Label {
+    /// Whether the label matches what is typed to find it: its id, English name or Chinese
+    /// names (in either script).
+    pub fn matches(&self, typed: &str) -> bool {
+        let typed = typed.trim().to_lowercase();
+        if typed.is_empty() {
+            return true;
+        }
+        let folded = fold_str(&typed);
+        [&self.id, &self.name_en]
+            .iter()
+            .any(|s| s.to_lowercase().contains(&typed))
+            || [&self.name, &self.name_hant]
+                .iter()
+                .any(|s| fold_str(s).contains(&folded))
+    }
+
     /// The name in the script of the document it is shown with.
     pub fn name_for(&self, script: Script) -> &str {
         match script {
@@ -73,9 +168,28 @@ pub fn is_confirmed(status: Status) -> bool {
     matches!(status, Status::Accepted | Status::Added)
 }
 
+/// Records a decision on theme `theme` of passage `n` (0-based) at stored span `passage` of
+/// document `id`, then reads the document's themes again.
+pub fn decide(
+    store: &mut Store,
+    id: DocId,
+    (n, passage): (usize, Span),
+    theme: &str,
+    decision: Option<Decision>,
+) -> Result<DocThemes, TaggingError> {
+    let library = tagging::refresh(store, false, &mut Quiet)?;
+    library.decide(store, id, (n + 1, passage), theme, decision)?;
+    read(store, &library, id)
+}
+
 /// Brings the library's tagging up to date and reads document `id`'s themes.
 pub fn load(store: &mut Store, id: DocId) -> Result<DocThemes, TaggingError> {
     let library = tagging::refresh(store, false, &mut Quiet)?;
+    read(store, &library, id)
+}
+
+/// Document `id`'s themes in the library's current tagging.
+fn read(store: &Store, library: &LibraryThemes, id: DocId) -> Result<DocThemes, TaggingError> {
     let passages = tagging::passages(store, id)?;
     let themes = library.passage_themes(store, id, &passages)?;
     let labels = library
@@ -86,6 +200,7 @@ pub fn load(store: &mut Store, id: DocId) -> Result<DocThemes, TaggingError> {
             id: t.id.clone(),
             name: t.name.clone(),
             name_hant: t.name_hant.clone(),
+            name_en: t.name_en.clone(),
             color: t.color.clone(),
         })
         .collect();
@@ -99,6 +214,81 @@ pub fn load(store: &mut Store, id: DocId) -> Result<DocThemes, TaggingError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn theme(id: &str, status: Status, score: Option<f32>) -> PassageTheme {
+        PassageTheme {
+            theme: id.to_string(),
+            status,
+            score,
+            matched: Vec::new(),
+        }
+    }
+
+    /// Four passages of ten code points with gaps of two: talent on 0 (0.4) and 2 (0.9,
+    /// rejected on 3), finance accepted on 1.
+    fn sample() -> DocThemes {
+        DocThemes {
+            passages: (0..4).map(|i| Span::new(i * 12, i * 12 + 10)).collect(),
+            themes: vec![
+                vec![theme("talent", Status::Suggested, Some(0.4))],
+                vec![theme("finance", Status::Accepted, Some(0.2))],
+                vec![theme("talent", Status::Suggested, Some(0.9))],
+                vec![theme("talent", Status::Rejected, Some(0.8))],
+            ],
+            labels: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn best_and_steps_skip_passages_without_the_theme_and_rejected_ones() {
+        let mut t = sample();
+        assert_eq!(t.best("talent"), Some(2));
+        assert_eq!(t.best("finance"), Some(1));
+        assert_eq!(t.best("digital"), None);
+        assert_eq!(t.step("talent", 0, true), Some(2), "from inside passage 0");
+        assert_eq!(t.step("talent", 11, true), Some(2), "from the gap after it");
+        assert_eq!(t.step("talent", 24, true), None, "3 is rejected");
+        assert_eq!(t.step("talent", 40, false), Some(2));
+        assert_eq!(t.step("talent", 24, false), Some(0));
+        assert_eq!(t.step("talent", 0, false), None);
+        // Confirming the weaker passage makes it the best.
+        t.apply(0, "talent", Some(Decision::Accepted));
+        assert_eq!(t.best("talent"), Some(0));
+    }
+
+    #[test]
+    fn decisions_apply_in_place_as_the_library_would_merge_them() {
+        let mut t = sample();
+        t.apply(1, "talent", Some(Decision::Added));
+        assert_eq!(t.themes[1][0].theme, "finance", "accepted before added");
+        assert_eq!(t.themes[1][1].status, Status::Added);
+        t.apply(1, "talent", None);
+        assert_eq!(t.themes[1].len(), 1, "a cleared added theme goes");
+        t.apply(3, "talent", None);
+        assert_eq!(
+            t.themes[3][0].status,
+            Status::Suggested,
+            "back to the suggestion"
+        );
+        t.apply(2, "talent", Some(Decision::Rejected));
+        assert!(!t.carries(2, "talent"));
+    }
+
+    #[test]
+    fn labels_are_found_by_id_english_and_either_script() {
+        let label = Label {
+            id: "new-productive-forces".to_string(),
+            name: "新质生产力".to_string(),
+            name_hant: "新質生產力".to_string(),
+            name_en: "New quality productive forces".to_string(),
+            color: "#aa3300".to_string(),
+        };
+        assert!(label.matches("productive"));
+        assert!(label.matches("NEW-PROD"));
+        assert!(label.matches("新質"));
+        assert!(label.matches("生产"));
+        assert!(!label.matches("人才"));
+    }
 
     #[test]
     fn the_demo_documents_have_themed_passages_found_by_offset() {

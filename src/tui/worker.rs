@@ -14,8 +14,10 @@ use crate::doc::char_index::CharIndex;
 use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::import::{self, ImportOptions, Observer, Outcome};
+use crate::related::{self, Related};
 use crate::search::Hit;
 use crate::store::{SavedPane, Store};
+use crate::tagging::merge::Decision;
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
@@ -23,6 +25,9 @@ use std::time::{Duration, Instant};
 
 /// Bytes of a file read for its preview: a dozen screens, read and cleaned in a few ms.
 const PREVIEW_BYTES: usize = 64 * 1024;
+
+/// Most related passages listed.
+const RELATED: usize = 20;
 
 /// Most hits a library search returns.
 pub const MAX_HITS: usize = 2000;
@@ -47,6 +52,21 @@ pub enum Request {
     Themes {
         pane: u64,
         id: DocId,
+    },
+    /// Record a decision on a theme of passage `n` (0-based, at stored span `passage`) of
+    /// document `id` (`None` clears it); answered with the document's themes.
+    Decide {
+        pane: u64,
+        id: DocId,
+        n: usize,
+        passage: Span,
+        theme: String,
+        decision: Option<Decision>,
+    },
+    /// The passages of other documents most like passage `n` (0-based) of document `id`.
+    Related {
+        id: DocId,
+        n: usize,
     },
     /// Find `query` in the text a pane shows (answered by the search thread).
     Find {
@@ -99,6 +119,11 @@ pub enum Response {
         pane: u64,
         id: DocId,
         themes: Box<DocThemes>,
+    },
+    Related {
+        id: DocId,
+        n: usize,
+        found: Vec<Related>,
     },
     /// The beginning of the file `slot` of an import (its place among the files imported),
     /// to show while it imports.
@@ -158,6 +183,34 @@ pub fn handle(
             },
             Err(e) => failed("reading the themes", &e),
         }),
+        Request::Decide {
+            pane,
+            id,
+            n,
+            passage,
+            theme,
+            decision,
+        } => emit(
+            match themes::decide(store, id, (n, passage), &theme, decision) {
+                Ok(themes) => Response::Themes {
+                    pane,
+                    id,
+                    themes: Box::new(themes),
+                },
+                Err(e) => failed("saving the decision", &e),
+            },
+        ),
+        Request::Related { id, n } => {
+            if !store.is_read_only()
+                && let Err(e) = related::build(store, &mut |_, _| {})
+            {
+                return emit(failed("indexing the library for related passages", &e));
+            }
+            emit(match related::related(store, id, n + 1, RELATED) {
+                Ok(found) => Response::Related { id, n, found },
+                Err(e) => failed("finding related passages", &e),
+            })
+        }
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
             let import_options = ImportOptions::default();
@@ -419,7 +472,7 @@ pub fn spawn_previews(
 }
 
 /// Starts the tagging thread: it opens its own connection to the library at `path` and
-/// answers [`Request::Themes`] until `requests` is closed. It is not waited for when the
+/// answers [`Request::Themes`], [`Request::Decide`] and [`Request::Related`] until `requests` is closed. It is not waited for when the
 /// reader quits: a re-tag cut short leaves the library as it was (one transaction).
 pub fn spawn_themes(
     path: PathBuf,

@@ -274,3 +274,47 @@ fn timings() {
         cache.paragraphs_laid_out()
     );
 }
+
+#[test]
+fn folded_runs_take_one_marker_row_and_moves_step_over_them() {
+    let doc: Vec<&str> = vec!["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    let folds = Folds::keeping(10, vec![(5, 7), (0, 2)]);
+    assert_eq!(folds.run_at(3), Some((2, 5)));
+    assert_eq!(folds.run_at(9), Some((7, 10)));
+    assert_eq!(folds.run_at(5), None);
+    assert_eq!(folds.folded(), 6);
+    let mut cache = LayoutCache::folded(opts(20), &doc, Arc::new(folds));
+    let rows: Vec<(usize, usize)> = cache
+        .screen(&doc, Position::default(), 20)
+        .iter()
+        .map(|l| (l.para, l.span.end - l.span.start))
+        .collect();
+    assert_eq!(
+        rows,
+        [(0, 1), (1, 1), (2, 0), (5, 1), (6, 1), (7, 0)],
+        "one empty marker row a run"
+    );
+    assert_eq!(
+        cache.estimated_total_rows(),
+        6,
+        "folded rows are known at once"
+    );
+    let top = Position::default();
+    let at = |para| Position { para, line: 0 };
+    assert_eq!(cache.scroll(&doc, top, 3), at(5));
+    assert_eq!(cache.scroll(&doc, at(5), -1), at(2));
+    assert_eq!(cache.scroll(&doc, at(5), -3), at(0));
+    assert_eq!(
+        cache.scroll(&doc, top, 100),
+        at(7),
+        "the last row is a marker"
+    );
+    assert_eq!(cache.clamp(&doc, at(3)), at(2), "inside a run: its marker");
+    assert_eq!(cache.end(&doc), at(7));
+    assert_eq!(
+        cache.position_of(&doc, Anchor { para: 9, offset: 0 }),
+        at(7)
+    );
+    // Nothing folded inside a run was laid out.
+    assert_eq!(cache.paragraphs_laid_out(), 6);
+}

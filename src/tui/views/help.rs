@@ -1,7 +1,7 @@
 //! The help overlay, generated from the keymap: every context's bindings with what they do.
 
 use crate::tui::app::App;
-use crate::tui::keymap::{Context, Keymap};
+use crate::tui::keymap::{Context, Keymap, display_keys};
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -17,7 +17,7 @@ pub fn lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
         }
         out.push(Line::from(Span::styled(context.title(), theme.heading)));
         for (keys, action) in app.keymap.describe(context) {
-            let keys: Vec<String> = keys.iter().map(|k| k.display()).collect();
+            let keys: Vec<String> = keys.iter().map(|k| display_keys(k)).collect();
             let keys = format!("  {:<18}", keys.join(" "));
             out.push(Line::from(vec![
                 Span::styled(keys, theme.key),

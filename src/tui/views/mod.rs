@@ -5,7 +5,9 @@
 
 mod help;
 mod library;
+mod passage;
 mod reader;
+mod related;
 mod results;
 mod status;
 
@@ -29,6 +31,11 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         View::Reader => reader::render(app, theme, main, buf),
         View::Library(lib) => library::render(app, lib, theme, main, buf),
         View::Results(results) => results::render(results, theme, main, buf),
+        View::Passage(view) => {
+            reader::render(app, theme, main, buf);
+            passage::render(app, view, theme, main, buf);
+        }
+        View::Related(view) => related::render(view, app.width_opts, theme, main, buf),
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);

@@ -97,10 +97,17 @@ fn render_pane(app: &App, pane: &Pane, focused: bool, theme: &Theme, area: Rect,
             } else {
                 String::new()
             };
+            // A filtered pane names the theme it shows.
+            let filter = pane
+                .filter
+                .as_ref()
+                .and_then(|id| pane.themes.as_ref()?.label(id))
+                .map(|l| format!("只 {} ", sanitize_line(l.name_for(doc.meta.script))))
+                .unwrap_or_default();
             (
                 sanitize_line(&doc.meta.title),
                 format!(
-                    "{} {paragraph}{:>3}%",
+                    "{filter}{} {paragraph}{:>3}%",
                     script_label(doc.meta.script.as_str()),
                     pane.percent()
                 ),
@@ -215,6 +222,20 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             let text_area = Rect::new(gutter.x + gutter.width, y, body.width - gutter.width, 1);
             if is_cursor_line {
                 buf.set_style(text_area, theme.cursor_line);
+            }
+            if let Some((start, end)) = pane.fold_starting_at(line.para) {
+                let n = end - start;
+                let noun = if n == 1 { "paragraph" } else { "paragraphs" };
+                let marker = format!("⋯ {n} {noun} folded (F shows all)");
+                let width = usize::from(text_area.width);
+                buf.set_stringn(
+                    text_area.x,
+                    y,
+                    fit(&marker, width),
+                    width,
+                    base.patch(theme.dim),
+                );
+                continue;
             }
             let para_start = doc.paragraphs.get(line.para).map_or(0, |p| p.start);
             let mut cells = Cells::new(buf, text_area);

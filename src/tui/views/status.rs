@@ -6,6 +6,7 @@
 use super::fit;
 use crate::text::sanitize::sanitize_line;
 use crate::tui::app::{App, PromptKind, View};
+use crate::tui::keymap::display_keys;
 use crate::tui::theme::Theme;
 use crate::tui::themes::is_confirmed;
 use ratatui::buffer::Buffer;
@@ -17,8 +18,16 @@ use unicode_width::UnicodeWidthStr;
 pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, theme.status);
     let mut flags = Vec::new();
-    if let Some(count) = app.count {
-        flags.push(count.to_string());
+    let typed = format!(
+        "{}{}",
+        app.count.map(|c| c.to_string()).unwrap_or_default(),
+        display_keys(&app.pending)
+    );
+    if !typed.is_empty() {
+        flags.push(typed);
+    }
+    if let Some(id) = &app.theme {
+        flags.push(format!("⟶ {}", sanitize_line(&app.theme_name(id))));
     }
     if app.sync {
         flags.push("sync".to_string());
@@ -58,9 +67,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         (sanitize_line(&status.text), style)
     } else {
         let hint = match app.view {
-            View::Reader => "? help  / search  o library  | split  q quit",
+            View::Reader => "? help  / search  t themes  o library  | split  q quit",
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
-            View::Results(_) => "Enter open  j/k move  Esc back",
+            View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
+            View::Passage(_) => "y accept  x reject  a add  Enter follow  Esc close",
         };
         (hint.to_string(), theme.status)
     };
