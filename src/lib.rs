@@ -4,6 +4,7 @@
 //! nothing of terminals. The `pizhu` binary puts a command line and the reader (`tui`, the only
 //! module that imports ratatui or crossterm) over it.
 
+pub mod annotations;
 pub mod clean;
 pub mod cli;
 pub mod config;

@@ -8,6 +8,7 @@
 mod cleaning;
 mod documents;
 mod import;
+mod notes;
 mod output;
 mod progress;
 mod related;
@@ -85,6 +86,19 @@ pub enum Command {
     Tag(tag::TagArgs),
     /// The passages of other documents most like one passage (numbered as in `pizhu passages`)
     Related(related::RelatedArgs),
+    /// Annotate a span of a document (by offsets or by its text) with a colour, note and tags;
+    /// prints the new annotation's id
+    Annotate(notes::AnnotateArgs),
+    /// List annotations, of one document or all, by tag, colour or anchoring status
+    Notes(notes::NotesArgs),
+    /// Show, edit or delete an annotation
+    Note(notes::NoteArgs),
+    /// Undo the last change to annotations or theme decisions (also the reader's)
+    Undo,
+    /// Redo the last change undone
+    Redo,
+    /// Write a consistent copy of the library (also while it is in use)
+    Backup(notes::BackupArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -150,6 +164,12 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Themes(args) => themes::run(&mut open(&cli)?, &args, &mut out),
         Command::Tag(args) => tag::tag(&mut open(&cli)?, &args, &mut out),
         Command::Related(args) => related::run(&mut open(&cli)?, &args, &mut out),
+        Command::Annotate(args) => notes::annotate(&mut open(&cli)?, &args, &mut out),
+        Command::Notes(args) => notes::notes(&open(&cli)?, &args, &mut out),
+        Command::Note(args) => notes::note(&mut open(&cli)?, &args, &mut out),
+        Command::Undo => notes::undo(&mut open(&cli)?, false, &mut out),
+        Command::Redo => notes::undo(&mut open(&cli)?, true, &mut out),
+        Command::Backup(args) => notes::backup(&open(&cli)?, &args, &mut out),
     }
 }
 

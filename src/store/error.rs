@@ -46,6 +46,19 @@ pub enum StoreError {
         "the library's related-passages index is damaged; rebuild it with `pizhu reclean --force`"
     )]
     CorruptIndex,
+    #[error("no annotation #{0} (see `pizhu notes`)")]
+    NoSuchAnnotation(i64),
+    #[error(
+        "#{doc} has {chars} characters; {start}..{end} is not a span of it (start < end ≤ {chars})"
+    )]
+    SpanOutOfRange {
+        doc: i64,
+        start: usize,
+        end: usize,
+        chars: usize,
+    },
+    #[error("the library's undo log is damaged ({0})")]
+    CorruptEvent(String),
     #[error("no document matches \"{0}\" (see `pizhu list`)")]
     NoSuchDocument(String),
     #[error("\"{query}\" matches {count} documents: {candidates}; use the id")]

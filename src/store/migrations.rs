@@ -191,6 +191,39 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER layers_delete_unindex AFTER DELETE ON layers
     WHEN OLD.kind <> 'char-index' BEGIN DELETE FROM indexed_docs WHERE doc_id = OLD.doc_id; END;
     "#,
+    // 7: annotations (`store/annotations.rs`): spans of the stored text with their quote and
+    // context (to find them again in a new version), colour, note, tags (a JSON array) and
+    // anchoring status; ids are never reused (AUTOINCREMENT), so an undone deletion gets its
+    // id back. `events` is the undo log of annotations and theme decisions: each row holds a
+    // change (the state before and after, JSON), and `undone` marks what redo can replay.
+    r#"
+    CREATE TABLE annotations (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        guid       TEXT    NOT NULL UNIQUE,
+        doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        quote      TEXT    NOT NULL,
+        prefix     TEXT    NOT NULL,
+        suffix     TEXT    NOT NULL,
+        color      TEXT    NOT NULL,
+        note       TEXT    NOT NULL,
+        tags       TEXT    NOT NULL,
+        status     TEXT    NOT NULL CHECK (status IN ('ok', 'drifted', 'orphan')),
+        created_at TEXT    NOT NULL,
+        updated_at TEXT    NOT NULL
+    );
+    CREATE INDEX annotations_by_doc ON annotations(doc_id, start);
+    CREATE TABLE events (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT    NOT NULL,
+        kind   TEXT    NOT NULL CHECK (kind IN ('annotation', 'decision')),
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        change TEXT    NOT NULL,
+        undone INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX events_undone ON events(undone, id);
+    "#,
 ];
 
 /// The schema version this pizhu writes.
@@ -295,6 +328,17 @@ mod tests {
                  VALUES (1, 1, 0, 2, 0, 2, x'0101');
                  INSERT INTO related_postings (term_id, data) VALUES (1, x'00');
                  INSERT INTO related_state (id, passages, max_id, table_) VALUES (1, 1, 1, x'00');",
+            )
+            .unwrap();
+        }
+        if version >= 7 {
+            conn.execute_batch(
+                "INSERT INTO annotations (guid, doc_id, start, end, quote, prefix, suffix, color,
+                                          note, tags, status, created_at, updated_at)
+                 VALUES ('g', 1, 0, 2, '科技', '', '', 'yellow', '笔记', '[]', 'ok',
+                         '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                 INSERT INTO events (at, kind, doc_id, change)
+                 VALUES ('2026-01-01T00:00:00Z', 'annotation', 1, '{}');",
             )
             .unwrap();
         }

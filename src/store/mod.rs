@@ -5,8 +5,10 @@
 //! refused before anything is written to it. A library the user cannot write to opens
 //! read-only: reading works, writing commands are refused with the reason.
 
+mod annotations;
 mod documents;
 mod error;
+mod events;
 mod layers;
 pub mod migrations;
 mod reader;
@@ -17,6 +19,7 @@ mod themes;
 
 pub use documents::NewDocument;
 pub use error::StoreError;
+pub use events::Change;
 pub use reader::SavedPane;
 pub use related_index::{RelatedPassage, RelatedState};
 pub use themes::{DocTagging, TaggingState};

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::events::{Change, log};
 use super::{Store, StoreError};
 use crate::doc::{DocId, Span};
 use crate::tagging::merge::{Decision, DecisionRow, MatchedTerm, Suggestion};
@@ -284,30 +285,50 @@ impl Store {
             )
             .optional()
             .map_err(sql)?;
-        match decision {
-            Some(d) => tx.execute(
-                "INSERT INTO theme_decisions (doc_id, start, end, theme, decision, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-                 ON CONFLICT (doc_id, start, end, theme)
-                 DO UPDATE SET decision = excluded.decision, created_at = excluded.created_at",
-                params![
-                    id,
-                    passage.start as i64,
-                    passage.end as i64,
-                    theme,
-                    d.as_str()
-                ],
-            ),
-            None => tx.execute(
-                "DELETE FROM theme_decisions
-                 WHERE doc_id = ?1 AND start = ?2 AND end = ?3 AND theme = ?4",
-                key,
-            ),
+        let before = previous.as_deref().and_then(Decision::parse);
+        write_decision(&tx, id, passage, theme, decision).map_err(sql)?;
+        if before != decision {
+            log(
+                &tx,
+                &Change::Decision {
+                    doc: id,
+                    passage,
+                    theme: theme.to_string(),
+                    before,
+                    after: decision,
+                },
+            )
+            .map_err(sql)?;
         }
-        .and_then(|_| tx.commit())
-        .map_err(sql)?;
-        Ok(previous.as_deref().and_then(Decision::parse))
+        tx.commit().map_err(sql)?;
+        Ok(before)
     }
+}
+
+/// Sets (or with `None` clears) the decision on a theme of a passage.
+pub(super) fn write_decision(
+    tx: &Transaction<'_>,
+    id: DocId,
+    passage: Span,
+    theme: &str,
+    decision: Option<Decision>,
+) -> rusqlite::Result<()> {
+    let (start, end) = (passage.start as i64, passage.end as i64);
+    match decision {
+        Some(d) => tx.execute(
+            "INSERT INTO theme_decisions (doc_id, start, end, theme, decision, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+             ON CONFLICT (doc_id, start, end, theme)
+             DO UPDATE SET decision = excluded.decision, created_at = excluded.created_at",
+            params![id, start, end, theme, d.as_str()],
+        ),
+        None => tx.execute(
+            "DELETE FROM theme_decisions
+             WHERE doc_id = ?1 AND start = ?2 AND end = ?3 AND theme = ?4",
+            params![id, start, end, theme],
+        ),
+    }
+    .map(|_| ())
 }
 
 fn span(start: i64, end: i64) -> Span {

@@ -1,0 +1,522 @@
+//! Annotations in the library: each change in its own transaction, with its entry in the
+//! event log (`store/events.rs`) written in the same transaction, so a change and its undo
+//! are never apart. Quotes and context are read from the stored text by range (the char
+//! index), so making an annotation costs the same in a 300 MB document as in a small one.
+
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+
+use super::events::{Change, log};
+use super::{Store, StoreError};
+use crate::annotations::anchor::quote_in;
+use crate::annotations::{
+    AnchorStatus, Annotation, AnnotationEdit, AnnotationFilter, AnnotationId, CONTEXT_CHARS, Color,
+    NewAnnotation, normalize_tags,
+};
+use crate::doc::{DocId, Span};
+
+const COLUMNS: &str = "id, guid, doc_id, start, end, quote, prefix, suffix, color, note, tags, \
+                       status, created_at, updated_at";
+
+/// Now, as the library writes times.
+pub(super) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+impl Store {
+    /// Makes an annotation on `new.span` of a document (its quote and context read from the
+    /// stored text) and returns it.
+    pub fn create_annotation(&mut self, new: &NewAnnotation) -> Result<Annotation, StoreError> {
+        let meta = self
+            .document(new.doc)?
+            .ok_or_else(|| StoreError::NoSuchDocument(new.doc.to_string()))?;
+        let span = new.span;
+        if span.start >= span.end || span.end > meta.chars {
+            return Err(StoreError::SpanOutOfRange {
+                doc: new.doc,
+                start: span.start,
+                end: span.end,
+                chars: meta.chars,
+            });
+        }
+        let window_start = span.start.saturating_sub(CONTEXT_CHARS);
+        let window_end = (span.end + CONTEXT_CHARS).min(meta.chars);
+        let window: Vec<char> = self
+            .text_chars(new.doc, window_start, window_end)?
+            .chars()
+            .collect();
+        let local = Span::new(span.start - window_start, span.end - window_start);
+        let (prefix, quote, suffix) = quote_in(&window, local);
+        let annotation = Annotation {
+            id: 0,
+            guid: uuid::Uuid::new_v4().to_string(),
+            doc: new.doc,
+            start: span.start,
+            end: span.end,
+            quote,
+            prefix,
+            suffix,
+            color: new.color,
+            note: new.note.clone(),
+            tags: normalize_tags(new.tags.iter().cloned()),
+            status: AnchorStatus::Ok,
+            created: String::new(),
+            updated: String::new(),
+        };
+        let name = self.display_name();
+        let tx = self.write("saving an annotation")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        tx.execute(
+            &format!(
+                "INSERT INTO annotations (guid, doc_id, start, end, quote, prefix, suffix, color,
+                                          note, tags, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, {NOW}, {NOW})"
+            ),
+            params![
+                annotation.guid,
+                annotation.doc,
+                annotation.start as i64,
+                annotation.end as i64,
+                annotation.quote,
+                annotation.prefix,
+                annotation.suffix,
+                annotation.color.as_str(),
+                annotation.note,
+                tags_json(&annotation.tags),
+                annotation.status.as_str(),
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        let stored = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        log(
+            &tx,
+            &Change::Annotation {
+                doc: stored.doc,
+                before: None,
+                after: Some(Box::new(stored.clone())),
+            },
+        )
+        .and_then(|()| tx.commit())
+        .map_err(sql)?;
+        Ok(stored)
+    }
+
+    /// Changes an annotation's colour, note or tags and returns it as it is now.
+    pub fn edit_annotation(
+        &mut self,
+        id: AnnotationId,
+        edit: &AnnotationEdit,
+    ) -> Result<Annotation, StoreError> {
+        let name = self.display_name();
+        let tx = self.write("saving an annotation")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        let before = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        let mut after = before.clone();
+        if let Some(color) = edit.color {
+            after.color = color;
+        }
+        if let Some(note) = &edit.note {
+            after.note = note.clone();
+        }
+        let removed = normalize_tags(edit.remove_tags.iter().cloned());
+        after.tags = normalize_tags(
+            after
+                .tags
+                .into_iter()
+                .filter(|t| !removed.contains(t))
+                .chain(edit.add_tags.iter().cloned()),
+        );
+        if after == before {
+            return Ok(before);
+        }
+        tx.execute(
+            &format!(
+                "UPDATE annotations SET color = ?2, note = ?3, tags = ?4, updated_at = {NOW}
+                 WHERE id = ?1"
+            ),
+            params![id, after.color.as_str(), after.note, tags_json(&after.tags)],
+        )
+        .map_err(sql)?;
+        let after = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        log(
+            &tx,
+            &Change::Annotation {
+                doc: after.doc,
+                before: Some(Box::new(before)),
+                after: Some(Box::new(after.clone())),
+            },
+        )
+        .and_then(|()| tx.commit())
+        .map_err(sql)?;
+        Ok(after)
+    }
+
+    /// Deletes an annotation (undo brings it back) and returns what it was.
+    pub fn delete_annotation(&mut self, id: AnnotationId) -> Result<Annotation, StoreError> {
+        let name = self.display_name();
+        let tx = self.write("deleting an annotation")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        let before = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        tx.execute("DELETE FROM annotations WHERE id = ?1", [id])
+            .map_err(sql)?;
+        log(
+            &tx,
+            &Change::Annotation {
+                doc: before.doc,
+                before: Some(Box::new(before.clone())),
+                after: None,
+            },
+        )
+        .and_then(|()| tx.commit())
+        .map_err(sql)?;
+        Ok(before)
+    }
+
+    /// One annotation.
+    pub fn annotation(&self, id: AnnotationId) -> Result<Option<Annotation>, StoreError> {
+        read(self.conn(), id).map_err(|e| self.err(e))
+    }
+
+    /// The annotations that pass `filter`, by document and place.
+    pub fn annotations(&self, filter: &AnnotationFilter) -> Result<Vec<Annotation>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM annotations ORDER BY doc_id, start, end, id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], from_row)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e))?;
+        Ok(rows
+            .into_iter()
+            .filter(|a| filter.docs.is_empty() || filter.docs.contains(&a.doc))
+            .filter(|a| filter.colors.is_empty() || filter.colors.contains(&a.color))
+            .filter(|a| filter.statuses.is_empty() || filter.statuses.contains(&a.status))
+            .filter(|a| filter.tags.is_empty() || a.tags.iter().any(|t| filter.tags.contains(t)))
+            .collect())
+    }
+
+    /// A document's annotations, by place.
+    pub fn document_annotations(&self, doc: DocId) -> Result<Vec<Annotation>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM annotations WHERE doc_id = ?1 ORDER BY start, end, id"
+            ))
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([doc], from_row)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The code points `start..end` of a document's stored text, read by range when the
+    /// document has a char index.
+    pub fn text_chars(&self, id: DocId, start: usize, end: usize) -> Result<String, StoreError> {
+        let (from_char, from_byte) = match self.char_index(id)? {
+            Some(index) => index.checkpoint(start),
+            None => (0, 0),
+        };
+        let chars = end.saturating_sub(from_char);
+        // A code point is at most four bytes.
+        let bytes = self.text_bytes(id, from_byte, chars.saturating_mul(4))?;
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()])
+                .map_err(|_| StoreError::CorruptLayer { doc: id })?,
+        };
+        Ok(valid
+            .chars()
+            .skip(start - from_char)
+            .take(end.saturating_sub(start))
+            .collect())
+    }
+
+    /// The time now in UTC, formatted by SQLite's `strftime` with `format`.
+    pub fn now(&self, format: &str) -> Result<String, StoreError> {
+        self.conn()
+            .query_row("SELECT strftime(?1, 'now')", [format], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Writes a consistent copy of the library to `path` (which must not exist), also while
+    /// other processes use it.
+    pub fn backup(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        self.conn()
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+}
+
+/// Tags as the library stores them.
+fn tags_json(tags: &[String]) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// One annotation by id.
+pub(super) fn read(
+    conn: &rusqlite::Connection,
+    id: AnnotationId,
+) -> rusqlite::Result<Option<Annotation>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM annotations WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
+/// Writes `annotation` as it was (same id and GUID): for undo and redo.
+pub(super) fn restore(tx: &Transaction<'_>, annotation: &Annotation) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO annotations (id, guid, doc_id, start, end, quote, prefix, suffix, color,
+                                  note, tags, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (id) DO UPDATE SET
+             doc_id = excluded.doc_id, start = excluded.start, end = excluded.end,
+             quote = excluded.quote, prefix = excluded.prefix, suffix = excluded.suffix,
+             color = excluded.color, note = excluded.note, tags = excluded.tags,
+             status = excluded.status, updated_at = excluded.updated_at",
+        params![
+            annotation.id,
+            annotation.guid,
+            annotation.doc,
+            annotation.start as i64,
+            annotation.end as i64,
+            annotation.quote,
+            annotation.prefix,
+            annotation.suffix,
+            annotation.color.as_str(),
+            annotation.note,
+            tags_json(&annotation.tags),
+            annotation.status.as_str(),
+            annotation.created,
+            annotation.updated,
+        ],
+    )
+    .map(|_| ())
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Annotation> {
+    let bad = |i: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("not an annotation {what}").into(),
+        )
+    };
+    let color: String = row.get(8)?;
+    let tags: String = row.get(10)?;
+    let status: String = row.get(11)?;
+    Ok(Annotation {
+        id: row.get(0)?,
+        guid: row.get(1)?,
+        doc: row.get(2)?,
+        start: row.get::<_, i64>(3)? as usize,
+        end: row.get::<_, i64>(4)? as usize,
+        quote: row.get(5)?,
+        prefix: row.get(6)?,
+        suffix: row.get(7)?,
+        color: Color::parse(&color).ok_or_else(|| bad(8, "colour"))?,
+        note: row.get(9)?,
+        tags: serde_json::from_str(&tags).map_err(|_| bad(10, "tag list"))?,
+        status: AnchorStatus::parse(&status).ok_or_else(|| bad(11, "status"))?,
+        created: row.get(12)?,
+        updated: row.get(13)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Change, NewDocument};
+    use crate::tagging::merge::Decision;
+
+    const TEXT: &str = "第一段：发展新质生产力。\n第二段：强化企业科技创新主体地位。\n";
+
+    fn library(path: Option<&std::path::Path>, text: &str) -> (Store, DocId) {
+        let mut store = match path {
+            Some(p) => Store::open(p).unwrap(),
+            None => Store::open_in_memory().unwrap(),
+        };
+        let id = store
+            .insert_document(&NewDocument {
+                title: "t".into(),
+                source: "s".into(),
+                encoding: "utf-8".into(),
+                script: crate::doc::Script::Simplified,
+                text: text.into(),
+                source_bytes: text.len() as u64,
+                content_hash: "h".into(),
+                cleaned: crate::clean::clean(text),
+            })
+            .unwrap();
+        (store, id)
+    }
+
+    fn new(doc: DocId, start: usize, end: usize) -> NewAnnotation {
+        NewAnnotation {
+            doc,
+            span: Span::new(start, end),
+            color: Color::Yellow,
+            note: String::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_annotation_keeps_its_quote_and_context_and_rejects_bad_spans() {
+        let (mut store, doc) = library(None, TEXT);
+        let mut n = new(doc, 6, 11);
+        n.note = "核心概念\n第二行".into();
+        n.tags = vec!["new-productive-forces".into(), " 概念 ".into()];
+        let a = store.create_annotation(&n).unwrap();
+        assert_eq!(a.quote, "新质生产力");
+        assert_eq!(a.prefix, "第一段：发展");
+        assert!(a.suffix.starts_with("。\n第二段"));
+        assert_eq!(a.tags, ["new-productive-forces", "概念"]);
+        assert_eq!(a.note_line(), "核心概念");
+        assert_eq!(a.status, AnchorStatus::Ok);
+        assert!(a.created.ends_with('Z') && a.guid.len() == 36);
+        assert_eq!(store.annotation(a.id).unwrap(), Some(a.clone()));
+        for (start, end) in [(3, 3), (5, 2), (0, 1000)] {
+            let err = store.create_annotation(&new(doc, start, end)).unwrap_err();
+            assert!(err.to_string().contains("is not a span of it"), "{err}");
+        }
+        let err = store.create_annotation(&new(99, 0, 1)).unwrap_err();
+        assert!(matches!(err, StoreError::NoSuchDocument(_)));
+    }
+
+    #[test]
+    fn overlapping_annotations_list_by_place_and_filter() {
+        let (mut store, doc) = library(None, TEXT);
+        let outer = store.create_annotation(&new(doc, 13, 30)).unwrap();
+        let mut inner = new(doc, 17, 23);
+        inner.color = Color::Blue;
+        inner.tags = vec!["enterprise".into()];
+        let inner = store.create_annotation(&inner).unwrap();
+        let first = store.create_annotation(&new(doc, 0, 4)).unwrap();
+        let all = store.annotations(&AnnotationFilter::default()).unwrap();
+        let ids: Vec<_> = all.iter().map(|a| a.id).collect();
+        assert_eq!(ids, [first.id, outer.id, inner.id]);
+        let blue = AnnotationFilter {
+            colors: vec![Color::Blue],
+            ..Default::default()
+        };
+        assert_eq!(store.annotations(&blue).unwrap(), std::slice::from_ref(&inner));
+        let tagged = AnnotationFilter {
+            tags: vec!["enterprise".into()],
+            ..Default::default()
+        };
+        assert_eq!(store.annotations(&tagged).unwrap(), [inner]);
+        assert_eq!(store.document_annotations(doc).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn edits_deletions_and_decisions_undo_and_redo_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.db");
+        let (mut store, doc) = library(Some(&path), TEXT);
+        let a = store.create_annotation(&new(doc, 6, 11)).unwrap();
+        let edited = store
+            .edit_annotation(
+                a.id,
+                &AnnotationEdit {
+                    color: Some(Color::Pink),
+                    note: Some("笔记".into()),
+                    add_tags: vec!["talent".into()],
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!((edited.color, edited.note.as_str()), (Color::Pink, "笔记"));
+        store
+            .set_decision(doc, Span::new(0, 12), "talent", Some(Decision::Accepted))
+            .unwrap();
+        store.delete_annotation(a.id).unwrap();
+        assert_eq!(store.annotation(a.id).unwrap(), None);
+        drop(store);
+
+        let mut store = Store::open(&path).unwrap();
+        let undone = store.undo().unwrap().unwrap();
+        assert_eq!(undone.describe(), format!("annotation #{} deleted", a.id));
+        let back = store.annotation(a.id).unwrap().expect("deletion undone");
+        assert_eq!(
+            (back.guid.as_str(), back.note.as_str()),
+            (a.guid.as_str(), "笔记")
+        );
+        assert!(matches!(
+            store.undo().unwrap(),
+            Some(Change::Decision {
+                before: None,
+                after: Some(Decision::Accepted),
+                ..
+            })
+        ));
+        assert!(store.decisions(doc).unwrap().is_empty());
+        store.undo().unwrap();
+        assert_eq!(store.annotation(a.id).unwrap().unwrap().note, "");
+        store.undo().unwrap();
+        assert_eq!(store.annotation(a.id).unwrap(), None, "creation undone");
+        assert_eq!(store.undo().unwrap(), None, "nothing more to undo");
+
+        store.redo().unwrap();
+        store.redo().unwrap();
+        assert_eq!(store.annotation(a.id).unwrap().unwrap().color, Color::Pink);
+        store.redo().unwrap();
+        assert_eq!(store.decisions(doc).unwrap().len(), 1);
+        // A new change drops what could still be redone (the deletion).
+        store
+            .edit_annotation(
+                a.id,
+                &AnnotationEdit {
+                    color: Some(Color::Green),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(store.redo().unwrap(), None);
+        assert!(store.annotation(a.id).unwrap().is_some());
+    }
+
+    #[test]
+    fn quotes_deep_in_a_large_document_are_read_by_range() {
+        let line = "科技创新推动产业升级，人才是第一资源。\n";
+        let text = line.repeat(20_000);
+        let (mut store, doc) = library(None, &text);
+        assert!(store.char_index(doc).unwrap().is_some());
+        let per_line = line.chars().count();
+        let start = 15_000 * per_line + 11;
+        let a = store
+            .create_annotation(&new(doc, start, start + 2))
+            .unwrap();
+        assert_eq!(a.quote, "人才");
+        assert_eq!(a.prefix.chars().count(), CONTEXT_CHARS);
+        assert!(a.prefix.ends_with("产业升级，"));
+        assert_eq!(store.text_chars(doc, 0, 4).unwrap(), "科技创新");
+    }
+
+    #[test]
+    fn a_backup_is_a_library_with_the_annotations() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = library(Some(&dir.path().join("lib.db")), TEXT);
+        store.create_annotation(&new(doc, 0, 3)).unwrap();
+        let copy = dir.path().join("copy.db");
+        store.backup(&copy).unwrap();
+        let copy = Store::open(&copy).unwrap();
+        assert_eq!(
+            copy.annotations(&AnnotationFilter::default())
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
