@@ -196,3 +196,120 @@ fn a_backup_is_a_consistent_library_written_where_asked() {
     let default = lib.ok(&["backup"]);
     assert!(default.contains("backups/library-"), "{default}");
 }
+
+#[test]
+fn a_new_version_moves_annotations_to_their_text_and_keeps_the_lost_ones() {
+    let lib = library();
+    let text = lib.ok(&["cat", "1", "--raw"]);
+    let chars: Vec<char> = text.chars().collect();
+    // Three annotations: one in text that stays, one in a sentence that gets edited, one in a
+    // paragraph that goes.
+    let paragraphs: Vec<&str> = text
+        .split('\n')
+        .filter(|p| p.chars().count() > 60)
+        .collect();
+    let (kept, edited, gone) = (paragraphs[1], paragraphs[2], paragraphs[3]);
+    let span_of = |needle: &str| {
+        let byte = text.find(needle).expect("in the text");
+        let start = text[..byte].chars().count();
+        (start, start + needle.chars().count())
+    };
+    let quote =
+        |p: &str, from: usize, len: usize| -> String { p.chars().skip(from).take(len).collect() };
+    for q in [
+        quote(kept, 10, 12),
+        quote(edited, 10, 12),
+        quote(gone, 10, 12),
+    ] {
+        let (start, end) = span_of(&q);
+        assert_eq!(chars[start..end].iter().collect::<String>(), q);
+        lib.ok(&[
+            "annotate",
+            "1",
+            "--start",
+            &start.to_string(),
+            "--end",
+            &end.to_string(),
+            "--note",
+            &q,
+        ]);
+    }
+    // The new version: a line added at the top, a word inserted inside the second quote, the
+    // third paragraph removed.
+    let edited_quote = quote(edited, 10, 12);
+    let mut changed: String = edited_quote.chars().take(6).collect();
+    changed.push_str("（新增）");
+    changed.extend(edited_quote.chars().skip(6));
+    let new_text = format!(
+        "更新说明：第二版。\n{}",
+        text.replacen(&edited_quote, &changed, 1)
+            .replacen(&format!("{gone}\n"), "", 1)
+    );
+    let file = lib.path("v2.txt");
+    std::fs::write(&file, &new_text).unwrap();
+    let out = lib.json(&["import", "--update", "1", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out["status"], "updated");
+    assert_eq!(
+        (
+            out["ok"].as_u64(),
+            out["drifted"].as_u64(),
+            out["orphans"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{out}"
+    );
+    let new_id = out["new"].as_i64().unwrap().to_string();
+    let listed = lib.json(&["list", "--json"]);
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the old version is gone"
+    );
+    let new_chars: Vec<char> = lib.ok(&["cat", &new_id, "--raw"]).chars().collect();
+    let notes = lib.json(&["notes", &new_id, "--json"]);
+    let by_note = |q: &str| {
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["note"] == q)
+            .expect("moved")
+            .clone()
+    };
+    let at = |a: &Value| -> String {
+        let (s, e) = (
+            a["start"].as_u64().unwrap() as usize,
+            a["end"].as_u64().unwrap() as usize,
+        );
+        new_chars[s..e].iter().collect()
+    };
+    let kept_note = by_note(&quote(kept, 10, 12));
+    assert_eq!(kept_note["status"], "ok");
+    assert_eq!(at(&kept_note), quote(kept, 10, 12));
+    let drifted = by_note(&edited_quote);
+    assert_eq!(drifted["status"], "drifted");
+    assert_eq!(at(&drifted), changed, "placed on the edited text");
+    assert_eq!(
+        drifted["quote"],
+        edited_quote.as_str(),
+        "the old quote is kept for review"
+    );
+    let orphan = by_note(&quote(gone, 10, 12));
+    assert_eq!(orphan["status"], "orphan");
+    assert_eq!(
+        lib.json(&["notes", "--orphans", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The same file again: nothing to do.
+    let again = lib.json(&[
+        "import",
+        "--update",
+        &new_id,
+        file.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(again["status"], "unchanged");
+}

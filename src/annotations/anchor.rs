@@ -148,6 +148,24 @@ impl OffsetMap {
         self.segments.get(i).or_else(|| self.segments.last())
     }
 
+    /// `span` in the new text, when none of it changed.
+    pub fn carry(&self, span: Span) -> Option<Span> {
+        match self.map(span) {
+            (Some(span), true) => Some(span),
+            _ => None,
+        }
+    }
+
+    /// Where old offset `at` is in the new text: exact in unchanged text, else the start of
+    /// what replaced it.
+    pub fn offset(&self, at: usize) -> usize {
+        match self.segment(at) {
+            Some(s) if s.equal => s.new.start + (at - s.old.start),
+            Some(s) => s.new.start,
+            None => 0,
+        }
+    }
+
     /// `span` carried into the new text: exact when every character of it is unchanged (and
     /// it stays contiguous), else the edited stretch it became; `None` when it was deleted.
     fn map(&self, span: Span) -> (Option<Span>, bool) {

@@ -3,6 +3,7 @@
 
 use super::output::{Output, thousands};
 use super::progress::Bar;
+use crate::import::update::{self, Updated};
 use crate::import::{self, ImportOptions, Outcome, Source, decode};
 use crate::store::Store;
 use crate::text::sanitize::sanitize_line;
@@ -27,6 +28,10 @@ pub struct ImportArgs {
     /// Leave the search index to the first search, which builds it (a faster import)
     #[arg(long)]
     pub defer_index: bool,
+    /// The file is a new version of this document: it replaces it, and the document's
+    /// annotations, reading position and theme decisions move to where their text now is
+    #[arg(long, value_name = "DOC")]
+    pub update: Option<String>,
     /// Print JSON instead of text (and no progress bar)
     #[arg(long)]
     pub json: bool,
@@ -67,6 +72,9 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
         defer_index: args.defer_index,
     };
     store.require_writable("importing")?;
+    if let Some(doc) = &args.update {
+        return update(store, doc, args, &options, out);
+    }
     let (sources, failures) = import::collect(&args.paths);
     let mut outcomes: Vec<Outcome> = failures.into_iter().map(Outcome::Failed).collect();
     for outcome in &outcomes {
@@ -114,6 +122,71 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `import --update DOC FILE`: the file replaces the document.
+fn update(
+    store: &mut Store,
+    doc: &str,
+    args: &ImportArgs,
+    options: &ImportOptions,
+    out: &mut Output,
+) -> Result<ExitCode> {
+    let old = store.resolve(doc)?;
+    let (sources, failures) = import::collect(&args.paths);
+    if let Some(failure) = failures.first() {
+        anyhow::bail!("{failure}");
+    }
+    let [source] = sources.as_slice() else {
+        anyhow::bail!(
+            "--update takes one file (the new version of #{}), not {}",
+            old.id,
+            sources.len()
+        );
+    };
+    let updated = update::update(store, old.id, source, options, &mut import::Silent)?;
+    match updated {
+        Updated::Unchanged => {
+            if args.json {
+                out.json(&serde_json::json!({ "status": "unchanged", "id": old.id }))?;
+            } else {
+                out.line(&format!(
+                    "#{} is already this text: nothing to update",
+                    old.id
+                ))?;
+            }
+        }
+        Updated::Duplicate(id) => anyhow::bail!(
+            "{}: this text is already #{id} in the library, not a new version of #{}",
+            source.label(),
+            old.id
+        ),
+        Updated::Failed(error) => anyhow::bail!("{error}"),
+        Updated::Replaced {
+            old,
+            new,
+            ok,
+            drifted,
+            orphans,
+        } => {
+            if let Err(error) = super::themes::refreshed(store, args.json) {
+                eprintln!("pizhu: updated, but tagging themes failed: {error:#}");
+            }
+            if args.json {
+                out.json(&serde_json::json!({
+                    "status": "updated", "old": old, "new": new,
+                    "ok": ok, "drifted": drifted, "orphans": orphans,
+                }))?;
+            } else {
+                out.line(&format!(
+                    "#{old} replaced by #{new}: {ok} annotations in place, {drifted} drifted \
+                     (review: pizhu notes --drifted), {orphans} not found \
+                     (kept: pizhu notes --orphans)"
+                ))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints each source's result as it finishes and moves the progress bar.

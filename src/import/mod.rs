@@ -6,6 +6,7 @@
 
 pub mod decode;
 mod title;
+pub mod update;
 mod walk;
 
 pub use walk::{Source, collect};

@@ -13,6 +13,7 @@ use crate::annotations::{
     NewAnnotation, normalize_tags,
 };
 use crate::doc::{DocId, Span};
+use crate::tagging::merge::DecisionRow;
 
 const COLUMNS: &str = "id, guid, doc_id, start, end, quote, prefix, suffix, color, note, tags, \
                        status, created_at, updated_at";
@@ -176,6 +177,66 @@ impl Store {
         .and_then(|()| tx.commit())
         .map_err(sql)?;
         Ok(before)
+    }
+
+    /// Makes document `new` the next version of `old`, in one transaction: `annotations`
+    /// (re-anchored in `new`) are written, the reading position and the theme `decisions`
+    /// carried over are stored for `new`, and `old` is removed with everything else over it.
+    pub fn supersede(
+        &mut self,
+        old: DocId,
+        new: DocId,
+        annotations: &[Annotation],
+        position: Option<usize>,
+        decisions: &[DecisionRow],
+    ) -> Result<(), StoreError> {
+        let name = self.display_name();
+        let tx = self.write("updating a document")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        let mut moved = tx
+            .prepare_cached(&format!(
+                "UPDATE annotations SET doc_id = ?2, start = ?3, end = ?4, quote = ?5,
+                        prefix = ?6, suffix = ?7, status = ?8, updated_at = {NOW}
+                 WHERE id = ?1"
+            ))
+            .map_err(sql)?;
+        for a in annotations {
+            moved
+                .execute(params![
+                    a.id,
+                    new,
+                    a.start as i64,
+                    a.end as i64,
+                    a.quote,
+                    a.prefix,
+                    a.suffix,
+                    a.status.as_str(),
+                ])
+                .map_err(sql)?;
+        }
+        drop(moved);
+        for d in decisions {
+            super::themes::write_decision(&tx, new, d.passage, &d.theme, Some(d.decision))
+                .map_err(sql)?;
+        }
+        if let Some(at) = position {
+            tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO reading_positions (doc_id, cursor_char, updated_at)
+                     VALUES (?1, ?2, {NOW})"
+                ),
+                params![new, at as i64],
+            )
+            .map_err(sql)?;
+        }
+        tx.execute(
+            "UPDATE reader_panes SET doc_id = ?2 WHERE doc_id = ?1",
+            params![old, new],
+        )
+        .and_then(|_| tx.execute("DELETE FROM documents WHERE id = ?1", [old]))
+        .and_then(|_| tx.commit())
+        .map_err(sql)?;
+        Ok(())
     }
 
     /// One annotation.
@@ -411,7 +472,10 @@ mod tests {
             colors: vec![Color::Blue],
             ..Default::default()
         };
-        assert_eq!(store.annotations(&blue).unwrap(), std::slice::from_ref(&inner));
+        assert_eq!(
+            store.annotations(&blue).unwrap(),
+            std::slice::from_ref(&inner)
+        );
         let tagged = AnnotationFilter {
             tags: vec!["enterprise".into()],
             ..Default::default()
