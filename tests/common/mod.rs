@@ -71,7 +71,8 @@ pub fn pizhu() -> Command {
     Command::from_std(pizhu_std())
 }
 
-fn pizhu_std() -> std::process::Command {
+/// The `pizhu` binary as a `std::process::Command` (to spawn it and kill it midway).
+pub fn pizhu_std() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pizhu"));
     cmd.env_remove("PIZHU_DB")
         .env("XDG_DATA_HOME", "/nonexistent/pizhu-test-data")
