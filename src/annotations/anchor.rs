@@ -379,4 +379,65 @@ mod tests {
             Placement::at(Span::new(6, 8), AnchorStatus::Ok)
         );
     }
+
+    use proptest::prelude::*;
+
+    /// Texts of a few lines from a small alphabet (so quotes repeat, as short Chinese quotes
+    /// do), with emoji and combining marks among them.
+    fn texts() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                '科', '技', '创', '新', '。', '，', '\n', '😀', '\u{301}', 'a',
+            ]),
+            1..120,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Edits outside the quote never move it off its text; any edit leaves a placement
+        /// inside the new text, and an `ok` one always holds the quote.
+        #[test]
+        fn placements_stay_in_the_text_and_ok_means_the_quote(
+            old in texts(),
+            a in 0usize..120,
+            len in 1usize..8,
+            at in 0usize..130,
+            cut in 0usize..6,
+            insert in texts(),
+        ) {
+            let old_chars = chars(&old);
+            let start = a.min(old_chars.len() - 1);
+            let span = Span::new(start, (start + len).min(old_chars.len()));
+            let (prefix, quote, suffix) = quote_in(&old_chars, span);
+            let at = at.min(old_chars.len());
+            let cut_end = (at + cut).min(old_chars.len());
+            let mut new_chars = old_chars[..at].to_vec();
+            new_chars.extend(insert.chars());
+            new_chars.extend_from_slice(&old_chars[cut_end..]);
+            let map = OffsetMap::new(&old_chars, &new_chars);
+            let target = Target { span, quote: &quote, prefix: &prefix, suffix: &suffix };
+            let placed = reanchor(&map, &new_chars, &target);
+            if let Some(s) = placed.span {
+                prop_assert!(s.start < s.end && s.end <= new_chars.len());
+                if placed.status == AnchorStatus::Ok {
+                    let found: String = new_chars[s.start..s.end].iter().collect();
+                    prop_assert_eq!(found, quote.clone());
+                }
+            } else {
+                prop_assert_eq!(placed.status, AnchorStatus::Orphan);
+            }
+            // An edit wholly before or after the quote leaves it exactly where its text is.
+            if cut_end <= span.start && (at < span.start || (at == span.start && insert.is_empty()))
+                || at >= span.end
+            {
+                prop_assert_eq!(placed.status, AnchorStatus::Ok);
+                let s = placed.span.expect("placed");
+                let found: String = new_chars[s.start..s.end].iter().collect();
+                prop_assert_eq!(found, quote);
+            }
+        }
+    }
 }
