@@ -126,3 +126,50 @@ fn four_processes_annotating_one_library_all_succeed() {
     assert_eq!(check(&lib).len(), 60);
     assert!(started.elapsed() < Duration::from_secs(120));
 }
+
+#[test]
+fn check_finds_a_damaged_page_and_a_damaged_text() {
+    let lib = library();
+    let out = lib.ok(&["check"]);
+    assert!(out.contains("no problems found (1 documents"), "{out}");
+    // Damage the stored text behind pizhu's back: its hash no longer matches.
+    let conn = rusqlite::Connection::open(&lib.db).expect("open");
+    conn.execute(
+        "UPDATE document_texts SET text = replace(text, '科技', '料技') WHERE doc_id = 1",
+        [],
+    )
+    .expect("damage");
+    drop(conn);
+    let out = lib.cmd(&["check"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("stored text is damaged"), "{text}");
+    assert!(text.contains("import --update 1"), "{text}");
+    // Overwrite a B-tree page of the file: SQLite's own check reports it.
+    let conn = rusqlite::Connection::open(&lib.db).expect("open");
+    conn.pragma_update(None, "journal_mode", "DELETE")
+        .expect("no WAL");
+    let root: i64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'documents'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("root page");
+    drop(conn);
+    let mut bytes = std::fs::read(&lib.db).expect("read");
+    let at = (root as usize - 1) * 4096 + 8;
+    bytes[at..at + 64].fill(0xee);
+    std::fs::write(&lib.db, &bytes).expect("write");
+    let out = lib.cmd(&["check"]).output().expect("run");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{all}");
+    assert!(
+        all.contains("malformed") || all.contains("damaged"),
+        "{all}"
+    );
+}

@@ -344,3 +344,38 @@ pub fn rm(store: &mut Store, args: &RmArgs, out: &mut Output) -> Result<ExitCode
     out.line(&format!("Removed #{} {}", doc.id, doc.title))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `check`: the library's problems, each with what to do; exit code 1 when there are any.
+pub fn check(store: &Store, json: bool, out: &mut Output) -> Result<ExitCode> {
+    let report = store.check()?;
+    if json {
+        out.json(&report)?;
+    } else if report.problems.is_empty() {
+        out.line(&format!(
+            "{}: no problems found ({} documents, {} annotations{})",
+            store.display_name(),
+            report.documents,
+            report.annotations,
+            match (report.drifted, report.orphans) {
+                (0, 0) => String::new(),
+                (d, o) => format!(
+                    "; {d} drifted and {o} not found in a new version: pizhu notes --drifted / --orphans"
+                ),
+            }
+        ))?;
+    } else {
+        for p in &report.problems {
+            out.line(&format!(
+                "{}
+  → {}",
+                sanitize_line(&p.what),
+                p.fix
+            ))?;
+        }
+    }
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -99,6 +99,8 @@ pub enum Command {
     Redo,
     /// Write a consistent copy of the library (also while it is in use)
     Backup(notes::BackupArgs),
+    /// Check the library for damage: pages, layers, annotations; say what to do
+    Check(JsonFlag),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -170,6 +172,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Undo => notes::undo(&mut open(&cli)?, false, &mut out),
         Command::Redo => notes::undo(&mut open(&cli)?, true, &mut out),
         Command::Backup(args) => notes::backup(&open(&cli)?, &args, &mut out),
+        Command::Check(args) => documents::check(&open(&cli)?, args.json, &mut out),
     }
 }
 

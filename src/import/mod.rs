@@ -156,6 +156,12 @@ fn import_one(
     })
 }
 
+/// The hash a document's stored text is known by (SHA-256, hex): finds duplicates at import
+/// and damaged texts in `pizhu check`.
+pub fn content_hash(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
 /// Reads, decodes and analyses one source into a document ready to store.
 pub fn prepare(
     source: &Source,
@@ -204,7 +210,7 @@ pub fn prepare(
     }
     let cleaned = clean::clean(&text);
     let (title, script) = describe(&text, &cleaned, &fallback_title);
-    let content_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+    let content_hash = content_hash(&text);
     Ok(NewDocument {
         title,
         source: label,

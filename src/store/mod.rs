@@ -6,6 +6,7 @@
 //! read-only: reading works, writing commands are refused with the reason.
 
 mod annotations;
+mod check;
 mod documents;
 mod error;
 mod events;
@@ -17,6 +18,7 @@ pub mod search_index;
 mod texts;
 mod themes;
 
+pub use check::{CheckReport, Problem};
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use events::Change;

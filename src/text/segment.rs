@@ -204,6 +204,26 @@ mod tests {
         seg
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any Unicode (combining marks, ZWJ emoji, RTL text, U+FFFD, controls): no panic,
+        /// and the words of its shadow map back to ordered, disjoint spans of the text.
+        #[test]
+        fn arbitrary_unicode_segments_into_ordered_spans(
+            text in "(\\PC|[\u{300}-\u{36f}\u{200d}\u{fffd}\u{0}-\u{1f}\u{202e}א-ת😀👩中文科技。]){0,60}"
+        ) {
+            let shadow = Shadow::new(&text);
+            let n = text.chars().count();
+            let spans = words_of_view(&[Span::new(0, n)], &shadow, get());
+            let mut last = 0;
+            for w in spans {
+                proptest::prop_assert!(w.start >= last && w.start < w.end && w.end <= n);
+                last = w.end;
+            }
+        }
+    }
+
     #[test]
     fn fixture_paragraph_words_are_ordered_disjoint_and_cover_all_letters() {
         let seg = shared();
