@@ -55,6 +55,14 @@ pub enum Action {
     FocusPrevious,
     ClosePane,
     Help,
+    /// Open the documents × themes matrix.
+    OpenMatrix,
+    /// Compare the followed theme (else the passage's) across the documents.
+    OpenCompare,
+    /// Move to the column on the left (matrix, compare view).
+    Left,
+    /// Move to the column on the right.
+    Right,
     /// Open the selected entry of a list.
     Select,
     /// Remove the selected document (asks first).
@@ -123,6 +131,12 @@ impl Action {
             Action::FocusPrevious => "focus the previous pane",
             Action::ClosePane => "close this pane",
             Action::Help => "this help",
+            Action::OpenMatrix => "the documents × themes matrix",
+            Action::OpenCompare => {
+                "compare a theme across the documents (the one followed, else the passage's)"
+            }
+            Action::Left => "column on the left",
+            Action::Right => "column on the right",
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",

@@ -6,6 +6,7 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
+use super::compare::{CompareView, MatrixView};
 use super::keymap::{Context, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::worker::{AfterFind, Request, Response};
@@ -66,6 +67,8 @@ pub enum View {
     Reader,
     Library(LibraryView),
     Results(ResultsView),
+    Matrix(MatrixView),
+    Compare(CompareView),
 }
 
 /// What the one-line prompt asks for.
@@ -121,6 +124,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// How columns are counted in the panes (from the config).
     pub width_opts: WidthOptions,
+    /// The theme the reader follows (chosen in a theme list, the matrix or the compare view).
+    pub theme: Option<String>,
     next_pane: u64,
 }
 
@@ -159,6 +164,7 @@ impl App {
             starting: true,
             requests,
             width_opts: WidthOptions::default(),
+            theme: None,
             next_pane: 1,
         }
     }
@@ -196,6 +202,8 @@ impl App {
             View::Library(lib) if lib.editing => InputMode::Text,
             View::Library(_) => InputMode::Keys(Context::Library),
             View::Results(_) => InputMode::Keys(Context::Results),
+            View::Matrix(_) => InputMode::Keys(Context::Matrix),
+            View::Compare(_) => InputMode::Keys(Context::Compare),
         }
     }
 
@@ -243,6 +251,8 @@ impl App {
                 View::Reader => self.reader_action(action),
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
+                View::Matrix(matrix) => self.matrix_action(action, matrix),
+                View::Compare(compare) => self.compare_action(action, compare),
             },
         }
         if user {
@@ -264,7 +274,7 @@ impl App {
         };
     }
 
-    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+    pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
@@ -333,7 +343,7 @@ impl App {
     }
 
     /// Shows document `id` in the focused pane (a new one if there is none).
-    fn open_here(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
+    pub(super) fn open_here(&mut self, id: DocId, goto: Option<usize>, query: Option<String>) {
         self.view = View::Reader;
         let Some(focus) = self.panes.get(self.focus).map(|_| self.focus) else {
             self.open_pane(id, goto, query);
@@ -576,6 +586,8 @@ impl App {
                     self.open_library(Target::FocusedPane);
                 }
             }
+            Response::Matrix(data) => self.matrix_loaded(*data),
+            Response::Compare(data) => self.compare_loaded(*data),
             Response::Failed(message) => self.set_status(message, true),
         }
     }
@@ -875,6 +887,8 @@ impl App {
                 };
             }
             Action::ClosePane => self.close_pane(),
+            Action::OpenMatrix => self.open_matrix(),
+            Action::OpenCompare => self.open_compare_here(),
             Action::Back => {
                 if let Some(pane) = focused {
                     pane.query = None;

@@ -18,14 +18,18 @@ pub enum Context {
     Reader,
     Library,
     Results,
+    Matrix,
+    Compare,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 6] = [
         Context::Reader,
         Context::Library,
         Context::Results,
+        Context::Matrix,
+        Context::Compare,
         Context::Help,
     ];
 
@@ -35,6 +39,8 @@ impl Context {
             Context::Reader => "reader",
             Context::Library => "library",
             Context::Results => "results",
+            Context::Matrix => "matrix",
+            Context::Compare => "compare",
             Context::Help => "help",
         }
     }
@@ -45,6 +51,8 @@ impl Context {
             Context::Reader => "Reading",
             Context::Library => "Library",
             Context::Results => "Library search results",
+            Context::Matrix => "Matrix (documents × themes)",
+            Context::Compare => "Compare (one theme across the documents)",
             Context::Help => "Help",
         }
     }
@@ -190,7 +198,7 @@ impl Keymap {
     fn apply(&mut self, tables: &BTreeMap<String, BTreeMap<String, Action>>) -> Result<()> {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
-                anyhow!("unknown context [{context}] (use reader, library, results or help)")
+                anyhow!("unknown context [{context}] (use reader, library, results, matrix, compare or help)")
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
             for (key, action) in table {
@@ -235,6 +243,22 @@ impl Keymap {
     pub fn description(context: Context, action: &Action) -> &'static str {
         match (context, action) {
             (Context::Reader, Action::Back) => "clear the search highlight",
+            (Context::Matrix, Action::Select) => "compare this theme across the documents",
+            (Context::Compare, Action::Select) => "open the passage in context",
+            (Context::Matrix, Action::Down) => "next document",
+            (Context::Matrix, Action::Up) => "previous document",
+            (Context::Matrix, Action::Left) => "previous theme",
+            (Context::Matrix, Action::Right) => "next theme",
+            (Context::Matrix, Action::Top) => "first document",
+            (Context::Matrix, Action::Bottom) => "last document",
+            (Context::Compare, Action::Down) => "next passage of this document",
+            (Context::Compare, Action::Up) => "previous passage of this document",
+            (Context::Compare, Action::Left) => "previous document",
+            (Context::Compare, Action::Right) => "next document",
+            (Context::Compare, Action::Top) => "first passage of this document",
+            (Context::Compare, Action::Bottom) => "last passage of this document",
+            (Context::Matrix, Action::Back) => "back to the reader",
+            (Context::Compare, Action::Back) => "back (to the matrix when it opened this)",
             _ => action.describe(),
         }
     }
@@ -310,6 +334,10 @@ pub const BINDABLE: &[Action] = &[
     Action::FocusNext,
     Action::FocusPrevious,
     Action::ClosePane,
+    Action::OpenMatrix,
+    Action::OpenCompare,
+    Action::Left,
+    Action::Right,
     Action::Select,
     Action::Filter,
     Action::Remove,

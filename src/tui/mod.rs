@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod app;
+pub mod compare;
 pub mod document;
 pub mod event;
 pub mod keymap;
@@ -171,8 +172,8 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     Ok(())
 }
 
-/// Where requests go: searches in a document to the search thread, themes to the tagging
-/// thread (when the library is a file), the rest to the worker.
+/// Where requests go: searches in a document to the search thread, themes, the matrix and
+/// compare to the tagging thread (when the library is a file), the rest to the worker.
 struct Requests {
     library: Sender<worker::Request>,
     find: Sender<worker::Request>,
@@ -184,6 +185,9 @@ impl Requests {
         match (&request, &self.themes) {
             (worker::Request::Find { .. }, _) => self.find.send(request),
             (worker::Request::Themes { .. }, Some(themes)) => themes.send(request),
+            (worker::Request::Matrix | worker::Request::Compare { .. }, Some(themes)) => {
+                themes.send(request)
+            }
             _ => self.library.send(request),
         }
     }

@@ -7,6 +7,7 @@
 //! opens at (read in milliseconds), then the whole document.
 
 use super::app::MAX_PANES;
+use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search;
 use super::themes::{self, DocThemes};
@@ -47,6 +48,12 @@ pub enum Request {
     Themes {
         pane: u64,
         id: DocId,
+    },
+    /// The documents × themes matrix (tagging what is stale first).
+    Matrix,
+    /// The passages of `theme` in every document (tagging what is stale first).
+    Compare {
+        theme: String,
     },
     /// Find `query` in the text a pane shows (answered by the search thread).
     Find {
@@ -100,6 +107,8 @@ pub enum Response {
         id: DocId,
         themes: Box<DocThemes>,
     },
+    Matrix(Box<MatrixData>),
+    Compare(Box<CompareData>),
     /// The beginning of the file `slot` of an import (its place among the files imported),
     /// to show while it imports.
     Preview {
@@ -157,6 +166,14 @@ pub fn handle(
                 themes: Box::new(themes),
             },
             Err(e) => failed("reading the themes", &e),
+        }),
+        Request::Matrix => emit(match compare::load_matrix(store) {
+            Ok(data) => Response::Matrix(Box::new(data)),
+            Err(e) => failed("computing the matrix", &e),
+        }),
+        Request::Compare { theme } => emit(match compare::load_compare(store, &theme, options) {
+            Ok(data) => Response::Compare(Box::new(data)),
+            Err(e) => failed("reading the theme's passages", &e),
         }),
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
@@ -419,7 +436,8 @@ pub fn spawn_previews(
 }
 
 /// Starts the tagging thread: it opens its own connection to the library at `path` and
-/// answers [`Request::Themes`] until `requests` is closed. It is not waited for when the
+/// answers [`Request::Themes`], [`Request::Matrix`] and [`Request::Compare`] until
+/// `requests` is closed. It is not waited for when the
 /// reader quits: a re-tag cut short leaves the library as it was (one transaction).
 pub fn spawn_themes(
     path: PathBuf,

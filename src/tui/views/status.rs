@@ -61,6 +61,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Reader => "? help  / search  o library  | split  q quit",
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
             View::Results(_) => "Enter open  j/k move  Esc back",
+            View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
+            View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
         };
         (hint.to_string(), theme.status)
     };
