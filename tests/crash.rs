@@ -47,7 +47,21 @@ fn check(lib: &Lib) -> Vec<(i64, String)> {
 fn killing_pizhu_while_it_annotates_loses_nothing_acknowledged() {
     let lib = library();
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
-    let mut acknowledged = Vec::new();
+    // How long one uninterrupted run takes on this machine now: kills land anywhere from the
+    // start to a little past the end of a run, however loaded the machine is.
+    let timer = Instant::now();
+    lib.ok(&[
+        "annotate",
+        "1",
+        "--start",
+        "0",
+        "--end",
+        "1",
+        "--note",
+        "第0条笔记 =cmd",
+    ]);
+    let span = (timer.elapsed().as_micros() as u64 * 3 / 2).max(1000);
+    let mut acknowledged = vec![(1, "第0条笔记 =cmd".to_string())];
     let attempts = 120;
     for i in 0..attempts {
         let start = random.below(2000).to_string();
@@ -63,8 +77,7 @@ fn killing_pizhu_while_it_annotates_loses_nothing_acknowledged() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn pizhu");
-        // Kill somewhere between the process start and a little after it would have ended.
-        std::thread::sleep(Duration::from_micros(random.below(25_000)));
+        std::thread::sleep(Duration::from_micros(random.below(span)));
         let _ = child.kill();
         let out = child.wait_with_output().expect("wait");
         if out.status.success() {
@@ -82,7 +95,7 @@ fn killing_pizhu_while_it_annotates_loses_nothing_acknowledged() {
             "acknowledged {pair:?} is in the library"
         );
     }
-    assert!(stored.len() <= attempts);
+    assert!(stored.len() <= attempts + 1);
     // Every stored annotation is whole: its note is one of those written.
     assert!(
         stored
@@ -90,8 +103,8 @@ fn killing_pizhu_while_it_annotates_loses_nothing_acknowledged() {
             .all(|(_, note)| note.starts_with('第') && note.ends_with("=cmd"))
     );
     // The kills were not all too early or too late to mean anything.
-    assert!(!acknowledged.is_empty(), "some runs finished");
-    assert!(acknowledged.len() < attempts, "some runs were killed");
+    assert!(acknowledged.len() > 1, "some runs finished");
+    assert!(acknowledged.len() - 1 < attempts, "some runs were killed");
     // The library still takes writes.
     lib.ok(&["annotate", "1", "--start", "0", "--end", "2"]);
 }

@@ -400,27 +400,18 @@ struct MatrixRow {
 
 fn matrix(store: &mut Store, json: bool, out: &mut Output) -> Result<ExitCode> {
     let lib = refreshed(store, json)?;
-    let ids: Vec<&str> = lib.codebook.themes.iter().map(|t| t.id.as_str()).collect();
-    let mut rows = Vec::new();
-    for meta in store.list_documents()? {
-        let passages = tagging::passages(store, meta.id)?;
-        let themes = lib.passage_themes(store, meta.id, &passages)?;
-        let counts = ids
-            .iter()
-            .map(|id| {
-                themes
-                    .iter()
-                    .filter(|ts| ts.iter().any(|t| t.theme == *id && t.status.is_on()))
-                    .count()
-            })
-            .collect();
-        rows.push(MatrixRow {
-            id: meta.id,
-            title: meta.title,
-            passages: passages.len(),
-            counts,
-        });
-    }
+    let m = tagging::matrix::matrix(store, &lib)?;
+    let ids: Vec<&str> = m.themes.iter().map(String::as_str).collect();
+    let rows: Vec<MatrixRow> = m
+        .rows
+        .into_iter()
+        .map(|row| MatrixRow {
+            id: row.meta.id,
+            title: row.meta.title,
+            passages: row.passages,
+            counts: row.cells.iter().map(|c| c.passages).collect(),
+        })
+        .collect();
     if json {
         out.json(&serde_json::json!({ "themes": ids, "documents": rows }))?;
         return Ok(ExitCode::SUCCESS);

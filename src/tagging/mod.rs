@@ -12,8 +12,11 @@
 //! passage count moved more than [`STATS_DRIFT`] from the count its IDF weights were computed
 //! on. [`refresh`] re-tags exactly the stale documents; every command that reads themes calls
 //! it first, so a library imported before themes existed works. The user's decisions live
-//! apart (see [`merge`]) and re-tagging never touches them.
+//! apart (see [`merge`]) and re-tagging never touches them. [`matrix`] (documents × themes)
+//! and [`compare`] (one theme's passages in every document) read the result.
 
+pub mod compare;
+pub mod matrix;
 pub mod merge;
 
 use std::collections::HashMap;

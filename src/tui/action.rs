@@ -73,6 +73,14 @@ pub enum Action {
     ClearDecision,
     /// Add a theme from the codebook.
     AddTheme,
+    /// Open the documents × themes matrix.
+    OpenMatrix,
+    /// Compare the followed theme (else the passage's) across the documents.
+    OpenCompare,
+    /// Move to the column on the left (matrix, compare view).
+    Left,
+    /// Move to the column on the right.
+    Right,
     /// Open the selected entry of a list.
     Select,
     /// Remove the selected document (asks first).
@@ -157,6 +165,12 @@ impl Action {
             Action::Reject => "reject the theme (hidden, remembered)",
             Action::ClearDecision => "clear the decision (back to the suggestion)",
             Action::AddTheme => "add a theme from the codebook (type to find it)",
+            Action::OpenMatrix => "the documents × themes matrix",
+            Action::OpenCompare => {
+                "compare a theme across the documents (the one followed, else the passage's)"
+            }
+            Action::Left => "column on the left",
+            Action::Right => "column on the right",
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",

@@ -6,6 +6,7 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
+use super::compare::{CompareView, MatrixView};
 use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
@@ -71,6 +72,8 @@ pub enum View {
     /// A passage's theme list over the reader.
     Passage(PassageView),
     Related(RelatedView),
+    Matrix(MatrixView),
+    Compare(CompareView),
 }
 
 /// What the one-line prompt asks for.
@@ -210,6 +213,8 @@ impl App {
             View::Passage(p) if p.adding.is_some() => InputMode::Text,
             View::Passage(_) => InputMode::Keys(Context::Passage),
             View::Related(_) => InputMode::Keys(Context::Related),
+            View::Matrix(_) => InputMode::Keys(Context::Matrix),
+            View::Compare(_) => InputMode::Keys(Context::Compare),
         }
     }
 
@@ -260,6 +265,8 @@ impl App {
                 View::Results(results) => self.results_action(action, results),
                 View::Passage(view) => self.passage_action(action, view),
                 View::Related(view) => self.related_action(action, view),
+                View::Matrix(matrix) => self.matrix_action(action, matrix),
+                View::Compare(compare) => self.compare_action(action, compare),
             },
         }
         if user {
@@ -597,6 +604,8 @@ impl App {
                     self.open_library(Target::FocusedPane);
                 }
             }
+            Response::Matrix(data) => self.matrix_loaded(*data),
+            Response::Compare(data) => self.compare_loaded(*data),
             Response::Failed(message) => self.set_status(message, true),
         }
     }
@@ -904,6 +913,8 @@ impl App {
             }
             Action::Related => self.open_related(),
             Action::FilterTheme => self.filter_theme(),
+            Action::OpenMatrix => self.open_matrix(),
+            Action::OpenCompare => self.open_compare_here(),
             Action::Back => {
                 if let Some(pane) = focused {
                     pane.query = None;

@@ -20,16 +20,20 @@ pub enum Context {
     Results,
     Passage,
     Related,
+    Matrix,
+    Compare,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 8] = [
         Context::Reader,
         Context::Library,
         Context::Results,
         Context::Passage,
         Context::Related,
+        Context::Matrix,
+        Context::Compare,
         Context::Help,
     ];
 
@@ -41,6 +45,8 @@ impl Context {
             Context::Results => "results",
             Context::Passage => "passage",
             Context::Related => "related",
+            Context::Matrix => "matrix",
+            Context::Compare => "compare",
             Context::Help => "help",
         }
     }
@@ -53,6 +59,8 @@ impl Context {
             Context::Results => "Library search results",
             Context::Passage => "A passage's themes",
             Context::Related => "Related passages",
+            Context::Matrix => "Matrix (documents × themes)",
+            Context::Compare => "Compare (one theme across the documents)",
             Context::Help => "Help",
         }
     }
@@ -241,7 +249,7 @@ impl Keymap {
     fn apply(&mut self, tables: &BTreeMap<String, BTreeMap<String, Action>>) -> Result<()> {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
-                anyhow!("unknown context [{context}] (use reader, library, results, passage, related or help)")
+                anyhow!("unknown context [{context}] (use reader, library, results, passage, related, matrix, compare or help)")
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
             for (key, action) in table {
@@ -305,6 +313,22 @@ impl Keymap {
             (Context::Reader, Action::Back) => "clear the search highlight",
             (Context::Passage, Action::Select) => "follow this theme in every pane",
             (Context::Related, Action::Select) => "open it in the pane beside",
+            (Context::Matrix, Action::Select) => "compare this theme across the documents",
+            (Context::Compare, Action::Select) => "open the passage in context",
+            (Context::Matrix, Action::Down) => "next document",
+            (Context::Matrix, Action::Up) => "previous document",
+            (Context::Matrix, Action::Left) => "previous theme",
+            (Context::Matrix, Action::Right) => "next theme",
+            (Context::Matrix, Action::Top) => "first document",
+            (Context::Matrix, Action::Bottom) => "last document",
+            (Context::Compare, Action::Down) => "next passage of this document",
+            (Context::Compare, Action::Up) => "previous passage of this document",
+            (Context::Compare, Action::Left) => "previous document",
+            (Context::Compare, Action::Right) => "next document",
+            (Context::Compare, Action::Top) => "first passage of this document",
+            (Context::Compare, Action::Bottom) => "last passage of this document",
+            (Context::Matrix, Action::Back) => "back to the reader",
+            (Context::Compare, Action::Back) => "back (to the matrix when it opened this)",
             _ => action.describe(),
         }
     }
@@ -389,6 +413,10 @@ pub const BINDABLE: &[Action] = &[
     Action::Reject,
     Action::ClearDecision,
     Action::AddTheme,
+    Action::OpenMatrix,
+    Action::OpenCompare,
+    Action::Left,
+    Action::Right,
     Action::Select,
     Action::Filter,
     Action::Remove,

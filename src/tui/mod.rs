@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod app;
+pub mod compare;
 pub mod document;
 pub mod event;
 pub mod follow;
@@ -174,8 +175,8 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     Ok(())
 }
 
-/// Where requests go: searches in a document to the search thread, themes to the tagging
-/// thread (when the library is a file), the rest to the worker.
+/// Where requests go: searches in a document to the search thread, themes, the matrix and
+/// compare to the tagging thread (when the library is a file), the rest to the worker.
 struct Requests {
     library: Sender<worker::Request>,
     find: Sender<worker::Request>,
@@ -189,7 +190,9 @@ impl Requests {
             (
                 worker::Request::Themes { .. }
                 | worker::Request::Decide { .. }
-                | worker::Request::Related { .. },
+                | worker::Request::Related { .. }
+                | worker::Request::Matrix
+                | worker::Request::Compare { .. },
                 Some(themes),
             ) => themes.send(request),
             _ => self.library.send(request),

@@ -120,6 +120,35 @@ impl Theme {
         }
     }
 
+    /// The style of a heat-map cell in colour `hex` at `heat` (0 to 1): the colour's
+    /// background, from faint to full as `heat` grows (mixed with a dark grey, so the text on
+    /// it stays readable; 16 colours have two steps). Without colour, modifiers grade it: dim,
+    /// plain, bold, reversed.
+    pub fn heat(&self, hex: &str, heat: f64) -> Style {
+        let heat = heat.clamp(0.0, 1.0);
+        if heat == 0.0 {
+            return self.dim;
+        }
+        match (self.palette, rgb(hex)) {
+            (Palette::Indexed256, Some((r, g, b))) => {
+                let mix = |c: u8| (40.0 + (f64::from(c) - 40.0) * (0.25 + 0.75 * heat)) as u8;
+                let (r, g, b) = (mix(r), mix(g), mix(b));
+                let light = u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114 > 140_000;
+                let fg = if light { Color::Black } else { Color::White };
+                Style::new().fg(fg).bg(Color::Indexed(cube_index(r, g, b)))
+            }
+            (Palette::Ansi16, Some((r, g, b))) if heat >= 0.25 => {
+                Style::new().fg(Color::Black).bg(ansi_nearest(r, g, b))
+            }
+            (Palette::Ansi16, Some((r, g, b))) => Style::new().fg(ansi_nearest(r, g, b)),
+            _ => match heat {
+                h if h < 0.1 => Style::new(),
+                h if h < 0.3 => Style::new().add_modifier(Modifier::BOLD),
+                _ => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            },
+        }
+    }
+
     /// The theme for this terminal.
     pub fn detect() -> Theme {
         Theme::new(Palette::detect(|name| std::env::var(name).ok()))
@@ -185,6 +214,11 @@ mod tests {
         assert_eq!(t.chip("#ff0000", true).fg, Some(Color::Indexed(196)));
         assert_eq!(t.chip("not a colour", true).fg, None);
         assert_eq!(rgb("#4e79a7"), Some((0x4e, 0x79, 0xa7)));
+        assert_eq!(t.heat("#ff0000", 0.0), t.dim);
+        assert_ne!(t.heat("#ff0000", 0.1).bg, t.heat("#ff0000", 0.9).bg);
+        let plain = Theme::new(Palette::None);
+        assert_eq!(plain.heat("#ff0000", 0.5).bg, None);
+        assert_ne!(plain.heat("#ff0000", 0.05), plain.heat("#ff0000", 0.5));
         assert_eq!(rgb("#4e79a"), None);
     }
 

@@ -7,6 +7,7 @@
 //! opens at (read in milliseconds), then the whole document.
 
 use super::app::MAX_PANES;
+use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search;
 use super::themes::{self, DocThemes};
@@ -68,6 +69,12 @@ pub enum Request {
         id: DocId,
         n: usize,
     },
+    /// The documents × themes matrix (tagging what is stale first).
+    Matrix,
+    /// The passages of `theme` in every document (tagging what is stale first).
+    Compare {
+        theme: String,
+    },
     /// Find `query` in the text a pane shows (answered by the search thread).
     Find {
         pane: u64,
@@ -125,6 +132,8 @@ pub enum Response {
         n: usize,
         found: Vec<Related>,
     },
+    Matrix(Box<MatrixData>),
+    Compare(Box<CompareData>),
     /// The beginning of the file `slot` of an import (its place among the files imported),
     /// to show while it imports.
     Preview {
@@ -211,6 +220,14 @@ pub fn handle(
                 Err(e) => failed("finding related passages", &e),
             })
         }
+        Request::Matrix => emit(match compare::load_matrix(store) {
+            Ok(data) => Response::Matrix(Box::new(data)),
+            Err(e) => failed("computing the matrix", &e),
+        }),
+        Request::Compare { theme } => emit(match compare::load_compare(store, &theme, options) {
+            Ok(data) => Response::Compare(Box::new(data)),
+            Err(e) => failed("reading the theme's passages", &e),
+        }),
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
             let import_options = ImportOptions::default();
@@ -472,7 +489,8 @@ pub fn spawn_previews(
 }
 
 /// Starts the tagging thread: it opens its own connection to the library at `path` and
-/// answers [`Request::Themes`], [`Request::Decide`] and [`Request::Related`] until `requests` is closed. It is not waited for when the
+/// answers [`Request::Themes`], [`Request::Decide`], [`Request::Related`], [`Request::Matrix`] and
+/// [`Request::Compare`] until `requests` is closed. It is not waited for when the
 /// reader quits: a re-tag cut short leaves the library as it was (one transaction).
 pub fn spawn_themes(
     path: PathBuf,

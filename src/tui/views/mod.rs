@@ -1,10 +1,12 @@
 //! Drawing: the whole screen from the state, with no I/O and no waiting. The reader's panes,
-//! the library, the library search results, the help overlay and the status line each have
-//! their module; every piece of document text is drawn through the layout engine's
-//! sanitizing, so no control character reaches the terminal.
+//! the library, the library search results, the matrix and compare views, the help overlay
+//! and the status line each have their module; every piece of document text is drawn through
+//! the layout engine's sanitizing, so no control character reaches the terminal.
 
+mod compare;
 mod help;
 mod library;
+mod matrix;
 mod passage;
 mod reader;
 mod related;
@@ -36,6 +38,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             passage::render(app, view, theme, main, buf);
         }
         View::Related(view) => related::render(view, app.width_opts, theme, main, buf),
+        View::Matrix(matrix) => matrix::render(matrix, theme, main, buf),
+        View::Compare(compare) => compare::render(app, compare, theme, main, buf),
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);
@@ -90,6 +94,11 @@ pub fn fit(text: &str, width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// `n` as a screen coordinate (the largest one when it is larger).
+fn to_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// Blanks a wide character that starts just left of column `x` on these rows, so that an

@@ -291,14 +291,14 @@ fn draw_chips(
 /// Writes a row cell by cell with the widths of pizhu's layout, which may count East Asian
 /// ambiguous characters (`“` `—` `…`) as two columns where ratatui counts one: such a cell
 /// gets a forced width, so the cell after it is left to the terminal.
-struct Cells<'a> {
+pub(super) struct Cells<'a> {
     buf: &'a mut Buffer,
     area: Rect,
     x: u16,
 }
 
 impl<'a> Cells<'a> {
-    fn new(buf: &'a mut Buffer, area: Rect) -> Self {
+    pub(super) fn new(buf: &'a mut Buffer, area: Rect) -> Self {
         Cells {
             buf,
             area,
@@ -307,7 +307,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Puts `symbol`, `width` columns wide, if it fits in the row.
-    fn put(&mut self, symbol: &str, width: usize, style: Style) {
+    pub(super) fn put(&mut self, symbol: &str, width: usize, style: Style) {
         let Ok(width) = u16::try_from(width) else {
             return;
         };

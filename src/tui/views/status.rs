@@ -71,6 +71,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
             View::Passage(_) => "y accept  x reject  a add  Enter follow  Esc close",
+            View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
+            View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
         };
         (hint.to_string(), theme.status)
     };
