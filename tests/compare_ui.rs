@@ -307,3 +307,16 @@ fn without_colour_the_heat_map_and_selection_still_show() {
     }
     assert!(modified > 0);
 }
+
+#[test]
+fn a_theme_that_is_gone_gives_an_error_not_a_view_waiting_for_ever() {
+    let mut h = Harness::demo(1, 80, 20);
+    h.app.theme = Some("no-such-theme".to_string());
+    h.key('C');
+    assert_eq!(h.app.view, View::Reader);
+    let status = h.app.status.clone().expect("a message");
+    assert!(
+        status.error && status.text.contains("no-such-theme"),
+        "{status:?}"
+    );
+}

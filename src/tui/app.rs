@@ -606,7 +606,28 @@ impl App {
             }
             Response::Matrix(data) => self.matrix_loaded(*data),
             Response::Compare(data) => self.compare_loaded(*data),
-            Response::Failed(message) => self.set_status(message, true),
+            Response::Failed(message) => {
+                self.leave_unanswered_view();
+                self.set_status(message, true);
+            }
+        }
+    }
+
+    /// A view still waiting for its data when a request failed goes back to where it was
+    /// opened from (the status line says why): it would wait for ever.
+    fn leave_unanswered_view(&mut self) {
+        let back = match &self.view {
+            View::Compare(c) if c.data.is_none() => Some(
+                c.matrix
+                    .as_deref()
+                    .map_or(View::Reader, |m| View::Matrix(m.clone())),
+            ),
+            View::Matrix(m) if m.data.is_none() => Some(View::Reader),
+            View::Related(r) if r.found.is_none() => Some(View::Reader),
+            _ => None,
+        };
+        if let Some(view) = back {
+            self.view = view;
         }
     }
 
