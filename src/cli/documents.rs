@@ -239,7 +239,7 @@ pub fn info(cli: &Cli, args: &InfoArgs, out: &mut Output) -> Result<ExitCode> {
     }
     let query = args.doc.as_deref().unwrap_or_default();
     let doc = store.resolve(query)?;
-    let reading = reading::load(&store, doc.id, &crate::config::load()?.view_options())?;
+    let reading = reading::load(&store, doc.id, &super::config()?.view_options())?;
     let mut folded: BTreeMap<String, usize> = BTreeMap::new();
     for range in &reading.cleaned.noise {
         let reason = serde_json::to_value(range.reason)?;

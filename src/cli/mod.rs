@@ -48,6 +48,10 @@ pub struct Cli {
     #[arg(long)]
     pub mouse: bool,
 
+    /// Do not read config.toml: start with the default settings (e.g. when it is broken)
+    #[arg(long, global = true)]
+    pub default_config: bool,
+
     /// Files to import and open side by side in the reader
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -101,6 +105,22 @@ pub enum Command {
     Backup(notes::BackupArgs),
     /// Check the library for damage: pages, layers, annotations; say what to do
     Check(JsonFlag),
+    /// Where the settings file is, and the settings in effect
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of config.toml ($PIZHU_CONFIG, else the platform config folder)
+    Path,
+    /// Print every setting in effect, as config.toml would write it
+    Show,
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -114,11 +134,15 @@ pub struct JsonFlag {
 /// Runs the parsed command line; the exit code says whether everything went well.
 pub fn run(mut cli: Cli) -> Result<ExitCode> {
     let mut out = Output::stdout();
+    if cli.default_config {
+        crate::config::use_defaults();
+    }
     let Some(command) = cli.command.take() else {
         if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
             let options = crate::tui::Options {
                 files: std::mem::take(&mut cli.files),
                 mouse: cli.mouse,
+                config: config()?,
             };
             crate::tui::run(|| open(&cli), options)?;
             return Ok(ExitCode::SUCCESS);
@@ -173,6 +197,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Redo => notes::undo(&mut open(&cli)?, true, &mut out),
         Command::Backup(args) => notes::backup(&open(&cli)?, &args, &mut out),
         Command::Check(args) => documents::check(&open(&cli)?, args.json, &mut out),
+        Command::Config(args) => show_config(&args, &mut out),
     }
 }
 
@@ -184,9 +209,38 @@ fn open(cli: &Cli) -> Result<Store> {
     Ok(Store::open(&library_path(cli)?)?)
 }
 
-/// The user's settings.
+/// The user's settings; a warning on standard error for each unknown key.
 fn config() -> Result<crate::config::Config> {
-    Ok(crate::config::load()?)
+    let loaded = crate::config::load()?;
+    for warning in &loaded.warnings {
+        eprintln!("pizhu: {warning}");
+    }
+    Ok(loaded.config)
+}
+
+/// `config path` and `config show`.
+fn show_config(args: &ConfigArgs, out: &mut Output) -> Result<ExitCode> {
+    let path = crate::config::path();
+    match args.command {
+        ConfigCommand::Path => match path {
+            Some(path) => out.line(&path.display().to_string())?,
+            None => anyhow::bail!("no home folder found; name a config file with PIZHU_CONFIG"),
+        },
+        ConfigCommand::Show => {
+            let config = config()?;
+            let source = match &path {
+                Some(p) if p.exists() => format!("# settings in effect: {}", p.display()),
+                Some(p) => format!(
+                    "# settings in effect: the defaults ({} does not exist)",
+                    p.display()
+                ),
+                None => "# settings in effect: the defaults".to_string(),
+            };
+            out.line(&source)?;
+            out.text(&toml::to_string(&config)?)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Where the library lives when `--db` and `PIZHU_DB` do not say.

@@ -59,12 +59,14 @@ pub struct Options {
     pub files: Vec<PathBuf>,
     /// Turn the mouse on (else the config decides).
     pub mouse: bool,
+    /// The user's settings.
+    pub config: crate::config::Config,
 }
 
 /// Runs the reader on the library `open_store` opens until the user quits. Files named are
 /// previewed while the library opens, so their beginning shows at once.
 pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Result<()> {
-    let config = crate::config::load()?;
+    let config = options.config;
     let keymap = Keymap::with_config(&config.keys).with_context(|| {
         crate::config::path().map_or("config.toml".to_string(), |p| p.display().to_string())
     })?;
