@@ -15,6 +15,9 @@
 //! apart (see [`merge`]) and re-tagging never touches them.
 
 pub mod merge;
+mod uncovered;
+
+pub use uncovered::uncovered;
 
 use std::collections::HashMap;
 

@@ -6,6 +6,7 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
+use super::codebook::{Ask, Retagging, ThemesView};
 use super::keymap::{Context, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::worker::{AfterFind, Request, Response};
@@ -61,11 +62,12 @@ pub struct ResultsView {
 }
 
 /// The main view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum View {
     Reader,
     Library(LibraryView),
     Results(ResultsView),
+    Themes(Box<ThemesView>),
 }
 
 /// What the one-line prompt asks for.
@@ -74,7 +76,12 @@ pub enum PromptKind {
     Command,
     Search,
     Grep,
-    ConfirmRemove { id: DocId, title: String },
+    ConfirmRemove {
+        id: DocId,
+        title: String,
+    },
+    /// A question of the themes view.
+    Codebook(Ask),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +128,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// How columns are counted in the panes (from the config).
     pub width_opts: WidthOptions,
+    /// How far the background re-tag after a codebook edit is.
+    pub retagging: Option<Retagging>,
     next_pane: u64,
 }
 
@@ -159,6 +168,7 @@ impl App {
             starting: true,
             requests,
             width_opts: WidthOptions::default(),
+            retagging: None,
             next_pane: 1,
         }
     }
@@ -196,6 +206,7 @@ impl App {
             View::Library(lib) if lib.editing => InputMode::Text,
             View::Library(_) => InputMode::Keys(Context::Library),
             View::Results(_) => InputMode::Keys(Context::Results),
+            View::Themes(_) => InputMode::Keys(Context::Themes),
         }
     }
 
@@ -243,6 +254,7 @@ impl App {
                 View::Reader => self.reader_action(action),
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
+                View::Themes(themes) => self.themes_action(action, *themes),
             },
         }
         if user {
@@ -264,7 +276,7 @@ impl App {
         };
     }
 
-    fn set_status(&mut self, text: impl Into<String>, error: bool) {
+    pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
         self.status = Some(Status {
             text: text.into(),
             error,
@@ -576,6 +588,7 @@ impl App {
                     self.open_library(Target::FocusedPane);
                 }
             }
+            Response::Codebook(answer) => self.codebook_answer(answer),
             Response::Failed(message) => self.set_status(message, true),
         }
     }
@@ -593,6 +606,11 @@ impl App {
                         self.set_status(format!("kept {title}"), false);
                     }
                     return;
+                }
+                if let PromptKind::Codebook(ask) = &prompt.kind
+                    && ask.is_confirmation()
+                {
+                    return self.codebook_confirm(ask.clone(), c == 'y' || c == 'Y');
                 }
                 prompt.input.push(c);
             }
@@ -619,6 +637,7 @@ impl App {
             PromptKind::ConfirmRemove { title, .. } => {
                 self.set_status(format!("kept {title}"), false)
             }
+            PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
         }
     }
 
@@ -866,6 +885,7 @@ impl App {
             Action::ToggleNoise => self.update_reader_flag(false),
             Action::OpenLibrary => self.open_library(Target::FocusedPane),
             Action::Split => self.open_library(Target::NewPane),
+            Action::OpenThemes => self.open_themes(),
             Action::FocusNext | Action::FocusPrevious => {
                 let n = self.panes.len().max(1);
                 self.focus = if action == Action::FocusNext {

@@ -18,14 +18,16 @@ pub enum Context {
     Reader,
     Library,
     Results,
+    Themes,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 5] = [
         Context::Reader,
         Context::Library,
         Context::Results,
+        Context::Themes,
         Context::Help,
     ];
 
@@ -35,6 +37,7 @@ impl Context {
             Context::Reader => "reader",
             Context::Library => "library",
             Context::Results => "results",
+            Context::Themes => "themes",
             Context::Help => "help",
         }
     }
@@ -45,6 +48,7 @@ impl Context {
             Context::Reader => "Reading",
             Context::Library => "Library",
             Context::Results => "Library search results",
+            Context::Themes => "Themes",
             Context::Help => "Help",
         }
     }
@@ -190,7 +194,9 @@ impl Keymap {
     fn apply(&mut self, tables: &BTreeMap<String, BTreeMap<String, Action>>) -> Result<()> {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
-                anyhow!("unknown context [{context}] (use reader, library, results or help)")
+                anyhow!(
+                    "unknown context [{context}] (use reader, library, results, themes or help)"
+                )
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
             for (key, action) in table {
@@ -235,6 +241,12 @@ impl Keymap {
     pub fn description(context: Context, action: &Action) -> &'static str {
         match (context, action) {
             (Context::Reader, Action::Back) => "clear the search highlight",
+            (Context::Themes, Action::Remove) => "remove the theme (asks first)",
+            (Context::Themes, Action::Select) => {
+                "on a term: add it as a keyword; merging: merge into this theme"
+            }
+            (Context::Themes, Action::FocusNext) => "between the themes and the terms",
+            (Context::Themes, Action::Back) => "cancel / close the terms / back",
             _ => action.describe(),
         }
     }
@@ -313,6 +325,15 @@ pub const BINDABLE: &[Action] = &[
     Action::Select,
     Action::Filter,
     Action::Remove,
+    Action::OpenThemes,
+    Action::AddTheme,
+    Action::NewTheme,
+    Action::RenameTheme,
+    Action::RecolorTheme,
+    Action::ThemeKeywords,
+    Action::MergeTheme,
+    Action::DiscoverTerms,
+    Action::DiscoverDocumentTerms,
     Action::Help,
     Action::Back,
     Action::Quit,

@@ -7,6 +7,7 @@
 //! opens at (read in milliseconds), then the whole document.
 
 use super::app::MAX_PANES;
+use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search;
 use super::themes::{self, DocThemes};
@@ -28,7 +29,7 @@ const PREVIEW_BYTES: usize = 64 * 1024;
 pub const MAX_HITS: usize = 2000;
 
 /// What the reader asks of the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     ListDocuments,
     /// Load a document for the pane with this id, to be shown at stored offset `goto` (else
@@ -62,6 +63,8 @@ pub enum Request {
     Remove(DocId),
     /// The panes that were open last time.
     Session,
+    /// The themes view's codebook, edits, re-tagging and uncovered terms.
+    Codebook(CodebookRequest),
     /// Remember reading positions and the open panes.
     Save {
         positions: Vec<(DocId, usize)>,
@@ -127,6 +130,7 @@ pub enum Response {
     },
     Removed(DocId),
     Session(Vec<SavedPane>),
+    Codebook(CodebookResponse),
     /// A request failed; the message says which and why.
     Failed(String),
 }
@@ -202,6 +206,7 @@ pub fn handle(
             }
             Err(e) => emit(failed("removing the document", &e)),
         },
+        Request::Codebook(request) => codebook::answer(store, request, emit),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
@@ -419,7 +424,7 @@ pub fn spawn_previews(
 }
 
 /// Starts the tagging thread: it opens its own connection to the library at `path` and
-/// answers [`Request::Themes`] until `requests` is closed. It is not waited for when the
+/// answers [`Request::Themes`], re-tags and lists uncovered terms until `requests` is closed. It is not waited for when the
 /// reader quits: a re-tag cut short leaves the library as it was (one transaction).
 pub fn spawn_themes(
     path: PathBuf,

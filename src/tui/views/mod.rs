@@ -8,6 +8,7 @@ mod library;
 mod reader;
 mod results;
 mod status;
+mod themes;
 
 pub use reader::Layer;
 
@@ -29,6 +30,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         View::Reader => reader::render(app, theme, main, buf),
         View::Library(lib) => library::render(app, lib, theme, main, buf),
         View::Results(results) => results::render(results, theme, main, buf),
+        View::Themes(view) => themes::render(view, theme, main, buf),
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);
