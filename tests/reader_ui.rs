@@ -1237,3 +1237,287 @@ fn f_folds_every_paragraph_but_the_theme_followed_and_f_again_shows_all() {
     assert_eq!(h.app.panes[0].filter, None);
     assert!(!h.text().contains("folded (F shows all)"));
 }
+
+/// The demo reader with the themes view open (`T`), at `w`×`h`.
+fn themes_view(w: u16, h: u16) -> Harness {
+    let mut h = Harness::demo(1, w, h);
+    h.key(KeyCode::Char('T'), KeyModifiers::SHIFT);
+    assert!(
+        matches!(h.app.view, View::Themes(_)),
+        "T opens the themes view"
+    );
+    h
+}
+
+fn themes(h: &Harness) -> &pizhu::tui::codebook::ThemesView {
+    match &h.app.view {
+        View::Themes(view) => view,
+        other => panic!("not the themes view: {other:?}"),
+    }
+}
+
+fn codebook(h: &Harness) -> pizhu::themes::Codebook {
+    h.store.codebook().expect("codebook").0
+}
+
+/// Selects the row of theme `id` in the themes view.
+fn select_theme(h: &mut Harness, id: &str) {
+    h.act(Action::Top);
+    while themes(h).selected_theme().map(|t| t.id.as_str()) != Some(id) {
+        let before = themes(h).selected;
+        h.act(Action::Down);
+        assert_ne!(themes(h).selected, before, "theme {id} is in the list");
+    }
+}
+
+fn status(h: &Harness) -> String {
+    h.app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn snapshots_of_the_themes_view_at_80_and_120() {
+    for width in [80, 120] {
+        let mut h = themes_view(width, 24);
+        h.app.status = None;
+        insta::assert_snapshot!(format!("themes_{width}"), h.text());
+    }
+}
+
+#[test]
+fn the_themes_view_adds_a_theme_keywords_a_colour_then_merges_and_removes() {
+    let mut h = themes_view(100, 24);
+    let before = codebook(&h);
+    // a: id, then names; the colour is one no theme has.
+    h.act(Action::AddTheme);
+    h.type_text("enclave");
+    h.act(Action::Submit);
+    h.type_text("飞地 | 飛地 | Enclaves");
+    h.act(Action::Submit);
+    let cb = codebook(&h);
+    let enclave = cb.get("enclave").expect("added").clone();
+    assert_eq!(
+        (enclave.name.as_str(), enclave.name_hant.as_str()),
+        ("飞地", "飛地")
+    );
+    assert!(
+        !before.themes.iter().any(|t| t.color == enclave.color),
+        "{} is a new colour",
+        enclave.color
+    );
+    assert_eq!(
+        themes(&h).selected_theme().map(|t| t.id.as_str()),
+        Some("enclave")
+    );
+    assert!(h.text().contains("Enclaves"), "{}", h.text());
+    // The edit re-tagged the library in the background and said so.
+    assert_eq!(h.app.retagging, None);
+    assert!(status(&h).starts_with("re-tagged"), "{}", status(&h));
+
+    // K: keywords; -term removes.
+    h.act(Action::ThemeKeywords);
+    h.type_text("飞地，耐心资本 科创飞地");
+    h.act(Action::Submit);
+    h.act(Action::ThemeKeywords);
+    h.type_text("-科创飞地");
+    h.act(Action::Submit);
+    let terms: Vec<String> = codebook(&h)
+        .get("enclave")
+        .unwrap()
+        .keywords
+        .iter()
+        .map(|k| k.term.clone())
+        .collect();
+    assert_eq!(terms, ["飞地", "耐心资本"]);
+    assert!(
+        h.text().contains("耐心资本"),
+        "the detail area lists the keywords"
+    );
+
+    // c: the prompt offers the next palette colour; any #rrggbb goes.
+    h.act(Action::RecolorTheme);
+    let offered = h.app.prompt.as_ref().expect("prompt").input.clone();
+    assert!(
+        pizhu::themes::PALETTE.contains(&offered.as_str()),
+        "{offered}"
+    );
+    for _ in 0..offered.chars().count() {
+        h.act(Action::Backspace);
+    }
+    h.type_text("12AB56");
+    h.act(Action::Submit);
+    assert_eq!(codebook(&h).get("enclave").unwrap().color, "#12ab56");
+
+    // R: the names are offered; the English one changes.
+    h.act(Action::RenameTheme);
+    for _ in 0.."Enclaves".len() {
+        h.act(Action::Backspace);
+    }
+    h.type_text("Science enclaves");
+    h.act(Action::Submit);
+    assert_eq!(
+        codebook(&h).get("enclave").unwrap().name_en,
+        "Science enclaves"
+    );
+
+    // m: pick the target, Enter, y.
+    h.act(Action::MergeTheme);
+    assert_eq!(themes(&h).merging.as_deref(), Some("enclave"));
+    select_theme(&mut h, "finance");
+    h.act(Action::Select);
+    assert!(
+        h.text().contains("merge enclave into finance?"),
+        "{}",
+        h.text()
+    );
+    h.act(Action::Input('y'));
+    let cb = codebook(&h);
+    assert!(cb.get("enclave").is_none());
+    assert!(
+        cb.get("finance")
+            .unwrap()
+            .keywords
+            .iter()
+            .any(|k| k.term == "耐心资本")
+    );
+    assert_eq!(
+        themes(&h).selected_theme().map(|t| t.id.as_str()),
+        Some("finance")
+    );
+
+    // d: asks; n keeps it, y removes it.
+    h.act(Action::Remove);
+    h.act(Action::Input('n'));
+    assert!(codebook(&h).get("finance").is_some());
+    assert_eq!(status(&h), "kept theme finance");
+    assert!(h.text().contains("科技金融"));
+    h.act(Action::Remove);
+    h.act(Action::Input('y'));
+    assert!(codebook(&h).get("finance").is_none());
+    assert!(!h.text().contains("科技金融"), "{}", h.text());
+    // The gutter's labels followed: the pane's themes were read again after the re-tag.
+    let labels = &h.app.panes[0].themes.as_ref().expect("themes").labels;
+    assert!(
+        labels
+            .iter()
+            .all(|l| l.id != "finance" && l.id != "enclave")
+    );
+
+    h.act(Action::Back);
+    assert_eq!(h.app.view, View::Reader);
+}
+
+#[test]
+fn an_invalid_theme_edit_says_why_on_the_status_line_and_changes_nothing() {
+    let mut h = themes_view(80, 20);
+    let (before, revision) = h.store.codebook().expect("codebook");
+    let check = |h: &Harness, expected: &str| {
+        let status = h.app.status.clone().expect("a status");
+        assert!(status.error && status.text.contains(expected), "{status:?}");
+        assert!(!status.text.contains('\n'));
+        assert_eq!(h.store.codebook().unwrap(), (before.clone(), revision));
+        assert!(h.text().contains(expected), "{}", h.text());
+    };
+    h.act(Action::AddTheme);
+    h.type_text("Bad Id");
+    h.act(Action::Submit);
+    check(&h, "theme id \"Bad Id\"");
+    h.act(Action::AddTheme);
+    assert_eq!(
+        h.app.prompt.as_ref().unwrap().input,
+        "Bad Id",
+        "offered again"
+    );
+    h.app.prompt.as_mut().unwrap().input.clear();
+    h.type_text("talent");
+    h.act(Action::Submit);
+    check(&h, "theme talent: the id is used twice");
+
+    select_theme(&mut h, "talent");
+    h.act(Action::ThemeKeywords);
+    h.type_text("新词 -没有这个词");
+    h.act(Action::Submit);
+    check(&h, "theme talent: has no keyword \"没有这个词\"");
+    // Nothing typed is lost: the same prompt offers it again.
+    h.act(Action::ThemeKeywords);
+    assert_eq!(h.app.prompt.as_ref().unwrap().input, "新词 -没有这个词");
+    h.act(Action::Back);
+
+    h.act(Action::RecolorTheme);
+    for _ in 0..7 {
+        h.act(Action::Backspace);
+    }
+    h.type_text("red");
+    h.act(Action::Submit);
+    check(&h, "colour \"red\" is not #rrggbb");
+
+    h.act(Action::RenameTheme);
+    h.app.prompt.as_mut().unwrap().input = " | x".to_string();
+    h.act(Action::Submit);
+    check(&h, "theme talent: the Simplified name is empty");
+
+    h.act(Action::MergeTheme);
+    h.act(Action::Select);
+    check(&h, "theme talent: cannot merge a theme into itself");
+}
+
+#[test]
+fn uncovered_terms_become_keywords_or_new_themes() {
+    let mut h = themes_view(120, 24);
+    select_theme(&mut h, "talent");
+    h.act(Action::DiscoverTerms);
+    let list = themes(&h)
+        .terms
+        .as_ref()
+        .and_then(|t| t.list.clone())
+        .expect("terms");
+    assert!(!list.is_empty(), "the demo library has uncovered terms");
+    assert!(
+        h.text().contains("Uncovered terms of the library"),
+        "{}",
+        h.text()
+    );
+    let first = list[0].term.clone();
+    assert!(h.text().contains(&first));
+    // Enter: a keyword of the selected theme, and off the list.
+    h.act(Action::Select);
+    assert!(
+        codebook(&h)
+            .get("talent")
+            .unwrap()
+            .keywords
+            .iter()
+            .any(|k| k.term == first)
+    );
+    let now = themes(&h)
+        .terms
+        .as_ref()
+        .and_then(|t| t.list.clone())
+        .expect("terms");
+    assert!(now.iter().all(|u| u.term != first));
+    // n: a new theme with the term as its keyword; its name is offered as the term.
+    let second = now[0].term.clone();
+    h.act(Action::NewTheme);
+    h.type_text("found");
+    h.act(Action::Submit);
+    assert_eq!(h.app.prompt.as_ref().unwrap().input, second);
+    h.act(Action::Submit);
+    let found = codebook(&h).get("found").cloned().expect("new theme");
+    assert_eq!(
+        (found.name.as_str(), found.keywords.len()),
+        (second.as_str(), 1)
+    );
+    // Tab moves the keys to the themes list; Esc closes the terms.
+    h.act(Action::FocusNext);
+    h.act(Action::Down);
+    h.act(Action::Back);
+    assert!(themes(&h).terms.is_none());
+    // S: of the focused pane's document.
+    h.act(Action::DiscoverDocumentTerms);
+    let terms = themes(&h).terms.clone().expect("terms");
+    assert_eq!(terms.doc.map(|(id, _)| id), Some(h.app.panes[0].doc_id()));
+    assert!(terms.list.is_some());
+}

@@ -7,22 +7,14 @@ use super::progress::Steps;
 use crate::doc::DocId;
 use crate::store::Store;
 use crate::tagging::{self, LibraryThemes};
-use crate::text::cursor::CharCursor;
 use crate::text::sanitize::sanitize_line;
-use crate::text::segment;
-use crate::themes::{Codebook, Keyword, Tagger, Theme, ThemeNames, uncovered_terms};
+use crate::themes::{Codebook, Edit, Keyword, Theme, ThemeNames};
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Colours given to new themes that do not name one, the first one unused.
-const PALETTE: [&str; 10] = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#bab0ac",
-];
 
 #[derive(Debug, Args)]
 pub struct ThemesArgs {
@@ -166,42 +158,24 @@ pub fn run(store: &mut Store, args: &ThemesArgs, out: &mut Output) -> Result<Exi
     };
     match command {
         ThemesCommand::Add(a) => add(store, a, json, out),
-        ThemesCommand::Rm(a) => {
-            let (removed, revision) = store.edit_codebook(|cb| cb.remove(&a.id))?;
-            done(
-                out,
-                json,
-                &format!("removed theme {}", removed.id),
-                revision,
-            )
-        }
+        ThemesCommand::Rm(a) => edit(store, &Edit::Remove { id: a.id.clone() }, json, out),
         ThemesCommand::Rename(a) => {
             let names = ThemeNames {
                 name: a.name.clone(),
                 name_hant: a.hant.clone(),
                 name_en: a.en.clone(),
             };
-            let ((), revision) = store.edit_codebook(|cb| cb.rename(&a.id, names))?;
-            done(out, json, &format!("renamed theme {}", a.id), revision)
+            let id = a.id.clone();
+            edit(store, &Edit::Rename { id, names }, json, out)
         }
         ThemesCommand::Keywords(a) => keywords(store, a, json, out),
         ThemesCommand::Recolor(a) => {
-            let ((), revision) = store.edit_codebook(|cb| cb.recolor(&a.id, &a.color))?;
-            done(
-                out,
-                json,
-                &format!("theme {} is now {}", a.id, a.color),
-                revision,
-            )
+            let (id, color) = (a.id.clone(), a.color.clone());
+            edit(store, &Edit::Recolor { id, color }, json, out)
         }
         ThemesCommand::Merge(a) => {
-            let revision = store.merge_themes(&a.into, &a.from)?;
-            done(
-                out,
-                json,
-                &format!("merged theme {} into {}", a.from, a.into),
-                revision,
-            )
+            let (into, from) = (a.into.clone(), a.from.clone());
+            edit(store, &Edit::Merge { into, from }, json, out)
         }
         ThemesCommand::Import(a) => import(store, &a.file, json, out),
         ThemesCommand::Export(a) => export(store, a.file.as_ref(), out),
@@ -228,6 +202,12 @@ pub(super) fn refreshed(store: &mut Store, json: bool) -> Result<LibraryThemes> 
     let lib = tagging::refresh(store, false, &mut bar);
     bar.finish();
     Ok(lib?)
+}
+
+/// Applies a codebook edit and reports it.
+fn edit(store: &mut Store, edit: &Edit, json: bool, out: &mut Output) -> Result<ExitCode> {
+    let (what, revision) = store.apply_codebook_edit(edit)?;
+    done(out, json, &what, revision)
 }
 
 /// The one-line report of a codebook edit.
@@ -286,26 +266,17 @@ fn list(store: &Store, json: bool, out: &mut Output) -> Result<ExitCode> {
 }
 
 fn add(store: &mut Store, a: &AddArgs, json: bool, out: &mut Output) -> Result<ExitCode> {
-    let ((), revision) = store.edit_codebook(|cb| {
-        let color = a.color.clone().unwrap_or_else(|| {
-            PALETTE
-                .iter()
-                .find(|c| !cb.themes.iter().any(|t| t.color.eq_ignore_ascii_case(c)))
-                .unwrap_or(&PALETTE[0])
-                .to_string()
-        });
-        cb.add(Theme {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            name_hant: a.hant.clone().unwrap_or_default(),
-            name_en: a.en.clone().unwrap_or_default(),
-            color,
-            description: a.description.clone().unwrap_or_default(),
-            parent: a.parent.clone(),
-            keywords: a.keywords.iter().map(|k| Keyword::new(k.trim())).collect(),
-        })
-    })?;
-    done(out, json, &format!("added theme {}", a.id), revision)
+    let theme = Theme {
+        id: a.id.clone(),
+        name: a.name.clone(),
+        name_hant: a.hant.clone().unwrap_or_default(),
+        name_en: a.en.clone().unwrap_or_default(),
+        color: a.color.clone().unwrap_or_default(),
+        description: a.description.clone().unwrap_or_default(),
+        parent: a.parent.clone(),
+        keywords: a.keywords.iter().map(|k| Keyword::new(k.trim())).collect(),
+    };
+    edit(store, &Edit::Add(theme), json, out)
 }
 
 /// One keyword in `themes keywords ID --json`.
@@ -338,24 +309,16 @@ fn keywords(store: &mut Store, a: &KeywordsArgs, json: bool, out: &mut Output) -
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let ((added, removed), revision) = store.edit_codebook(|cb| {
-        let added = cb.add_keywords(
-            &a.id,
-            a.add.iter().map(|t| Keyword::weighted(t.trim(), a.weight)),
-        )?;
-        let removed = if a.rm.is_empty() {
-            0
-        } else {
-            cb.remove_keywords(&a.id, &a.rm)?
-        };
-        Ok((added, removed))
-    })?;
-    done(
-        out,
-        json,
-        &format!("theme {}: {added} keywords added, {removed} removed", a.id),
-        revision,
-    )
+    let change = Edit::Keywords {
+        id: a.id.clone(),
+        add: a
+            .add
+            .iter()
+            .map(|t| Keyword::weighted(t.trim(), a.weight))
+            .collect(),
+        remove: a.rm.clone(),
+    };
+    edit(store, &change, json, out)
 }
 
 fn import(store: &mut Store, file: &PathBuf, json: bool, out: &mut Output) -> Result<ExitCode> {
@@ -363,10 +326,7 @@ fn import(store: &mut Store, file: &PathBuf, json: bool, out: &mut Output) -> Re
         .with_context(|| format!("{}: cannot read the codebook", file.display()))?;
     let codebook = Codebook::from_toml(&text).with_context(|| format!("{}", file.display()))?;
     let themes = codebook.themes.len();
-    let ((), revision) = store.edit_codebook(|cb| {
-        *cb = codebook;
-        Ok(())
-    })?;
+    let (_, revision) = store.apply_codebook_edit(&Edit::Replace(codebook))?;
     done(
         out,
         json,
@@ -472,34 +432,8 @@ fn short(id: &str) -> String {
 }
 
 fn suggest(store: &mut Store, a: &SuggestArgs, json: bool, out: &mut Output) -> Result<ExitCode> {
-    let focus_id = a.doc.as_deref().map(|d| store.resolve(d)).transpose()?;
-    let (codebook, _) = store.codebook()?;
-    let tagger = Tagger::new(&codebook)?;
-    let seg = segment::get();
-    seg.add_words(
-        codebook
-            .themes
-            .iter()
-            .flat_map(|t| t.keywords.iter().map(|k| k.term.as_str())),
-    );
-    let docs = store.list_documents()?;
-    let focus = focus_id.map(|f| docs.iter().position(|d| d.id == f.id).unwrap_or(0));
-    let mut words: Vec<Vec<String>> = Vec::with_capacity(docs.len());
-    for meta in &docs {
-        let (_, shadows) = tagging::passage_shadows(store, meta.id)?;
-        let mut list = Vec::new();
-        for shadow in &shadows {
-            let mut cursor = CharCursor::new(shadow);
-            for span in seg.words(shadow) {
-                let word = cursor.slice(span).unwrap_or_default();
-                if !segment::is_stopword(word) {
-                    list.push(word.to_string());
-                }
-            }
-        }
-        words.push(list);
-    }
-    let found = uncovered_terms(&words, focus, &tagger, a.limit);
+    let focus = a.doc.as_deref().map(|d| store.resolve(d)).transpose()?;
+    let found = tagging::uncovered(store, focus.map(|d| d.id), a.limit)?;
     if json {
         out.json(&found)?;
         return Ok(ExitCode::SUCCESS);

@@ -15,7 +15,7 @@ use super::events::{Change, log};
 use super::{Store, StoreError};
 use crate::doc::{DocId, Span};
 use crate::tagging::merge::{Decision, DecisionRow, MatchedTerm, Suggestion};
-use crate::themes::{Codebook, CodebookError};
+use crate::themes::{Codebook, CodebookError, Edit};
 
 /// What a document's stored tagging was made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,11 +84,40 @@ impl Store {
         self.edit_codebook_with(change, None)
     }
 
-    /// Merges theme `from` into `into` (see [`Codebook::merge`]); decisions on `from` move to
-    /// `into`, where one already exists on the passage it wins.
-    pub fn merge_themes(&mut self, into: &str, from: &str) -> Result<i64, StoreError> {
-        self.edit_codebook_with(|cb| cb.merge(into, from), Some((from, into)))
-            .map(|((), revision)| revision)
+    /// Applies `edit` (see [`Codebook::apply`]) in one transaction and returns what it did
+    /// (one line) and the new revision. A merge moves the decisions on the theme that goes
+    /// to the one that stays; where that one already has a decision on the passage, it wins.
+    pub fn apply_codebook_edit(&mut self, edit: &Edit) -> Result<(String, i64), StoreError> {
+        self.edit_codebook_with(|cb| cb.apply(edit), edit.moved_decisions())
+    }
+
+    /// Per theme, on how many passages of the library it is on: suggested and not rejected,
+    /// or accepted or added. Counts the stored tagging (a read-only library's tagging in
+    /// memory is not), as of the last re-tag.
+    pub fn theme_passage_counts(&self) -> Result<HashMap<String, usize>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT theme, COUNT(*) FROM (
+                     SELECT doc_id, start, end, theme FROM theme_suggestions s
+                     WHERE NOT EXISTS (
+                         SELECT 1 FROM theme_decisions d
+                         WHERE d.doc_id = s.doc_id AND d.start = s.start AND d.end = s.end
+                           AND d.theme = s.theme AND d.decision = 'rejected')
+                     UNION
+                     SELECT doc_id, start, end, theme FROM theme_decisions
+                     WHERE decision IN ('accepted', 'added'))
+                 GROUP BY theme",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|(theme, n)| (theme, usize::try_from(n).unwrap_or(0)))
+                    .collect()
+            })
+            .map_err(|e| self.err(e))
     }
 
     fn edit_codebook_with<T>(
@@ -533,7 +562,13 @@ mod tests {
         store
             .set_decision(doc, b, "commercialization", Some(Decision::Accepted))
             .unwrap();
-        store.merge_themes("commercialization", "ip").unwrap();
+        let (done, _) = store
+            .apply_codebook_edit(&Edit::Merge {
+                into: "commercialization".into(),
+                from: "ip".into(),
+            })
+            .unwrap();
+        assert_eq!(done, "merged theme ip into commercialization");
         assert!(store.codebook().unwrap().0.get("ip").is_none());
         let rows: Vec<(Span, String, Decision)> = store
             .decisions(doc)
@@ -548,6 +583,31 @@ mod tests {
                 (b, "commercialization".to_string(), Decision::Accepted),
             ]
         );
+    }
+
+    #[test]
+    fn passages_per_theme_count_suggestions_and_decisions() {
+        let mut store = Store::open_in_memory().unwrap();
+        let doc = add(&mut store, "人才强国与金融");
+        let (a, b) = (Span::new(0, 4), Span::new(5, 7));
+        store.save_taggings(&[(doc, tagging(a, "talent"))]).unwrap();
+        assert_eq!(store.theme_passage_counts().unwrap()["talent"], 1);
+        store
+            .set_decision(doc, a, "talent", Some(Decision::Accepted))
+            .unwrap();
+        store
+            .set_decision(doc, b, "talent", Some(Decision::Added))
+            .unwrap();
+        store
+            .set_decision(doc, b, "finance", Some(Decision::Rejected))
+            .unwrap();
+        let counts = store.theme_passage_counts().unwrap();
+        assert_eq!(counts["talent"], 2, "suggested and accepted count once");
+        assert!(!counts.contains_key("finance"));
+        store
+            .set_decision(doc, a, "talent", Some(Decision::Rejected))
+            .unwrap();
+        assert_eq!(store.theme_passage_counts().unwrap()["talent"], 1);
     }
 
     #[test]

@@ -18,6 +18,9 @@
 pub mod compare;
 pub mod matrix;
 pub mod merge;
+mod uncovered;
+
+pub use uncovered::uncovered;
 
 use std::collections::HashMap;
 

@@ -59,6 +59,18 @@ impl Segmenter {
         }
     }
 
+    /// A copy of this segmenter that also knows `words` (see [`Segmenter::add_words`]),
+    /// leaving this one as it is: for segmenting with a codebook's terms without changing
+    /// the words the reader moves by. Copying the dictionary takes a few milliseconds.
+    pub fn with_words<'a>(&self, words: impl IntoIterator<Item = &'a str>) -> Segmenter {
+        let jieba = self.jieba.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let copy = Segmenter {
+            jieba: RwLock::new(jieba),
+        };
+        copy.add_words(words);
+        copy
+    }
+
     /// The code-point spans of the words of `paragraph` (a shadow paragraph), relative to it.
     pub fn words(&self, paragraph: &str) -> Vec<Span> {
         let mut words = Vec::new();
@@ -253,6 +265,14 @@ mod tests {
         let fresh = Segmenter::new();
         let before = word_strings("发展新质生产力", &fresh.words("发展新质生产力"));
         assert!(!before.contains(&"新质生产力".to_string()), "{before:?}");
+        let copy = fresh.with_words(["新質生產力"]);
+        let copied = word_strings("发展新质生产力", &copy.words("发展新质生产力"));
+        assert_eq!(copied, ["发展", "新质生产力"]);
+        let unchanged = word_strings("发展新质生产力", &fresh.words("发展新质生产力"));
+        assert_eq!(
+            unchanged, before,
+            "the copy learns the words, not the original"
+        );
         fresh.add_words(["新質生產力"]);
         let after = word_strings("发展新质生产力", &fresh.words("发展新质生产力"));
         assert_eq!(after, ["发展", "新质生产力"]);

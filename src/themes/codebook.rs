@@ -14,6 +14,12 @@ use thiserror::Error;
 /// The default codebook shipped with pizhu, seeded into every new library.
 const DEFAULT_TOML: &str = include_str!("../../assets/themes.toml");
 
+/// Colours given to new themes that do not name one: the first one no theme uses yet.
+pub const PALETTE: [&str; 10] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac",
+];
+
 /// A theme a reader follows across documents.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -130,6 +136,41 @@ pub struct ThemeNames {
     pub name: Option<String>,
     pub name_hant: Option<String>,
     pub name_en: Option<String>,
+}
+
+/// One edit of a codebook, as the CLI and the reader make them: [`Codebook::apply`] applies
+/// it, and the store saves it in one transaction (`Store::apply_codebook_edit`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Add a theme at the end; an empty colour becomes [`Codebook::unused_color`].
+    Add(Theme),
+    /// Change names; the id stays.
+    Rename { id: String, names: ThemeNames },
+    /// Set the display colour (`#rrggbb`).
+    Recolor { id: String, color: String },
+    /// Add keywords (a term the theme has gets the new weight), then remove terms (each must
+    /// be there).
+    Keywords {
+        id: String,
+        add: Vec<Keyword>,
+        remove: Vec<String>,
+    },
+    /// Merge theme `from` into `into` (see [`Codebook::merge`]); decisions move with it.
+    Merge { into: String, from: String },
+    /// Remove a theme; its children move up.
+    Remove { id: String },
+    /// Replace the whole codebook (an import).
+    Replace(Codebook),
+}
+
+impl Edit {
+    /// The theme whose decisions the edit moves, and the theme they move to.
+    pub fn moved_decisions(&self) -> Option<(&str, &str)> {
+        match self {
+            Edit::Merge { into, from } => Some((from, into)),
+            _ => None,
+        }
+    }
 }
 
 /// What is wrong with a codebook or an edit. Every message is one line and names the theme.
@@ -420,6 +461,97 @@ impl Codebook {
         Ok(removed)
     }
 
+    /// Applies `edit`, all of it or nothing, and says in one line what it did.
+    pub fn apply(&mut self, edit: &Edit) -> Result<String, CodebookError> {
+        match edit.clone() {
+            Edit::Add(mut theme) => {
+                if theme.color.is_empty() {
+                    theme.color = self.unused_color();
+                }
+                let id = theme.id.clone();
+                self.add(theme)?;
+                Ok(format!("added theme {id}"))
+            }
+            Edit::Rename { id, names } => {
+                self.rename(&id, names)?;
+                Ok(format!("renamed theme {id}"))
+            }
+            Edit::Recolor { id, color } => {
+                self.recolor(&id, &color)?;
+                Ok(format!("theme {id} is now {color}"))
+            }
+            Edit::Keywords { id, add, remove } => {
+                let mut copy = self.clone();
+                let added = copy.add_keywords(&id, add)?;
+                let removed = if remove.is_empty() {
+                    0
+                } else {
+                    copy.remove_keywords(&id, &remove)?
+                };
+                *self = copy;
+                Ok(format!(
+                    "theme {id}: {added} keywords added, {removed} removed"
+                ))
+            }
+            Edit::Merge { into, from } => {
+                self.merge(&into, &from)?;
+                Ok(format!("merged theme {from} into {into}"))
+            }
+            Edit::Remove { id } => {
+                self.remove(&id)?;
+                Ok(format!("removed theme {id}"))
+            }
+            Edit::Replace(codebook) => {
+                codebook.validate()?;
+                *self = codebook;
+                Ok(format!(
+                    "replaced the codebook: {} themes",
+                    self.themes.len()
+                ))
+            }
+        }
+    }
+
+    /// The first [`PALETTE`] colour no theme uses; when all are taken, the first unused of
+    /// a sequence of hues a golden angle apart (medium saturation and lightness).
+    pub fn unused_color(&self) -> String {
+        let used = |c: &str| self.themes.iter().any(|t| t.color.eq_ignore_ascii_case(c));
+        let hues = (0..=self.themes.len()).map(|i| hsl_hex(i as f32 * 137.507_77, 0.55, 0.55));
+        PALETTE
+            .iter()
+            .map(|c| c.to_string())
+            .chain(hues)
+            .find(|c| !used(c))
+            .unwrap_or_else(|| PALETTE[0].to_string())
+    }
+
+    /// The themes in display order, each after its parent, with its depth (0 at the top
+    /// level); children in codebook order. A theme whose parent is missing counts as top
+    /// level, so it is safe on an unvalidated codebook.
+    pub fn tree(&self) -> Vec<(&Theme, usize)> {
+        let mut out = Vec::with_capacity(self.themes.len());
+        let root = |t: &Theme| t.parent.as_deref().is_none_or(|p| self.get(p).is_none());
+        for t in self.themes.iter().filter(|t| root(t)) {
+            self.subtree(t, 0, &mut out);
+        }
+        out
+    }
+
+    fn subtree<'a>(&'a self, theme: &'a Theme, depth: usize, out: &mut Vec<(&'a Theme, usize)>) {
+        // A loop (only in an unvalidated codebook) stops at the number of themes.
+        if out.len() >= self.themes.len() {
+            return;
+        }
+        out.push((theme, depth));
+        for child in self
+            .themes
+            .iter()
+            .filter(|t| t.parent.as_deref() == Some(theme.id.as_str()))
+        {
+            self.subtree(child, depth + 1, out);
+        }
+    }
+
     /// Applies `change` to a copy and keeps it only if the result validates.
     fn edit(
         &mut self,
@@ -495,6 +627,24 @@ fn valid_id(id: &str) -> bool {
 
 fn valid_color(color: &str) -> bool {
     color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `#rrggbb` of a colour given as hue (degrees), saturation and lightness (0–1).
+fn hsl_hex(hue: f32, saturation: f32, lightness: f32) -> String {
+    let c = (1.0 - (2.0 * lightness - 1.0).abs()) * saturation;
+    let h = hue.rem_euclid(360.0) / 60.0;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match h as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = lightness - c / 2.0;
+    let byte = |v: f32| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b))
 }
 
 /// 1-based line of a byte offset.
@@ -819,6 +969,92 @@ keywords = ["甲", { term = "乙", weight = 2 }, { term = "丙" }]
             Err(CodebookError::ParentCycle { .. })
         ));
         assert_eq!(cb, small());
+    }
+
+    #[test]
+    fn edits_apply_whole_or_not_at_all_and_say_what_they_did() {
+        let mut cb = small();
+        let added = cb
+            .apply(&Edit::Add(Theme {
+                color: String::new(),
+                ..theme("e", Some("d"), &["己"])
+            }))
+            .expect("add");
+        assert_eq!(added, "added theme e");
+        assert_eq!(cb.get("e").map(|t| t.color.as_str()), Some(PALETTE[0]));
+        let before = cb.clone();
+        let err = cb
+            .apply(&Edit::Keywords {
+                id: "a".into(),
+                add: vec![Keyword::new("庚")],
+                remove: vec!["没有".into()],
+            })
+            .expect_err("unknown keyword");
+        assert!(err.to_string().contains("没有"), "{err}");
+        assert_eq!(
+            cb, before,
+            "the keyword added before the failure is not kept"
+        );
+        assert_eq!(
+            cb.apply(&Edit::Keywords {
+                id: "a".into(),
+                add: vec![Keyword::new("庚")],
+                remove: vec!["甲".into()],
+            }),
+            Ok("theme a: 1 keywords added, 1 removed".to_string())
+        );
+        assert_eq!(
+            cb.apply(&Edit::Recolor {
+                id: "a".into(),
+                color: "#000000".into()
+            }),
+            Ok("theme a is now #000000".to_string())
+        );
+        let merge = Edit::Merge {
+            into: "a".into(),
+            from: "d".into(),
+        };
+        assert_eq!(merge.moved_decisions(), Some(("d", "a")));
+        assert_eq!(cb.apply(&merge), Ok("merged theme d into a".to_string()));
+        assert_eq!(cb.get("e").and_then(|e| e.parent.as_deref()), Some("a"));
+        assert!(
+            cb.apply(&Edit::Replace(Codebook {
+                themes: vec![theme("x", Some("zz"), &[])]
+            }))
+            .is_err()
+        );
+        assert_eq!(
+            cb.apply(&Edit::Remove { id: "b".into() }),
+            Ok("removed theme b".to_string())
+        );
+    }
+
+    #[test]
+    fn unused_colours_and_the_tree() {
+        let mut cb = small();
+        assert_eq!(cb.unused_color(), PALETTE[0]);
+        cb.themes[0].color = PALETTE[0].to_uppercase();
+        assert_eq!(cb.unused_color(), PALETTE[1]);
+        let mut full = Codebook::default();
+        for (i, color) in PALETTE.iter().enumerate() {
+            full.themes.push(Theme {
+                color: color.to_string(),
+                ..theme(&format!("t{i}"), None, &[])
+            });
+        }
+        let next = full.unused_color();
+        assert!(
+            valid_color(&next) && !PALETTE.contains(&next.as_str()),
+            "{next}"
+        );
+        assert_eq!(hsl_hex(0.0, 1.0, 0.5), "#ff0000");
+        assert_eq!(hsl_hex(240.0, 1.0, 0.5), "#0000ff");
+        let tree: Vec<(&str, usize)> = cb.tree().iter().map(|(t, d)| (t.id.as_str(), *d)).collect();
+        assert_eq!(tree, vec![("a", 0), ("b", 1), ("c", 2), ("d", 0)]);
+        cb.themes[0].parent = Some("c".into());
+        assert!(cb.tree().len() <= cb.themes.len(), "a loop ends");
+        cb.themes[0].parent = Some("gone".into());
+        assert_eq!(cb.tree().len(), 4, "a missing parent is the top level");
     }
 
     #[test]

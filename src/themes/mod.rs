@@ -14,6 +14,6 @@ mod corpus_tests;
 #[cfg(test)]
 mod fixtures;
 
-pub use codebook::{Codebook, CodebookError, Keyword, Theme, ThemeNames};
+pub use codebook::{Codebook, CodebookError, Edit, Keyword, PALETTE, Theme, ThemeNames};
 pub use discovery::{UncoveredTerm, uncovered_terms};
 pub use tagger::{DEFAULT_THRESHOLD, Tagger, TermHit, TermStats, ThemeScore, suggestions};

@@ -71,8 +71,6 @@ pub enum Action {
     Reject,
     /// Clear the decision on the selected theme (back to the tagger's suggestion).
     ClearDecision,
-    /// Add a theme from the codebook.
-    AddTheme,
     /// Open the documents × themes matrix.
     OpenMatrix,
     /// Compare the followed theme (else the passage's) across the documents.
@@ -87,6 +85,23 @@ pub enum Action {
     Remove,
     /// Type a filter for the list.
     Filter,
+    /// Open the themes view: the library's codebook.
+    OpenThemes,
+    /// Add a theme: to a passage (from the codebook), or to the codebook (themes view; on a
+    /// term: add it as a keyword of the selected theme).
+    AddTheme,
+    RenameTheme,
+    RecolorTheme,
+    /// Themes view: add or remove keywords of the selected theme.
+    ThemeKeywords,
+    /// Themes view: merge the selected theme into one picked next.
+    MergeTheme,
+    /// Themes view: the library's uncovered terms.
+    DiscoverTerms,
+    /// Themes view: the focused pane's document's uncovered terms.
+    DiscoverDocumentTerms,
+    /// Themes view: a new theme (on a term: with the term as its keyword).
+    NewTheme,
     /// Close the current view or overlay (in the reader: clear the search highlight).
     Back,
     /// A digit of a count (`50%`, `3j`).
@@ -164,7 +179,6 @@ impl Action {
             Action::Accept => "accept the suggestion (it becomes a tag)",
             Action::Reject => "reject the theme (hidden, remembered)",
             Action::ClearDecision => "clear the decision (back to the suggestion)",
-            Action::AddTheme => "add a theme from the codebook (type to find it)",
             Action::OpenMatrix => "the documents × themes matrix",
             Action::OpenCompare => {
                 "compare a theme across the documents (the one followed, else the passage's)"
@@ -174,6 +188,15 @@ impl Action {
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",
+            Action::OpenThemes => "themes: edit the library's codebook",
+            Action::AddTheme => "add a theme (on a term: as a keyword of the selected theme)",
+            Action::RenameTheme => "rename the theme (Simplified, Traditional and English names)",
+            Action::RecolorTheme => "recolour the theme (#rrggbb; Enter takes the next colour)",
+            Action::ThemeKeywords => "add keywords to the theme (-term removes one)",
+            Action::MergeTheme => "merge the theme into another (pick it, Enter)",
+            Action::DiscoverTerms => "uncovered terms of the library",
+            Action::DiscoverDocumentTerms => "uncovered terms of the focused document",
+            Action::NewTheme => "on a term: a new theme with it as its keyword",
             Action::Back => "close / cancel",
             Action::Count(_) => "count",
             Action::Input(_) => "type",

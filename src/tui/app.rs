@@ -6,6 +6,7 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
+use super::codebook::{Ask, Retagging, ThemesView};
 use super::compare::{CompareView, MatrixView};
 use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
@@ -74,6 +75,7 @@ pub enum View {
     Related(RelatedView),
     Matrix(MatrixView),
     Compare(CompareView),
+    Themes(Box<ThemesView>),
 }
 
 /// What the one-line prompt asks for.
@@ -82,7 +84,12 @@ pub enum PromptKind {
     Command,
     Search,
     Grep,
-    ConfirmRemove { id: DocId, title: String },
+    ConfirmRemove {
+        id: DocId,
+        title: String,
+    },
+    /// A question of the themes view.
+    Codebook(Ask),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +140,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// How columns are counted in the panes (from the config).
     pub width_opts: WidthOptions,
+    /// How far the background re-tag after a codebook edit is.
+    pub retagging: Option<Retagging>,
     next_pane: u64,
 }
 
@@ -173,6 +182,7 @@ impl App {
             starting: true,
             requests,
             width_opts: WidthOptions::default(),
+            retagging: None,
             next_pane: 1,
         }
     }
@@ -215,6 +225,7 @@ impl App {
             View::Related(_) => InputMode::Keys(Context::Related),
             View::Matrix(_) => InputMode::Keys(Context::Matrix),
             View::Compare(_) => InputMode::Keys(Context::Compare),
+            View::Themes(_) => InputMode::Keys(Context::Themes),
         }
     }
 
@@ -267,6 +278,7 @@ impl App {
                 View::Related(view) => self.related_action(action, view),
                 View::Matrix(matrix) => self.matrix_action(action, matrix),
                 View::Compare(compare) => self.compare_action(action, compare),
+                View::Themes(themes) => self.themes_action(action, *themes),
             },
         }
         if user {
@@ -606,6 +618,7 @@ impl App {
             }
             Response::Matrix(data) => self.matrix_loaded(*data),
             Response::Compare(data) => self.compare_loaded(*data),
+            Response::Codebook(answer) => self.codebook_answer(answer),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -645,6 +658,11 @@ impl App {
                     }
                     return;
                 }
+                if let PromptKind::Codebook(ask) = &prompt.kind
+                    && ask.is_confirmation()
+                {
+                    return self.codebook_confirm(ask.clone(), c == 'y' || c == 'Y');
+                }
                 prompt.input.push(c);
             }
             Action::Backspace if prompt.input.is_empty() => return,
@@ -670,6 +688,7 @@ impl App {
             PromptKind::ConfirmRemove { title, .. } => {
                 self.set_status(format!("kept {title}"), false)
             }
+            PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
         }
     }
 
@@ -919,6 +938,7 @@ impl App {
             Action::ToggleNoise => self.update_reader_flag(false),
             Action::OpenLibrary => self.open_library(Target::FocusedPane),
             Action::Split => self.open_library(Target::NewPane),
+            Action::OpenThemes => self.open_themes(),
             Action::FocusNext | Action::FocusPrevious => {
                 let n = self.panes.len().max(1);
                 self.focus = if action == Action::FocusNext {

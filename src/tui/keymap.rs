@@ -22,11 +22,12 @@ pub enum Context {
     Related,
     Matrix,
     Compare,
+    Themes,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Reader,
         Context::Library,
         Context::Results,
@@ -34,6 +35,7 @@ impl Context {
         Context::Related,
         Context::Matrix,
         Context::Compare,
+        Context::Themes,
         Context::Help,
     ];
 
@@ -47,6 +49,7 @@ impl Context {
             Context::Related => "related",
             Context::Matrix => "matrix",
             Context::Compare => "compare",
+            Context::Themes => "themes",
             Context::Help => "help",
         }
     }
@@ -61,6 +64,7 @@ impl Context {
             Context::Related => "Related passages",
             Context::Matrix => "Matrix (documents × themes)",
             Context::Compare => "Compare (one theme across the documents)",
+            Context::Themes => "Themes",
             Context::Help => "Help",
         }
     }
@@ -249,7 +253,9 @@ impl Keymap {
     fn apply(&mut self, tables: &BTreeMap<String, BTreeMap<String, Action>>) -> Result<()> {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
-                anyhow!("unknown context [{context}] (use reader, library, results, passage, related, matrix, compare or help)")
+                anyhow!(
+                    "unknown context [{context}] (use reader, library, results, passage, related, matrix, compare, themes or help)"
+                )
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
             for (key, action) in table {
@@ -312,6 +318,9 @@ impl Keymap {
         match (context, action) {
             (Context::Reader, Action::Back) => "clear the search highlight",
             (Context::Passage, Action::Select) => "follow this theme in every pane",
+            (Context::Passage, Action::AddTheme) => {
+                "add a theme from the codebook (type to find it)"
+            }
             (Context::Related, Action::Select) => "open it in the pane beside",
             (Context::Matrix, Action::Select) => "compare this theme across the documents",
             (Context::Compare, Action::Select) => "open the passage in context",
@@ -329,6 +338,12 @@ impl Keymap {
             (Context::Compare, Action::Bottom) => "last passage of this document",
             (Context::Matrix, Action::Back) => "back to the reader",
             (Context::Compare, Action::Back) => "back (to the matrix when it opened this)",
+            (Context::Themes, Action::Remove) => "remove the theme (asks first)",
+            (Context::Themes, Action::Select) => {
+                "on a term: add it as a keyword; merging: merge into this theme"
+            }
+            (Context::Themes, Action::FocusNext) => "between the themes and the terms",
+            (Context::Themes, Action::Back) => "cancel / close the terms / back",
             _ => action.describe(),
         }
     }
@@ -412,7 +427,6 @@ pub const BINDABLE: &[Action] = &[
     Action::Accept,
     Action::Reject,
     Action::ClearDecision,
-    Action::AddTheme,
     Action::OpenMatrix,
     Action::OpenCompare,
     Action::Left,
@@ -420,6 +434,15 @@ pub const BINDABLE: &[Action] = &[
     Action::Select,
     Action::Filter,
     Action::Remove,
+    Action::OpenThemes,
+    Action::AddTheme,
+    Action::NewTheme,
+    Action::RenameTheme,
+    Action::RecolorTheme,
+    Action::ThemeKeywords,
+    Action::MergeTheme,
+    Action::DiscoverTerms,
+    Action::DiscoverDocumentTerms,
     Action::Help,
     Action::Back,
     Action::Quit,

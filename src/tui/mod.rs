@@ -7,6 +7,7 @@
 //! * [`worker`]: the thread that owns the library and answers requests;
 //! * [`document`]: the one place a document becomes what the reader shows; [`pane`]: moves
 //!   within a pane; [`search`]: the `Matcher`; [`themes`]: a document's passages and themes;
+//! * [`codebook`]: the themes view (`T`), the library's codebook edited in place;
 //! * [`views`]: drawing, with no I/O; [`theme`]: colours.
 //!
 //! [`run`] puts the terminal in raw mode on the alternate screen and restores it on every way
@@ -15,6 +16,7 @@
 
 pub mod action;
 pub mod app;
+pub mod codebook;
 pub mod compare;
 pub mod document;
 pub mod event;
@@ -177,8 +179,9 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     Ok(())
 }
 
-/// Where requests go: searches in a document to the search thread, themes, the matrix and
-/// compare to the tagging thread (when the library is a file), the rest to the worker.
+/// Where requests go: searches in a document to the search thread; themes, decisions, related
+/// passages, the matrix, compare, re-tagging and uncovered terms to the tagging thread (when
+/// the library is a file); the rest to the worker.
 struct Requests {
     library: Sender<worker::Request>,
     find: Sender<worker::Request>,
@@ -197,6 +200,7 @@ impl Requests {
                 | worker::Request::Compare { .. },
                 Some(themes),
             ) => themes.send(request),
+            (worker::Request::Codebook(r), Some(themes)) if r.is_tagging() => themes.send(request),
             _ => self.library.send(request),
         }
     }

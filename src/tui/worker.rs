@@ -7,6 +7,7 @@
 //! opens at (read in milliseconds), then the whole document.
 
 use super::app::MAX_PANES;
+use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search;
@@ -34,7 +35,7 @@ const RELATED: usize = 20;
 pub const MAX_HITS: usize = 2000;
 
 /// What the reader asks of the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     ListDocuments,
     /// Load a document for the pane with this id, to be shown at stored offset `goto` (else
@@ -89,6 +90,8 @@ pub enum Request {
     Remove(DocId),
     /// The panes that were open last time.
     Session,
+    /// The themes view's codebook, edits, re-tagging and uncovered terms.
+    Codebook(CodebookRequest),
     /// Remember reading positions and the open panes.
     Save {
         positions: Vec<(DocId, usize)>,
@@ -161,6 +164,7 @@ pub enum Response {
     },
     Removed(DocId),
     Session(Vec<SavedPane>),
+    Codebook(CodebookResponse),
     /// A request failed; the message says which and why.
     Failed(String),
 }
@@ -272,6 +276,7 @@ pub fn handle(
             }
             Err(e) => emit(failed("removing the document", &e)),
         },
+        Request::Codebook(request) => codebook::answer(store, request, emit),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
@@ -489,9 +494,10 @@ pub fn spawn_previews(
 }
 
 /// Starts the tagging thread: it opens its own connection to the library at `path` and
-/// answers [`Request::Themes`], [`Request::Decide`], [`Request::Related`], [`Request::Matrix`] and
-/// [`Request::Compare`] until `requests` is closed. It is not waited for when the
-/// reader quits: a re-tag cut short leaves the library as it was (one transaction).
+/// answers [`Request::Themes`], [`Request::Decide`], [`Request::Related`], [`Request::Matrix`],
+/// [`Request::Compare`], re-tags and lists uncovered terms until `requests` is closed. It is
+/// not waited for when the reader quits: a re-tag cut short leaves the library as it was (one
+/// transaction).
 pub fn spawn_themes(
     path: PathBuf,
     options: ViewOptions,

@@ -12,6 +12,7 @@ mod reader;
 mod related;
 mod results;
 mod status;
+mod themes;
 
 pub use reader::Layer;
 
@@ -40,6 +41,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         View::Related(view) => related::render(view, app.width_opts, theme, main, buf),
         View::Matrix(matrix) => matrix::render(matrix, theme, main, buf),
         View::Compare(compare) => compare::render(app, compare, theme, main, buf),
+        View::Themes(view) => themes::render(view, theme, main, buf),
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);

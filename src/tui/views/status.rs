@@ -35,6 +35,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if app.show_noise {
         flags.push("noise shown".to_string());
     }
+    if let Some(retagging) = &app.retagging {
+        flags.push(retagging.to_string());
+    }
     let right = if flags.is_empty() {
         String::new()
     } else {
@@ -51,6 +54,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             PromptKind::ConfirmRemove { title, .. } => {
                 format!("remove «{}» with its layers? (y/n)", sanitize_line(title))
             }
+            PromptKind::Codebook(ask) => format!("{}{input}", sanitize_line(&ask.label())),
         };
         (
             format!("{text}▏"),
@@ -66,13 +70,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         };
         (sanitize_line(&status.text), style)
     } else {
-        let hint = match app.view {
+        let hint = match &app.view {
             View::Reader => "? help  / search  t themes  o library  | split  q quit",
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
             View::Passage(_) => "y accept  x reject  a add  Enter follow  Esc close",
             View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
+            View::Themes(view) => crate::tui::codebook::hint(view),
         };
         (hint.to_string(), theme.status)
     };
