@@ -1521,3 +1521,170 @@ fn uncovered_terms_become_keywords_or_new_themes() {
     assert_eq!(terms.doc.map(|(id, _)| id), Some(h.app.panes[0].doc_id()));
     assert!(terms.list.is_some());
 }
+
+/// The annotations the library holds for document `doc`.
+fn stored_annotations(h: &Harness, doc: i64) -> Vec<pizhu::annotations::Annotation> {
+    h.store.document_annotations(doc).expect("annotations")
+}
+
+#[test]
+fn v_selects_and_h_highlights_the_selection_in_its_colour() {
+    let mut h = Harness::demo(1, 80, 16);
+    let size = h.app.text_size(0);
+    // The start of the second body paragraph.
+    let start = h.app.panes[0].document().unwrap().paragraph_start(2);
+    h.app.panes[0].jump(start, size);
+    char_key(&mut h, 'v');
+    assert!(h.app.selecting());
+    for _ in 0..3 {
+        char_key(&mut h, 'e');
+    }
+    char_key(&mut h, ',');
+    let selected = h.app.panes[0].selected().expect("a selection");
+    assert!(selected.len() > 3);
+    char_key(&mut h, '3');
+    assert!(!h.app.selecting(), "highlighting ends the selection");
+    let stored = stored_annotations(&h, 1);
+    assert_eq!(stored.len(), 1);
+    let a = &stored[0];
+    assert_eq!(a.color, pizhu::annotations::Color::Blue);
+    let doc = h.app.panes[0].document().unwrap();
+    assert_eq!(
+        (doc.to_view(a.start), doc.to_view(a.end)),
+        (selected.start, selected.end)
+    );
+    let last: char = a.quote.chars().last().unwrap();
+    assert!(
+        "，、；：。".contains(last),
+        "the clause's mark is selected: {:?}",
+        a.quote
+    );
+    assert_eq!(h.app.panes[0].marks().len(), 1, "the pane shows it at once");
+    let screen = h.screen();
+    let buf = screen.backend().buffer();
+    let painted = buf
+        .content()
+        .iter()
+        .filter(|c| {
+            matches!(c.bg, ratatui::style::Color::Indexed(_))
+                && c.fg == ratatui::style::Color::Black
+        })
+        .count();
+    assert!(
+        painted >= a.quote.chars().count(),
+        "highlighted cells: {painted}"
+    );
+    assert!(
+        h.text().contains('▎'),
+        "a mark in the gutter:\n{}",
+        h.text()
+    );
+    insta::assert_snapshot!("highlight_80", h.text());
+}
+
+#[test]
+fn a_writes_a_chinese_note_enter_edits_it_d_deletes_and_u_brings_it_back() {
+    let mut h = Harness::demo(1, 80, 20);
+    let size = h.app.text_size(0);
+    let start = h.app.panes[0].document().unwrap().paragraph_start(2);
+    h.app.panes[0].jump(start, size);
+    char_key(&mut h, 'v');
+    char_key(&mut h, ')');
+    let sentence = h.app.panes[0].selected().unwrap();
+    char_key(&mut h, 'a');
+    assert!(
+        matches!(h.app.view, View::Note(_)),
+        "a opens the note editor"
+    );
+    assert!(
+        stored_annotations(&h, 1).is_empty(),
+        "made when the note is saved"
+    );
+    let edit = |h: &mut Harness, key: pizhu::tui::editor::EditKey| h.act(Action::Edit(key));
+    use pizhu::tui::editor::EditKey;
+    for c in "重要：需核实".chars() {
+        edit(&mut h, EditKey::Char(c));
+    }
+    edit(&mut h, EditKey::Enter);
+    for c in "第二行 with =cmd".chars() {
+        edit(&mut h, EditKey::Char(c));
+    }
+    let screen = h.screen();
+    let cursor = pizhu::tui::views::cursor(&h.app, screen.backend().buffer().area);
+    assert!(
+        cursor.is_some(),
+        "the terminal's cursor goes where the text goes"
+    );
+    insta::assert_snapshot!("note_editor_80", h.text());
+    edit(&mut h, EditKey::Save);
+    assert_eq!(h.app.view, View::Reader);
+    let stored = stored_annotations(&h, 1);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].note, "重要：需核实\n第二行 with =cmd");
+    assert!(
+        stored[0].quote.ends_with('。'),
+        "the sentence with its 。: {:?}",
+        stored[0].quote
+    );
+    let doc = h.app.panes[0].document().unwrap();
+    assert_eq!(doc.to_view(stored[0].end), sentence.end);
+
+    // On the annotation, the status line shows its note; Enter edits it.
+    let inside = sentence.start + 1;
+    h.app.panes[0].jump(inside, size);
+    h.app.status = None;
+    let status = h.text().lines().last().unwrap().to_string();
+    assert!(status.contains("重要：需核实"), "{status}");
+    h.act(Action::Select);
+    assert!(
+        matches!(h.app.view, View::Note(_)),
+        "Enter on an annotation edits its note"
+    );
+    edit(&mut h, EditKey::Char('！'));
+    edit(&mut h, EditKey::Discard);
+    assert_eq!(
+        stored_annotations(&h, 1)[0].note,
+        "重要：需核实\n第二行 with =cmd"
+    );
+
+    char_key(&mut h, 'd');
+    assert!(stored_annotations(&h, 1).is_empty());
+    assert!(h.app.panes[0].marks().is_empty());
+    char_key(&mut h, 'u');
+    assert_eq!(stored_annotations(&h, 1).len(), 1, "u brings it back");
+    assert_eq!(h.app.panes[0].marks().len(), 1);
+    assert!(h.app.status.as_ref().unwrap().text.contains("undone"));
+    h.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert!(
+        stored_annotations(&h, 1).is_empty(),
+        "Ctrl-r deletes it again"
+    );
+}
+
+#[test]
+fn y_copies_the_selection_for_the_terminal_clipboard_and_t_tags_it() {
+    let mut h = Harness::demo(1, 80, 16);
+    let size = h.app.text_size(0);
+    let start = h.app.panes[0].document().unwrap().paragraph_start(2);
+    h.app.panes[0].jump(start, size);
+    char_key(&mut h, 'v');
+    char_key(&mut h, 'e');
+    char_key(&mut h, 'y');
+    let copied = h.app.clipboard.clone().expect("text for OSC 52");
+    assert!(!copied.is_empty());
+    assert!(h.app.status.as_ref().unwrap().text.contains("copied"));
+    char_key(&mut h, 'V');
+    char_key(&mut h, 't');
+    h.type_text("人才");
+    h.act(Action::Submit);
+    let stored = stored_annotations(&h, 1);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].tags, ["talent"], "a theme's name becomes its id");
+    let doc = h.app.panes[0].document().unwrap();
+    let para = doc.paragraphs[2];
+    assert_eq!(
+        (doc.to_view(stored[0].start), doc.to_view(stored[0].end)),
+        (para.start, para.end),
+        "V selects the whole paragraph"
+    );
+}

@@ -5,6 +5,7 @@
 //! events and worker results become actions in [`super::event`]. Worker results carry data that
 //! is never written down, so they are skipped by serde.
 
+use super::editor::EditKey;
 use super::keymap::Key;
 use super::worker::Response;
 use serde::{Deserialize, Serialize};
@@ -79,6 +80,31 @@ pub enum Action {
     Left,
     /// Move to the column on the right.
     Right,
+    /// Start (or end) a selection at the cursor; by whole paragraphs.
+    Visual,
+    VisualParagraphs,
+    /// Highlight the selection (yellow), or in one of the five colours.
+    Highlight,
+    HighlightYellow,
+    HighlightGreen,
+    HighlightBlue,
+    HighlightPink,
+    HighlightPurple,
+    /// Highlight the selection and write a note on it.
+    Annotate,
+    /// Tag the selection (a theme, or free text).
+    TagSelection,
+    /// Copy the selection to the system clipboard (OSC 52).
+    Copy,
+    /// Selection motions: the end of the sentence (with its 。！？ and quotes), of the clause.
+    SentenceEnd,
+    ClauseEnd,
+    PreviousClause,
+    /// Delete the annotation under the cursor.
+    DeleteAnnotation,
+    /// Undo / redo the last change to annotations and theme decisions.
+    Undo,
+    Redo,
     /// Open the selected entry of a list.
     Select,
     /// Remove the selected document (asks first).
@@ -128,6 +154,9 @@ pub enum Action {
     /// The keys typed so far of a longer binding (`]` of `]t`); empty: a sequence given up.
     #[serde(skip)]
     Pending(Vec<Key>),
+    /// A key in the note editor.
+    #[serde(skip)]
+    Edit(EditKey),
     /// The worker answered.
     #[serde(skip)]
     Worker(Response),
@@ -169,6 +198,23 @@ impl Action {
             Action::FocusPrevious => "focus the previous pane",
             Action::ClosePane => "close this pane",
             Action::Help => "this help",
+            Action::Visual => "select from the cursor (again: stop)",
+            Action::VisualParagraphs => "select whole paragraphs",
+            Action::Highlight => "highlight the selection",
+            Action::HighlightYellow => "highlight in yellow",
+            Action::HighlightGreen => "highlight in green",
+            Action::HighlightBlue => "highlight in blue",
+            Action::HighlightPink => "highlight in pink",
+            Action::HighlightPurple => "highlight in purple",
+            Action::Annotate => "highlight and write a note",
+            Action::TagSelection => "tag the selection (a theme, or any word)",
+            Action::Copy => "copy the selection to the clipboard (OSC 52)",
+            Action::SentenceEnd => "to the end of the sentence (its 。！？ and quotes)",
+            Action::ClauseEnd => "to the end of the clause (，；：)",
+            Action::PreviousClause => "back to the start of the clause",
+            Action::DeleteAnnotation => "delete the annotation under the cursor",
+            Action::Undo => "undo (annotations and theme decisions, also after a restart)",
+            Action::Redo => "redo",
             Action::ThemeList => "themes of this passage: accept, reject, add, follow one",
             Action::NextTheme => "every pane: next passage with the theme followed",
             Action::PreviousTheme => "every pane: previous passage with the theme followed",
@@ -206,6 +252,7 @@ impl Action {
             | Action::Wheel { .. }
             | Action::Click { .. }
             | Action::Pending(_)
+            | Action::Edit(_)
             | Action::Worker(_) => "",
         }
     }

@@ -8,6 +8,7 @@
 use super::action::Action;
 use super::codebook::{Ask, Retagging, ThemesView};
 use super::compare::{CompareView, MatrixView};
+use super::editor::NoteEditor;
 use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
@@ -72,6 +73,8 @@ pub enum View {
     Results(ResultsView),
     /// A passage's theme list over the reader.
     Passage(PassageView),
+    /// The note editor over the reader.
+    Note(NoteEditor),
     Related(RelatedView),
     Matrix(MatrixView),
     Compare(CompareView),
@@ -90,6 +93,8 @@ pub enum PromptKind {
     },
     /// A question of the themes view.
     Codebook(Ask),
+    /// A tag for the selection.
+    Tag,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +117,8 @@ pub enum InputMode {
     Text,
     /// Keys are looked up in this context's bindings.
     Keys(Context),
+    /// Keys go to the note editor.
+    Editor,
 }
 
 pub struct App {
@@ -140,6 +147,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// How columns are counted in the panes (from the config).
     pub width_opts: WidthOptions,
+    /// Text to put on the system clipboard (OSC 52), taken by the runner after the next frame.
+    pub clipboard: Option<String>,
     /// How far the background re-tag after a codebook edit is.
     pub retagging: Option<Retagging>,
     next_pane: u64,
@@ -182,6 +191,7 @@ impl App {
             starting: true,
             requests,
             width_opts: WidthOptions::default(),
+            clipboard: None,
             retagging: None,
             next_pane: 1,
         }
@@ -216,7 +226,9 @@ impl App {
             return InputMode::Keys(Context::Help);
         }
         match &self.view {
+            View::Reader if self.selecting() => InputMode::Keys(Context::Visual),
             View::Reader => InputMode::Keys(Context::Reader),
+            View::Note(_) => InputMode::Editor,
             View::Library(lib) if lib.editing => InputMode::Text,
             View::Library(_) => InputMode::Keys(Context::Library),
             View::Results(_) => InputMode::Keys(Context::Results),
@@ -227,6 +239,13 @@ impl App {
             View::Compare(_) => InputMode::Keys(Context::Compare),
             View::Themes(_) => InputMode::Keys(Context::Themes),
         }
+    }
+
+    /// Whether the focused pane has a selection (visual mode).
+    pub fn selecting(&self) -> bool {
+        self.panes
+            .get(self.focus)
+            .is_some_and(|p| p.selection.is_some())
     }
 
     /// The library's documents that pass the library view's filter.
@@ -271,7 +290,13 @@ impl App {
             Action::Quit => self.quit(),
             Action::Help => self.help = Some(0),
             action => match self.view.clone() {
+                View::Reader if self.selecting() => self.visual_action(action),
                 View::Reader => self.reader_action(action),
+                View::Note(editor) => {
+                    if let Action::Edit(key) = action {
+                        self.editor_key(key, editor);
+                    }
+                }
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
                 View::Passage(view) => self.passage_action(action, view),
@@ -459,6 +484,7 @@ impl App {
                     self.find(i, AfterFind::Keep);
                     if complete {
                         self.requests.push(Request::Themes { pane, id });
+                        self.requests.push(Request::Annotations { id });
                     }
                 }
             }
@@ -619,6 +645,12 @@ impl App {
             Response::Matrix(data) => self.matrix_loaded(*data),
             Response::Compare(data) => self.compare_loaded(*data),
             Response::Codebook(answer) => self.codebook_answer(answer),
+            Response::Annotations { id, annotations } => self.annotations_loaded(id, annotations),
+            Response::AnnotationSaved {
+                annotation,
+                deleted,
+            } => self.annotation_saved(&annotation, deleted),
+            Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -689,6 +721,7 @@ impl App {
                 self.set_status(format!("kept {title}"), false)
             }
             PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
+            PromptKind::Tag => self.tag_selection(&input),
         }
     }
 
@@ -880,7 +913,7 @@ impl App {
         }
     }
 
-    fn reader_action(&mut self, action: Action) {
+    pub(super) fn reader_action(&mut self, action: Action) {
         let count = self.count.unwrap_or(1).max(1);
         let size = self.text_size(self.focus);
         let rows = |n: usize| isize::try_from(n).unwrap_or(isize::MAX);
@@ -948,7 +981,13 @@ impl App {
                 };
             }
             Action::ClosePane => self.close_pane(),
-            Action::ThemeList | Action::Select => self.open_passage_themes(),
+            Action::Select => self.enter_here(),
+            Action::ThemeList => self.open_passage_themes(),
+            Action::Visual => self.visual(false),
+            Action::VisualParagraphs => self.visual(true),
+            Action::DeleteAnnotation => self.delete_here(),
+            Action::Undo => self.undo(false),
+            Action::Redo => self.undo(true),
             Action::NextTheme | Action::PreviousTheme => {
                 self.step_theme(action == Action::NextTheme, count);
             }

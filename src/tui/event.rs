@@ -3,6 +3,7 @@
 
 use super::action::Action;
 use super::app::{App, InputMode};
+use super::editor::EditKey;
 use super::keymap::{Context, Key, Lookup};
 use super::worker::Response;
 use ratatui::crossterm::event::{
@@ -44,6 +45,7 @@ pub fn terminal_action(app: &App, event: &Event) -> Option<Action> {
 fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match app.input_mode() {
+        InputMode::Editor => edit_key(key).map(Action::Edit),
         InputMode::Text => match key.code {
             KeyCode::Esc => Some(Action::Back),
             KeyCode::Char('c') if ctrl => Some(Action::Back),
@@ -84,6 +86,27 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             }
         }
     }
+}
+
+/// A key in the note editor.
+fn edit_key(key: &KeyEvent) -> Option<EditKey> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('s') if ctrl => EditKey::Save,
+        KeyCode::Char('c') if ctrl => EditKey::Discard,
+        KeyCode::Esc => EditKey::Save,
+        KeyCode::Char(c) if !ctrl && !c.is_control() => EditKey::Char(c),
+        KeyCode::Enter => EditKey::Enter,
+        KeyCode::Backspace => EditKey::Backspace,
+        KeyCode::Delete => EditKey::Delete,
+        KeyCode::Left => EditKey::Left,
+        KeyCode::Right => EditKey::Right,
+        KeyCode::Up => EditKey::Up,
+        KeyCode::Down => EditKey::Down,
+        KeyCode::Home => EditKey::Home,
+        KeyCode::End => EditKey::End,
+        _ => return None,
+    })
 }
 
 fn mouse_action(mouse: &MouseEvent) -> Option<Action> {

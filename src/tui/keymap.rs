@@ -18,6 +18,7 @@ pub enum Context {
     Reader,
     Library,
     Results,
+    Visual,
     Passage,
     Related,
     Matrix,
@@ -27,8 +28,9 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Reader,
+        Context::Visual,
         Context::Library,
         Context::Results,
         Context::Passage,
@@ -45,6 +47,7 @@ impl Context {
             Context::Reader => "reader",
             Context::Library => "library",
             Context::Results => "results",
+            Context::Visual => "visual",
             Context::Passage => "passage",
             Context::Related => "related",
             Context::Matrix => "matrix",
@@ -60,6 +63,7 @@ impl Context {
             Context::Reader => "Reading",
             Context::Library => "Library",
             Context::Results => "Library search results",
+            Context::Visual => "Selecting (visual mode)",
             Context::Passage => "A passage's themes",
             Context::Related => "Related passages",
             Context::Matrix => "Matrix (documents × themes)",
@@ -254,7 +258,7 @@ impl Keymap {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
                 anyhow!(
-                    "unknown context [{context}] (use reader, library, results, passage, related, matrix, compare, themes or help)"
+                    "unknown context [{context}] (use reader, visual, library, results, passage, related, matrix, compare, themes or help)"
                 )
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
@@ -317,6 +321,10 @@ impl Keymap {
     pub fn description(context: Context, action: &Action) -> &'static str {
         match (context, action) {
             (Context::Reader, Action::Back) => "clear the search highlight",
+            (Context::Reader, Action::Select) => {
+                "on an annotation: edit its note; else the passage's themes"
+            }
+            (Context::Visual, Action::Back) => "stop selecting",
             (Context::Passage, Action::Select) => "follow this theme in every pane",
             (Context::Passage, Action::AddTheme) => {
                 "add a theme from the codebook (type to find it)"
@@ -431,6 +439,23 @@ pub const BINDABLE: &[Action] = &[
     Action::OpenCompare,
     Action::Left,
     Action::Right,
+    Action::Visual,
+    Action::VisualParagraphs,
+    Action::Highlight,
+    Action::HighlightYellow,
+    Action::HighlightGreen,
+    Action::HighlightBlue,
+    Action::HighlightPink,
+    Action::HighlightPurple,
+    Action::Annotate,
+    Action::TagSelection,
+    Action::Copy,
+    Action::SentenceEnd,
+    Action::ClauseEnd,
+    Action::PreviousClause,
+    Action::DeleteAnnotation,
+    Action::Undo,
+    Action::Redo,
     Action::Select,
     Action::Filter,
     Action::Remove,

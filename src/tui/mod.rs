@@ -15,10 +15,12 @@
 //! quit that saves the reading positions).
 
 pub mod action;
+pub mod annotate;
 pub mod app;
 pub mod codebook;
 pub mod compare;
 pub mod document;
+pub mod editor;
 pub mod event;
 pub mod follow;
 pub mod keymap;
@@ -278,6 +280,9 @@ fn event_loop(
             draw(terminal, app, theme)?;
             frames.record(input_at);
         }
+        if let Some(text) = app.clipboard.take() {
+            copy_to_clipboard(terminal, &text)?;
+        }
         // jieba takes ~150 ms of a core to load: once a whole document is shown (not while
         // the first screen is being made), so word motions are ready when first used.
         if app
@@ -314,9 +319,43 @@ fn draw(terminal: &mut Terminal<Backend>, app: &App, theme: &theme::Theme) -> Re
         .draw(|frame| {
             let area = frame.area();
             views::render(app, theme, area, frame.buffer_mut());
+            if let Some(at) = views::cursor(app, area) {
+                frame.set_cursor_position(at);
+            }
         })
         .context("drawing the screen")?;
     Ok(())
+}
+
+/// Puts `text` on the system clipboard through the terminal (OSC 52: works over SSH, and in
+/// tmux with `set-clipboard` on).
+fn copy_to_clipboard(terminal: &mut Terminal<Backend>, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let sequence = format!("\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let out = terminal.backend_mut();
+    out.write_all(sequence.as_bytes())
+        .and_then(|()| out.flush())
+        .context("writing to the clipboard")
+}
+
+/// Standard base64 with padding (RFC 4648), for OSC 52.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Raw mode and the alternate screen, left again when dropped or on a panic.
@@ -358,4 +397,21 @@ fn restore(mouse: bool) {
         ratatui::crossterm::cursor::Show
     );
     let _ = disable_raw_mode();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_is_rfc_4648() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(super::base64("科技".as_bytes()), "56eR5oqA");
+    }
 }

@@ -5,6 +5,7 @@
 
 use super::document::LoadedDocument;
 use super::themes::DocThemes;
+use crate::annotations::{AnchorStatus, Annotation, AnnotationId, Color};
 use crate::doc::{DocId, Span};
 use crate::text::cache::{Anchor, Folds, LayoutCache, Layouts, Paragraphs, Position};
 use crate::text::fold::Shadow;
@@ -16,7 +17,28 @@ use std::sync::Arc;
 
 /// Sentences end after one of these (and any closing quotes or brackets that follow).
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?'];
+/// Clauses end after one of these (or at a sentence's end).
+const CLAUSE_ENDS: &[char] = &['，', '；', '：', '、', ',', ';', ':'];
 const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '》', '"', '\''];
+
+/// An annotation where the text shown has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub span: Span,
+    pub color: Color,
+    /// It has a note (the gutter shows a marker).
+    pub note: bool,
+    pub id: AnnotationId,
+}
+
+/// A selection in visual mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// Where it started (a view offset).
+    pub anchor: usize,
+    /// Whole paragraphs (`V`).
+    pub paragraphs: bool,
+}
 
 /// What a pane shows.
 #[derive(Debug)]
@@ -53,6 +75,11 @@ pub struct Pane {
     pub current_match: Option<usize>,
     /// The document's passages and their themes, once the worker has them.
     pub themes: Option<Box<DocThemes>>,
+    /// The document's annotations, and where they are in the text shown (innermost last).
+    pub annotations: Vec<Annotation>,
+    marks: Vec<Mark>,
+    /// Visual mode: where the selection started (it runs to the cursor, both included).
+    pub selection: Option<Selection>,
     /// The theme whose passages alone are shown (`F`), and the paragraphs folded for it.
     pub filter: Option<String>,
     folds: Option<Arc<Folds>>,
@@ -83,6 +110,9 @@ impl Pane {
             goto: None,
             preview_slot: None,
             themes: None,
+            annotations: Vec::new(),
+            marks: Vec::new(),
+            selection: None,
             filter: None,
             folds: None,
             width_opts: WidthOptions::default(),
@@ -222,6 +252,66 @@ impl Pane {
             .filter(|&(start, _)| start == para)
     }
 
+    /// Sets the document's annotations.
+    pub fn set_annotations(&mut self, annotations: Vec<Annotation>) {
+        self.annotations = annotations;
+        self.remark();
+    }
+
+    /// Where the annotations are in the text shown now (orphans are nowhere); sorted so that
+    /// an annotation inside another comes after it.
+    fn remark(&mut self) {
+        let Some(doc) = self.document() else {
+            self.marks.clear();
+            return;
+        };
+        let mut marks: Vec<Mark> = self
+            .annotations
+            .iter()
+            .filter(|a| a.status != AnchorStatus::Orphan)
+            .map(|a| Mark {
+                span: Span::new(doc.to_view(a.start), doc.to_view(a.end)),
+                color: a.color,
+                note: !a.note.trim().is_empty(),
+                id: a.id,
+            })
+            .filter(|m| !m.span.is_empty())
+            .collect();
+        marks.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        self.marks = marks;
+    }
+
+    /// The annotations in the text shown.
+    pub fn marks(&self) -> &[Mark] {
+        &self.marks
+    }
+
+    /// The innermost annotation holding view offset `at`.
+    pub fn mark_at(&self, at: usize) -> Option<&Mark> {
+        self.marks
+            .iter()
+            .filter(|m| m.span.contains(at))
+            .min_by_key(|m| m.span.len())
+    }
+
+    /// The selected span of the text shown (visual mode): from the anchor to the cursor, both
+    /// included; whole paragraphs when the selection is by paragraph.
+    pub fn selected(&self) -> Option<Span> {
+        let selection = self.selection?;
+        let doc = self.document()?;
+        let (from, to) = (
+            selection.anchor.min(self.cursor),
+            selection.anchor.max(self.cursor),
+        );
+        if selection.paragraphs {
+            let first = doc.locate(from).0;
+            let last = doc.locate(to).0;
+            let end = doc.paragraphs.get(last).map_or(to + 1, |p| p.end);
+            return Some(Span::new(doc.paragraph_start(first), end.max(from + 1)));
+        }
+        Some(Span::new(from, to + 1))
+    }
+
     /// New layouts for the text shown, folding the paragraphs outside the filter's passages.
     fn refold(&mut self) {
         self.folds = match (&self.filter, self.document(), self.themes.as_deref()) {
@@ -232,6 +322,7 @@ impl Pane {
             Some(folds) => Layouts::folded(3, Arc::clone(folds)),
             None => Layouts::new(3),
         };
+        self.remark();
     }
 
     /// Sets the document's themes (keeping the filter, folded anew).
@@ -327,6 +418,41 @@ impl Pane {
         } else {
             doc.paragraph_start(para.saturating_sub(1))
         })
+    }
+
+    /// The last character of the sentence at or after the cursor: its 。！？ and the closing
+    /// quotes after it (what a selection takes to hold the whole sentence).
+    pub fn sentence_end(&self) -> Option<usize> {
+        let doc = self.document()?;
+        let (para, offset) = doc.locate(self.cursor);
+        let text = doc.paragraph(para);
+        let last = text.chars().count().saturating_sub(1);
+        let end = sentence_ends(text)
+            .into_iter()
+            .map(|e| e - 1)
+            .find(|&e| e > offset)
+            .unwrap_or(last);
+        Some(doc.offset_of(para, end.max(offset)))
+    }
+
+    /// The last character of the next clause (up to ，；： or the sentence's end), or with
+    /// `forward` false the first character of the clause before the cursor's.
+    pub fn clause_step(&self, forward: bool) -> Option<usize> {
+        let doc = self.document()?;
+        let (para, offset) = doc.locate(self.cursor);
+        let chars: Vec<char> = doc.paragraph(para).chars().collect();
+        let ends = |c: &char| CLAUSE_ENDS.contains(c) || SENTENCE_ENDS.contains(c);
+        let at = if forward {
+            (offset + 1..chars.len())
+                .find(|&i| ends(&chars[i]))
+                .unwrap_or(chars.len().saturating_sub(1))
+        } else {
+            (0..offset.saturating_sub(1))
+                .rev()
+                .find(|&i| ends(&chars[i]))
+                .map_or(0, |i| i + 1)
+        };
+        Some(doc.offset_of(para, at))
     }
 
     /// The start of the next (`forward`) or previous sentence.
@@ -522,11 +648,11 @@ pub fn paragraph_words(paragraph: &str, seg: &Segmenter) -> Vec<Span> {
         .collect()
 }
 
-/// Where sentences start in a paragraph, in code points: 0, and after each 。！？ with its
-/// closing quotes and spaces.
-pub fn sentence_starts(paragraph: &str) -> Vec<usize> {
+/// Where each sentence of a paragraph ends: the offset just past its 。！？ and the closing
+/// quotes and brackets after it.
+pub fn sentence_ends(paragraph: &str) -> Vec<usize> {
     let chars: Vec<char> = paragraph.chars().collect();
-    let mut starts = vec![0];
+    let mut ends = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if SENTENCE_ENDS.contains(&chars[i]) {
@@ -536,15 +662,26 @@ pub fn sentence_starts(paragraph: &str) -> Vec<usize> {
             {
                 j += 1;
             }
-            while j < chars.len() && chars[j].is_whitespace() {
-                j += 1;
-            }
-            if j < chars.len() {
-                starts.push(j);
-            }
+            ends.push(j);
             i = j;
         } else {
             i += 1;
+        }
+    }
+    ends
+}
+
+/// Where sentences start in a paragraph, in code points: 0, and after each sentence's end and
+/// the spaces that follow it.
+pub fn sentence_starts(paragraph: &str) -> Vec<usize> {
+    let chars: Vec<char> = paragraph.chars().collect();
+    let mut starts = vec![0];
+    for end in sentence_ends(paragraph) {
+        let start = (end..chars.len())
+            .find(|&j| !chars[j].is_whitespace())
+            .unwrap_or(chars.len());
+        if start < chars.len() {
+            starts.push(start);
         }
     }
     starts

@@ -20,6 +20,8 @@ pub struct Theme {
     pub status: Style,
     pub error: Style,
     pub selected: Style,
+    /// Text selected in visual mode.
+    pub selection: Style,
     pub heading: Style,
     pub key: Style,
     pub dim: Style,
@@ -69,6 +71,7 @@ impl Theme {
                 status: Style::new().add_modifier(Modifier::REVERSED),
                 error: bold,
                 selected: Style::new().add_modifier(Modifier::REVERSED),
+                selection: Style::new().add_modifier(Modifier::REVERSED),
                 heading: bold,
                 key: bold,
                 dim: Style::new().add_modifier(Modifier::DIM),
@@ -95,6 +98,7 @@ impl Theme {
                     status: on(Color::White, status_bg),
                     error: on(Color::White, Color::Red).add_modifier(Modifier::BOLD),
                     selected: on(Color::White, line_bg).add_modifier(Modifier::BOLD),
+                    selection: Style::new().add_modifier(Modifier::REVERSED),
                     heading: bold.fg(Color::Cyan),
                     key: bold.fg(Color::Yellow),
                     dim: Style::new().fg(Color::DarkGray),
@@ -146,6 +150,31 @@ impl Theme {
                 h if h < 0.3 => Style::new().add_modifier(Modifier::BOLD),
                 _ => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             },
+        }
+    }
+
+    /// The background of an annotation in highlight colour `color`; without colour, text
+    /// underlined.
+    pub fn highlight(&self, color: crate::annotations::Color) -> Style {
+        match (self.palette, rgb(color.hex())) {
+            (Palette::Indexed256, Some((r, g, b))) => Style::new()
+                .fg(Color::Black)
+                .bg(Color::Indexed(cube_index(r, g, b))),
+            (Palette::Ansi16, Some((r, g, b))) => {
+                Style::new().fg(Color::Black).bg(ansi_nearest(r, g, b))
+            }
+            _ => Style::new().add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
+    /// An annotation's mark in the gutter, in its colour.
+    pub fn mark(&self, color: crate::annotations::Color) -> Style {
+        match (self.palette, rgb(color.hex())) {
+            (Palette::Indexed256, Some((r, g, b))) => {
+                Style::new().fg(Color::Indexed(cube_index(r, g, b)))
+            }
+            (Palette::Ansi16, Some((r, g, b))) => Style::new().fg(ansi_nearest(r, g, b)),
+            _ => Style::new().add_modifier(Modifier::BOLD),
         }
     }
 

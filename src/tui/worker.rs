@@ -12,13 +12,14 @@ use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::search;
 use super::themes::{self, DocThemes};
+use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, NewAnnotation};
 use crate::doc::char_index::CharIndex;
 use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::import::{self, ImportOptions, Observer, Outcome};
 use crate::related::{self, Related};
 use crate::search::Hit;
-use crate::store::{SavedPane, Store};
+use crate::store::{Change, SavedPane, Store};
 use crate::tagging::merge::Decision;
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
@@ -75,6 +76,22 @@ pub enum Request {
     /// The passages of `theme` in every document (tagging what is stale first).
     Compare {
         theme: String,
+    },
+    /// The annotations of document `id`.
+    Annotations {
+        id: DocId,
+    },
+    /// Make an annotation; answered with the document's annotations.
+    Annotate(NewAnnotation),
+    /// Change an annotation's note, colour or tags; answered with the document's annotations.
+    EditAnnotation {
+        id: AnnotationId,
+        edit: AnnotationEdit,
+    },
+    DeleteAnnotation(AnnotationId),
+    /// Undo (or with `redo`, redo) the last change to annotations and theme decisions.
+    Undo {
+        redo: bool,
     },
     /// Find `query` in the text a pane shows (answered by the search thread).
     Find {
@@ -137,6 +154,21 @@ pub enum Response {
     },
     Matrix(Box<MatrixData>),
     Compare(Box<CompareData>),
+    /// A document's annotations (after any change to them).
+    Annotations {
+        id: DocId,
+        annotations: Vec<Annotation>,
+    },
+    /// An annotation was saved (made, changed or deleted: `deleted`), for the status line.
+    AnnotationSaved {
+        annotation: Box<Annotation>,
+        deleted: bool,
+    },
+    /// What undo (or redo) did, in the document it did it in; `None`: nothing to undo.
+    Undone {
+        redo: bool,
+        change: Option<Box<Change>>,
+    },
     /// The beginning of the file `slot` of an import (its place among the files imported),
     /// to show while it imports.
     Preview {
@@ -232,6 +264,58 @@ pub fn handle(
             Ok(data) => Response::Compare(Box::new(data)),
             Err(e) => failed("reading the theme's passages", &e),
         }),
+        Request::Annotations { id } => emit(annotations_of(store, id)),
+        Request::Annotate(new) => {
+            let doc = new.doc;
+            match store.create_annotation(&new) {
+                Ok(made) => {
+                    emit(Response::AnnotationSaved {
+                        annotation: Box::new(made),
+                        deleted: false,
+                    });
+                    emit(annotations_of(store, doc));
+                }
+                Err(e) => emit(failed("saving the annotation", &e)),
+            }
+        }
+        Request::EditAnnotation { id, edit } => match store.edit_annotation(id, &edit) {
+            Ok(changed) => {
+                let doc = changed.doc;
+                emit(Response::AnnotationSaved {
+                    annotation: Box::new(changed),
+                    deleted: false,
+                });
+                emit(annotations_of(store, doc));
+            }
+            Err(e) => emit(failed("saving the annotation", &e)),
+        },
+        Request::DeleteAnnotation(id) => match store.delete_annotation(id) {
+            Ok(gone) => {
+                let doc = gone.doc;
+                emit(Response::AnnotationSaved {
+                    annotation: Box::new(gone),
+                    deleted: true,
+                });
+                emit(annotations_of(store, doc));
+            }
+            Err(e) => emit(failed("deleting the annotation", &e)),
+        },
+        Request::Undo { redo } => {
+            let done = if redo { store.redo() } else { store.undo() };
+            match done {
+                Ok(change) => {
+                    let doc = change.as_ref().map(Change::doc);
+                    emit(Response::Undone {
+                        redo,
+                        change: change.map(Box::new),
+                    });
+                    if let Some(doc) = doc {
+                        emit(annotations_of(store, doc));
+                    }
+                }
+                Err(e) => emit(failed(if redo { "redoing" } else { "undoing" }, &e)),
+            }
+        }
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
             let import_options = ImportOptions::default();
@@ -292,6 +376,14 @@ pub fn handle(
                 emit(failed("saving the reading positions", &e));
             }
         }
+    }
+}
+
+/// Document `id`'s annotations as an answer.
+fn annotations_of(store: &Store, id: DocId) -> Response {
+    match store.document_annotations(id) {
+        Ok(annotations) => Response::Annotations { id, annotations },
+        Err(e) => Response::Failed(format!("reading the annotations: {e}")),
     }
 }
 

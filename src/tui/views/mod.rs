@@ -4,6 +4,7 @@
 //! the layout engine's sanitizing, so no control character reaches the terminal.
 
 mod compare;
+mod editor;
 mod help;
 mod library;
 mod matrix;
@@ -42,12 +43,33 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         View::Matrix(matrix) => matrix::render(matrix, theme, main, buf),
         View::Compare(compare) => compare::render(app, compare, theme, main, buf),
         View::Themes(view) => themes::render(view, theme, main, buf),
+        View::Note(editor) => {
+            reader::render(app, theme, main, buf);
+            editor::render(app, editor, theme, main, buf);
+        }
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);
     }
     let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     status::render(app, theme, status, buf);
+}
+
+/// Where the note editor goes in the main area (the app sizes its text by it).
+pub fn editor_area(main: Rect) -> Rect {
+    editor::area(main)
+}
+
+/// Where the terminal's own cursor goes (the note editor's insertion point), if anywhere.
+pub fn cursor(app: &App, area: Rect) -> Option<ratatui::layout::Position> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || app.prompt.is_some() {
+        return None;
+    }
+    let main = Rect::new(area.x, area.y, area.width, area.height - 1);
+    match &app.view {
+        View::Note(e) => editor::cursor(app, e, main),
+        _ => None,
+    }
 }
 
 fn too_small(area: Rect, buf: &mut Buffer) {

@@ -10,7 +10,7 @@ use crate::text::sanitize::sanitize_line;
 use crate::text::width::str_width;
 use crate::tui::app::{App, GUTTER, pane_areas, text_size};
 use crate::tui::document::LoadedDocument;
-use crate::tui::pane::{Content, Pane, cursor_position};
+use crate::tui::pane::{Content, Mark, Pane, cursor_position};
 use crate::tui::theme::Theme;
 use crate::tui::themes::is_confirmed;
 use ratatui::buffer::{Buffer, CellDiffOption};
@@ -201,17 +201,58 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             style: theme.cursor,
         });
     }
+    let selected: Vec<TextSpan> = pane.selected().into_iter().collect();
+    layers.push(Layer {
+        spans: &selected,
+        style: theme.selection,
+    });
     pane.with_layout(size, |doc, cache| {
         let width_opts = cache.options().width_opts;
         let top = cache.position_of(doc, pane.top);
         let cursor_row = cursor_position(doc, cache, pane.cursor);
         let rows = cache.screen(doc, top, size.height);
+        // The annotations on screen: the innermost one colours a character.
+        let shown = match (rows.first(), rows.last()) {
+            (Some(first), Some(last)) => TextSpan::new(
+                doc.paragraph_start(first.para) + first.span.start,
+                doc.paragraph_start(last.para) + last.span.end + 1,
+            ),
+            _ => TextSpan::new(0, 0),
+        };
+        let marks: Vec<&Mark> = pane
+            .marks()
+            .iter()
+            .filter(|m| m.span.start < shown.end && shown.start < m.span.end)
+            .collect();
+        let mark_at = |offset: usize| {
+            marks
+                .iter()
+                .filter(|m| m.span.contains(offset))
+                .min_by_key(|m| m.span.len())
+        };
         for (row, line) in rows.iter().enumerate() {
             let y = body.y + u16::try_from(row).unwrap_or(u16::MAX);
             let gutter = Rect::new(body.x, y, GUTTER.min(body.width), 1);
             buf.set_style(gutter, theme.gutter);
+            let row = TextSpan::new(
+                doc.paragraph_start(line.para) + line.span.start,
+                doc.paragraph_start(line.para) + line.span.end.max(line.span.start + 1),
+            );
+            let marked = marks
+                .iter()
+                .filter(|m| m.span.start < row.end && row.start < m.span.end)
+                .min_by_key(|m| m.span.len());
+            let chips = match marked {
+                Some(mark) if gutter.width > 1 => {
+                    let noted = marks.iter().any(|m| m.note && row.contains(m.span.start));
+                    let symbol = if noted { "✎" } else { "▎" };
+                    buf.set_string(gutter.x + 1, y, symbol, theme.mark(mark.color));
+                    Rect::new(gutter.x, y, 1, 1)
+                }
+                _ => gutter,
+            };
             if line.line == 0 {
-                draw_chips(pane, doc, line.para, theme, gutter, buf);
+                draw_chips(pane, doc, line.para, theme, chips, buf);
             }
             let is_cursor_line = line.para == cursor_row.para && line.line == cursor_row.line;
             let base = if is_cursor_line {
@@ -244,7 +285,9 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
                 &line.span,
                 &width_opts,
                 |offset, piece| {
-                    let style = style_at(&layers, base, para_start + offset);
+                    let at = para_start + offset;
+                    let base = mark_at(at).map_or(base, |m| base.patch(theme.highlight(m.color)));
+                    let style = style_at(&layers, base, at);
                     cells.put(piece, str_width(piece, &width_opts), style);
                 },
             );

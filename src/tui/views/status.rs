@@ -55,6 +55,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 format!("remove «{}» with its layers? (y/n)", sanitize_line(title))
             }
             PromptKind::Codebook(ask) => format!("{}{input}", sanitize_line(&ask.label())),
+            PromptKind::Tag => format!("tag the selection (a theme, or any word): {input}"),
         };
         (
             format!("{text}▏"),
@@ -71,6 +72,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         (sanitize_line(&status.text), style)
     } else {
         let hint = match &app.view {
+            View::Reader if app.selecting() => {
+                "h highlight  1–5 colour  a note  t tag  y copy  , clause  ) sentence  Esc cancel"
+            }
             View::Reader => "? help  / search  t themes  o library  | split  q quit",
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
@@ -78,11 +82,12 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
             View::Themes(view) => crate::tui::codebook::hint(view),
+            View::Note(_) => "Esc or Ctrl-s saves the note  Ctrl-c leaves without saving",
         };
         (hint.to_string(), theme.status)
     };
     let legend = if app.prompt.is_none() && app.status.is_none() && folded_here(app).is_none() {
-        legend(app, theme)
+        annotation(app, theme).or_else(|| legend(app, theme))
     } else {
         None
     };
@@ -129,6 +134,30 @@ fn legend(app: &App, theme: &Theme) -> Option<Line<'static>> {
         ));
     }
     (!spans.is_empty()).then(|| Line::from(spans))
+}
+
+/// The annotation under the cursor: its colour, tags and the note's first line, and what
+/// the keys do.
+fn annotation(app: &App, theme: &Theme) -> Option<Line<'static>> {
+    if app.view != View::Reader || app.selecting() {
+        return None;
+    }
+    let pane = app.panes.get(app.focus)?;
+    let mark = pane.mark_at(pane.cursor)?;
+    let a = pane.annotations.iter().find(|a| a.id == mark.id)?;
+    let tags: String = a.tags.iter().map(|t| format!("#{t} ")).collect();
+    let note = match a.note_line() {
+        "" => "(no note)".to_string(),
+        line => sanitize_line(line),
+    };
+    Some(Line::from(vec![
+        Span::styled("✎ ", theme.status.patch(theme.mark(a.color))),
+        Span::styled(format!("{}{note}", sanitize_line(&tags)), theme.status),
+        Span::styled(
+            "  Enter edit · d delete · u undo",
+            theme.status.patch(theme.dim),
+        ),
+    ]))
 }
 
 /// With noise shown and the cursor in a folded range: why it is folded.

@@ -1,0 +1,304 @@
+//! Annotating in the reader: visual mode (`v` from the cursor, `V` by paragraphs; motions
+//! extend it), and on a selection `h` (or `1`–`5` for a colour) highlights, `a` highlights and
+//! opens the note editor, `t` tags, `y` copies the text by OSC 52. On an annotation `Enter`
+//! edits its note and `d` deletes it; `u` and `Ctrl-r` undo and redo any change to
+//! annotations and theme decisions (the library's event log, so also after a restart).
+//! Every change goes to the worker, which saves it in its own transaction and answers with
+//! the document's annotations.
+
+use super::action::Action;
+use super::app::{App, PromptKind, View};
+use super::editor::{EditKey, NoteEditor, NoteTarget};
+use super::pane::Selection;
+use super::worker::Request;
+use crate::annotations::{Annotation, AnnotationEdit, Color, NewAnnotation};
+use crate::doc::DocId;
+use crate::store::Change;
+use crate::text::cache::Paragraphs;
+
+/// Most characters the status line quotes of a copied or annotated text.
+const QUOTE_CHARS: usize = 24;
+
+impl App {
+    /// `v` / `V`: starts a selection at the cursor (by paragraphs with `paragraphs`), or ends
+    /// the one under way.
+    pub(super) fn visual(&mut self, paragraphs: bool) {
+        let Some(pane) = self.panes.get_mut(self.focus) else {
+            return;
+        };
+        if pane.document().is_none() {
+            return;
+        }
+        pane.selection = match pane.selection {
+            Some(s) if s.paragraphs == paragraphs => None,
+            Some(s) => Some(Selection { paragraphs, ..s }),
+            None => Some(Selection {
+                anchor: pane.cursor,
+                paragraphs,
+            }),
+        };
+        if pane.selection.is_some() {
+            self.set_status(
+                "select: move to extend · h highlight (1–5 colour) · a note · t tag · y copy · Esc cancel",
+                false,
+            );
+        }
+    }
+
+    /// The focused pane's selection in stored offsets, its document and its text.
+    fn selection(&self) -> Option<(DocId, crate::doc::Span, String)> {
+        let pane = self.panes.get(self.focus)?;
+        let doc = pane.document()?;
+        let span = pane.selected()?;
+        let stored = crate::doc::Span::new(doc.to_stored(span.start), doc.to_stored(span.end));
+        // The text from the paragraphs it spans (a line break between two).
+        let (first, last) = (doc.locate(span.start).0, doc.locate(span.end - 1).0);
+        let text: Vec<String> = (first..=last)
+            .filter_map(|i| {
+                let p = *doc.paragraphs.get(i)?;
+                let (from, to) = (span.start.max(p.start), span.end.min(p.end));
+                let chars = doc.paragraph(i).chars();
+                Some(
+                    chars
+                        .skip(from.saturating_sub(p.start))
+                        .take(to.saturating_sub(from))
+                        .collect(),
+                )
+            })
+            .collect();
+        Some((doc.meta.id, stored, text.join("\n")))
+    }
+
+    /// Ends visual mode in the focused pane.
+    fn end_selection(&mut self) {
+        if let Some(pane) = self.panes.get_mut(self.focus) {
+            pane.selection = None;
+        }
+    }
+
+    /// The actions of visual mode; motions are the reader's.
+    pub(super) fn visual_action(&mut self, action: Action) {
+        let color = match action {
+            Action::Highlight | Action::HighlightYellow => Some(Color::Yellow),
+            Action::HighlightGreen => Some(Color::Green),
+            Action::HighlightBlue => Some(Color::Blue),
+            Action::HighlightPink => Some(Color::Pink),
+            Action::HighlightPurple => Some(Color::Purple),
+            _ => None,
+        };
+        if let Some(color) = color {
+            return self.make(color, false);
+        }
+        match action {
+            Action::Annotate => self.make(Color::default(), true),
+            Action::TagSelection => self.prompt(PromptKind::Tag),
+            Action::Copy => self.copy(),
+            Action::Back => self.end_selection(),
+            Action::Visual => self.visual(false),
+            Action::VisualParagraphs => self.visual(true),
+            Action::SentenceEnd => self.reader_jump(|p| p.sentence_end()),
+            Action::ClauseEnd => self.reader_jump(|p| p.clause_step(true)),
+            Action::PreviousClause => self.reader_jump(|p| p.clause_step(false)),
+            other => self.reader_action(other),
+        }
+    }
+
+    /// Makes an annotation of the selection in `color`; with `note`, opens the editor first
+    /// (the annotation is made when the note is saved).
+    fn make(&mut self, color: Color, note: bool) {
+        let Some((doc, span, text)) = self.selection() else {
+            return;
+        };
+        self.end_selection();
+        let new = NewAnnotation {
+            doc,
+            span,
+            color,
+            note: String::new(),
+            tags: Vec::new(),
+        };
+        if note {
+            self.view = View::Note(NoteEditor::new(NoteTarget::New(new), text, ""));
+        } else {
+            self.requests.push(Request::Annotate(new));
+        }
+    }
+
+    /// The tag prompt's answer: an annotation of the selection with that tag (a theme of the
+    /// codebook by id or name, else free text).
+    pub(super) fn tag_selection(&mut self, typed: &str) {
+        let typed = typed.trim();
+        let Some((doc, span, _)) = self.selection().filter(|_| !typed.is_empty()) else {
+            return;
+        };
+        let tag = self
+            .panes
+            .get(self.focus)
+            .and_then(|p| p.themes.as_deref())
+            .and_then(|t| t.labels.iter().find(|l| l.id == typed || l.matches(typed)))
+            .map_or_else(|| typed.to_string(), |l| l.id.clone());
+        self.end_selection();
+        self.requests.push(Request::Annotate(NewAnnotation {
+            doc,
+            span,
+            color: Color::default(),
+            note: String::new(),
+            tags: vec![tag],
+        }));
+    }
+
+    /// `y`: the selection to the system clipboard through the terminal (OSC 52).
+    fn copy(&mut self) {
+        let Some((_, _, text)) = self.selection() else {
+            return;
+        };
+        self.end_selection();
+        let chars = text.chars().count();
+        self.set_status(
+            format!(
+                "copied {chars} characters «{}» to the clipboard (OSC 52: the terminal must allow it)",
+                cut(&text)
+            ),
+            false,
+        );
+        self.clipboard = Some(text);
+    }
+
+    /// The annotation under the focused pane's cursor (the innermost).
+    fn annotation_here(&self) -> Option<&Annotation> {
+        let pane = self.panes.get(self.focus)?;
+        let mark = pane.mark_at(pane.cursor)?;
+        pane.annotations.iter().find(|a| a.id == mark.id)
+    }
+
+    /// `Enter`: the note of the annotation under the cursor, else the passage's themes.
+    pub(super) fn enter_here(&mut self) {
+        if !self.edit_note_here() {
+            self.open_passage_themes();
+        }
+    }
+
+    /// The note of the annotation under the cursor in the editor; false when there is none.
+    fn edit_note_here(&mut self) -> bool {
+        let Some(a) = self.annotation_here().cloned() else {
+            return false;
+        };
+        let target = NoteTarget::Existing {
+            id: a.id,
+            doc: a.doc,
+        };
+        self.view = View::Note(NoteEditor::new(target, a.quote.clone(), &a.note));
+        true
+    }
+
+    /// `d` on an annotation: deletes it (`u` brings it back).
+    pub(super) fn delete_here(&mut self) {
+        match self.annotation_here() {
+            Some(a) => {
+                let id = a.id;
+                self.requests.push(Request::DeleteAnnotation(id));
+            }
+            None => self.set_status("no annotation here (v selects text to annotate)", false),
+        }
+    }
+
+    /// `u` / `Ctrl-r`.
+    pub(super) fn undo(&mut self, redo: bool) {
+        self.requests.push(Request::Undo { redo });
+    }
+
+    /// A key in the note editor.
+    pub(super) fn editor_key(&mut self, key: EditKey, mut editor: NoteEditor) {
+        let (width, height) = self.editor_size();
+        match key {
+            EditKey::Save => {
+                self.view = View::Reader;
+                let note = editor.text();
+                match editor.target {
+                    NoteTarget::New(mut new) => {
+                        new.note = note;
+                        self.requests.push(Request::Annotate(new));
+                    }
+                    NoteTarget::Existing { id, .. } => {
+                        self.requests.push(Request::EditAnnotation {
+                            id,
+                            edit: AnnotationEdit {
+                                note: Some(note),
+                                ..AnnotationEdit::default()
+                            },
+                        });
+                    }
+                }
+                return;
+            }
+            EditKey::Discard => {
+                self.view = View::Reader;
+                return self.set_status("note not saved", false);
+            }
+            key => editor.key(key, width, self.width_opts),
+        }
+        editor.reveal(width, height, self.width_opts);
+        self.view = View::Note(editor);
+    }
+
+    /// The note editor's text area: columns and rows.
+    pub fn editor_size(&self) -> (usize, usize) {
+        let area = super::views::editor_area(self.main_area());
+        (
+            usize::from(area.width.saturating_sub(2)),
+            usize::from(area.height.saturating_sub(4)),
+        )
+    }
+
+    /// The worker's answer with a document's annotations.
+    pub(super) fn annotations_loaded(&mut self, id: DocId, annotations: Vec<Annotation>) {
+        for pane in self.panes.iter_mut().filter(|p| p.doc_id() == id) {
+            pane.set_annotations(annotations.clone());
+        }
+    }
+
+    /// An annotation made, changed or deleted: say so.
+    pub(super) fn annotation_saved(&mut self, a: &Annotation, deleted: bool) {
+        let what = match deleted {
+            true => format!("deleted annotation #{} (u brings it back)", a.id),
+            false => format!(
+                "saved annotation #{} «{}» ({})",
+                a.id,
+                cut(&a.quote),
+                a.color.as_str()
+            ),
+        };
+        self.set_status(what, false);
+    }
+
+    /// What undo or redo did; theme decisions are read again for the document it touched.
+    pub(super) fn undone(&mut self, redo: bool, change: Option<&Change>) {
+        let verb = if redo { "redone" } else { "undone" };
+        let Some(change) = change else {
+            let what = if redo { "redo" } else { "undo" };
+            return self.set_status(format!("nothing to {what}"), false);
+        };
+        if let Change::Decision { doc, .. } = change {
+            for pane in self.panes.iter().filter(|p| p.doc_id() == *doc) {
+                self.requests.push(Request::Themes {
+                    pane: pane.id,
+                    id: *doc,
+                });
+            }
+        }
+        self.set_status(format!("{verb}: {}", change.describe()), false);
+    }
+}
+
+/// The beginning of `text`, for a message.
+fn cut(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(QUOTE_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > QUOTE_CHARS {
+        out.push('…');
+    }
+    out
+}
