@@ -290,24 +290,32 @@ fn select_annotate_with_a_chinese_note_quit_and_find_it_again() {
     s.send("}}");
     s.send("v)");
     s.wait_for("visual mode", |screen| {
-        screen.lines().last().is_some_and(|l| l.contains("h highlight"))
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("h highlight"))
     });
     s.send("a");
-    s.wait_for("the note editor", |screen| screen.contains("Esc or Ctrl-s saves"));
+    s.wait_for("the note editor", |screen| {
+        screen.contains("Esc or Ctrl-s saves")
+    });
     s.send("需要核实的数据");
     s.send("\r第二行");
-    s.wait_for("the note typed", |screen| screen.contains("需要核实的数据") && screen.contains("第二行"));
+    s.wait_for("the note typed", |screen| {
+        screen.contains("需要核实的数据") && screen.contains("第二行")
+    });
     s.send("\x13");
     s.wait_for("the annotation saved", |screen| {
-        screen.lines().last().is_some_and(|l| l.contains("saved annotation #1"))
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("saved annotation #1"))
     });
     s.send("q");
     assert!(s.wait_exit());
 
     let store = Store::open(&db).expect("library");
-    let notes = store
-        .annotations(&Default::default())
-        .expect("annotations");
+    let notes = store.annotations(&Default::default()).expect("annotations");
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].note, "需要核实的数据\n第二行");
     assert!(notes[0].quote.ends_with('。'), "{:?}", notes[0].quote);
@@ -316,7 +324,10 @@ fn select_annotate_with_a_chinese_note_quit_and_find_it_again() {
     // Next time the reader opens where it was, the cursor in the annotation: its note shows.
     let mut again = Session::start(home.path(), &["--db", db_arg]);
     again.wait_for("the note on the status line", |screen| {
-        screen.lines().last().is_some_and(|l| l.contains("需要核实的数据"))
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("需要核实的数据"))
     });
     again.send("q");
     assert!(again.wait_exit());

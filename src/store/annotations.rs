@@ -300,6 +300,14 @@ impl Store {
             .collect())
     }
 
+    /// A number that changes when another connection commits a change to the library
+    /// (SQLite's `data_version`).
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn()
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     /// The time now in UTC, formatted by SQLite's `strftime` with `format`.
     pub fn now(&self, format: &str) -> Result<String, StoreError> {
         self.conn()

@@ -257,6 +257,21 @@ impl App {
         }
     }
 
+    /// Another connection changed the library (another pizhu, the command line): the open
+    /// documents' annotations and themes, and the list of documents, are read again.
+    pub(super) fn library_changed(&mut self) {
+        self.requests.push(Request::ListDocuments);
+        for pane in self
+            .panes
+            .iter()
+            .filter(|p| p.document().is_some_and(|d| d.complete))
+        {
+            let id = pane.doc_id();
+            self.requests.push(Request::Annotations { id });
+            self.requests.push(Request::Themes { pane: pane.id, id });
+        }
+    }
+
     /// An annotation made, changed or deleted: say so.
     pub(super) fn annotation_saved(&mut self, a: &Annotation, deleted: bool) {
         let what = match deleted {

@@ -646,6 +646,7 @@ impl App {
             Response::Compare(data) => self.compare_loaded(*data),
             Response::Codebook(answer) => self.codebook_answer(answer),
             Response::Annotations { id, annotations } => self.annotations_loaded(id, annotations),
+            Response::LibraryChanged => self.library_changed(),
             Response::AnnotationSaved {
                 annotation,
                 deleted,

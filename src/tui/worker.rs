@@ -22,12 +22,15 @@ use crate::search::Hit;
 use crate::store::{Change, SavedPane, Store};
 use crate::tagging::merge::Decision;
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Bytes of a file read for its preview: a dozen screens, read and cleaned in a few ms.
 const PREVIEW_BYTES: usize = 64 * 1024;
+
+/// How often the worker looks for changes other connections made to the library.
+const WATCH: Duration = Duration::from_millis(1000);
 
 /// Most related passages listed.
 const RELATED: usize = 20;
@@ -197,6 +200,8 @@ pub enum Response {
     Removed(DocId),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
+    /// Another connection changed the library: what is shown may be out of date.
+    LibraryChanged,
     /// A request failed; the message says which and why.
     Failed(String),
 }
@@ -529,7 +534,7 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("pizhu-worker".to_string())
         .spawn(move || {
-            serve(&mut store, &options, requests, answers, |request| {
+            serve(&mut store, &options, requests, answers, true, |request| {
                 if matches!(request, Request::Import(_))
                     && let Some(thread) = previews.take()
                 {
@@ -541,20 +546,41 @@ pub fn spawn(
 }
 
 /// Answers `requests` with `store` until they end or `answers` is refused; `before` sees each
-/// request first.
+/// request first. With `watch`, while no request comes the library is looked at every
+/// [`WATCH`]: a change another connection committed (another pizhu, the command line, the
+/// tagging thread) is answered with [`Response::LibraryChanged`].
 fn serve(
     store: &mut Store,
     options: &ViewOptions,
     requests: Receiver<Request>,
     answers: impl Fn(Response) -> bool,
+    watch: bool,
     mut before: impl FnMut(&Request),
 ) {
     let mut open = true;
-    for request in requests {
+    let mut version = store.data_version().ok();
+    loop {
+        let request = match requests.recv_timeout(WATCH) {
+            Ok(request) => request,
+            Err(RecvTimeoutError::Timeout) => {
+                let now = store.data_version().ok();
+                if watch && now != version {
+                    version = now;
+                    open = answers(Response::LibraryChanged);
+                }
+                if !open {
+                    return;
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         before(&request);
         handle(store, options, request, &mut |response| {
             open = open && answers(response);
         });
+        // What this connection wrote is no change from elsewhere.
+        version = store.data_version().ok();
         if !open {
             return;
         }
@@ -606,7 +632,7 @@ pub fn spawn_themes(
                     return;
                 }
             };
-            serve(&mut store, &options, requests, answers, |_| {})
+            serve(&mut store, &options, requests, answers, false, |_| {})
         })
 }
 
@@ -637,4 +663,80 @@ pub fn spawn_finder(
                 }
             }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewDocument;
+    use std::sync::mpsc::channel;
+
+    #[test]
+    fn a_change_by_another_connection_is_reported_and_the_workers_own_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.db");
+        let mut other = Store::open(&path).unwrap();
+        let text = "第一段：科技创新。\n";
+        let doc = other
+            .insert_document(&NewDocument {
+                title: "t".into(),
+                source: "s".into(),
+                encoding: "utf-8".into(),
+                script: crate::doc::Script::Simplified,
+                text: text.into(),
+                source_bytes: text.len() as u64,
+                content_hash: crate::import::content_hash(text),
+                cleaned: crate::clean::clean(text),
+            })
+            .unwrap();
+        let (requests, incoming) = channel();
+        let (answers, responses) = channel();
+        let worker = spawn(
+            Store::open(&path).unwrap(),
+            ViewOptions::default(),
+            None,
+            incoming,
+            move |r| answers.send(r).is_ok(),
+        )
+        .unwrap();
+        // The worker's own write is no news.
+        requests
+            .send(Request::Annotate(NewAnnotation {
+                doc,
+                span: Span::new(0, 3),
+                color: crate::annotations::Color::Green,
+                note: String::new(),
+                tags: Vec::new(),
+            }))
+            .unwrap();
+        let wait = |what: &dyn Fn(&Response) -> bool, seconds: f64| {
+            let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+            while Instant::now() < deadline {
+                if let Ok(r) = responses.recv_timeout(Duration::from_millis(100))
+                    && what(&r)
+                {
+                    return true;
+                }
+            }
+            false
+        };
+        assert!(wait(&|r| matches!(r, Response::Annotations { .. }), 10.0));
+        // Two looks at the library go by.
+        assert!(
+            !wait(&|r| matches!(r, Response::LibraryChanged), 2.5),
+            "no change reported for the worker's own write"
+        );
+        other
+            .create_annotation(&NewAnnotation {
+                doc,
+                span: Span::new(3, 5),
+                color: crate::annotations::Color::Pink,
+                note: "另一个进程".into(),
+                tags: Vec::new(),
+            })
+            .unwrap();
+        assert!(wait(&|r| matches!(r, Response::LibraryChanged), 10.0));
+        drop(requests);
+        worker.join().unwrap();
+    }
 }
