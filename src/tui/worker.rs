@@ -405,12 +405,13 @@ pub fn spawn_previews(
     options: ViewOptions,
     answers: impl Fn(Response) -> bool + Send + 'static,
 ) -> std::io::Result<JoinHandle<()>> {
-    std::thread::Builder::new()
+    // The helpers only save time: without them the preview thread does their work itself.
+    let _ = std::thread::Builder::new()
         .name("pizhu-rules".to_string())
-        .spawn(crate::clean::prepare)?;
-    std::thread::Builder::new()
+        .spawn(crate::clean::prepare);
+    let _ = std::thread::Builder::new()
         .name("pizhu-script".to_string())
-        .spawn(crate::text::script::prepare)?;
+        .spawn(crate::text::script::prepare);
     std::thread::Builder::new()
         .name("pizhu-preview".to_string())
         .spawn(move || {
