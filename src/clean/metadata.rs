@@ -25,6 +25,7 @@ pub(crate) fn parse(trim: &str, span: Span) -> Option<Vec<MetaField>> {
     if span.len() > m.max_chars || trim.contains('。') || !m.candidate.is_match(trim) {
         return None;
     }
+    let candidates = m.candidate.matches(trim);
     let field = |kind: MetaKind, range: std::ops::Range<usize>| {
         let start = span.start + trim[..range.start].chars().count();
         let value = &trim[range];
@@ -35,8 +36,11 @@ pub(crate) fn parse(trim: &str, span: Span) -> Option<Vec<MetaField>> {
         }
     };
 
-    for (regex, groups) in &m.lines {
-        if let Some(caps) = regex.captures(trim) {
+    for (i, (regex, groups)) in m.lines.iter().enumerate() {
+        if !candidates.matched(i + 1) {
+            continue;
+        }
+        if let Some(caps) = regex.get().captures(trim) {
             let fields: Vec<MetaField> = groups
                 .iter()
                 .filter_map(|&(i, kind)| caps.get(i).map(|g| field(kind, g.range())))
@@ -52,6 +56,7 @@ pub(crate) fn parse(trim: &str, span: Span) -> Option<Vec<MetaField>> {
     let base = inner.as_ptr() as usize - trim.as_ptr() as usize;
     let labels: Vec<(usize, usize, &str)> = m
         .label
+        .get()
         .captures_iter(inner)
         .filter_map(|c| {
             let whole = c.get(0)?;
@@ -79,7 +84,7 @@ pub(crate) fn parse(trim: &str, span: Span) -> Option<Vec<MetaField>> {
                 return None;
             }
             fields.push(field(kind, at..at + value.len()));
-        } else if let Some(dt) = m.trailing_datetime.find(value) {
+        } else if let Some(dt) = m.trailing_datetime.get().find(value) {
             let name = value[..dt.start()].trim_end();
             if name.is_empty() {
                 return None;

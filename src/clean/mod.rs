@@ -167,6 +167,15 @@ pub enum Override {
     Unfold,
 }
 
+/// Compiles the cleaning rules, the ones [`clean`] compiles only when a text needs them
+/// included (last first, so that a [`clean`] running meanwhile compiles the others): a thread
+/// calling this halves the first cleaning's wait for its rules.
+pub fn prepare() {
+    for regex in rules::rules().lazy_regexes().rev() {
+        regex.get();
+    }
+}
+
 /// Cleans a document's stored text.
 pub fn clean(text: &str) -> Cleaned {
     let noise = noise::detect(text);

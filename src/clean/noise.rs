@@ -92,12 +92,24 @@ fn merge_noise(line_noise: Vec<NoiseRange>, spans: Vec<NoiseRange>) -> Vec<Noise
 
 /// The first line rule of `zone` that folds this trimmed line of `chars` code points.
 fn line_rule<'r>(r: &'r Rules, trim: &str, chars: usize, zone: Zone) -> Option<&'r PatternRule> {
-    if zone == Zone::Any && !r.any_line_set.is_match(trim) {
+    if zone == Zone::Edge {
+        return r.patterns.iter().find(|p| {
+            p.scope == Scope::Line
+                && p.zone == zone
+                && chars <= p.max_chars
+                && p.regex.get().is_match(trim)
+        });
+    }
+    if !r.any_line_set.is_match(trim) {
         return None;
     }
-    r.patterns.iter().find(|p| {
-        p.scope == Scope::Line && p.zone == zone && chars <= p.max_chars && p.regex.is_match(trim)
-    })
+    let matched = r.any_line_set.matches(trim);
+    r.any_lines
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (k, &r.patterns[i]))
+        .find(|&(k, p)| chars <= p.max_chars && matched.matched(k))
+        .map(|(_, p)| p)
 }
 
 /// Whether the line is long enough and ends a sentence somewhere: article text, not chrome.
@@ -164,14 +176,14 @@ fn fold_range(
     }
     if let Some(before) = &p.preceded_by {
         let prev = hay[..m.start()].chars().next_back()?;
-        if !memo.is_match(before, prev) {
+        if !memo.is_match(before.get(), prev) {
             return None;
         }
     }
     let kept = p
         .keep
         .as_ref()
-        .and_then(|k| k.find(matched))
+        .and_then(|k| k.get().find(matched))
         .map_or(0, |k| k.end());
     (kept < matched.len()).then(|| m.start() + kept..m.end())
 }
@@ -185,7 +197,7 @@ fn line_start_rules<'r>(
     found: &mut Vec<(usize, usize, &'r PatternRule)>,
 ) {
     for (p, memo) in r.patterns.iter().zip(memos).filter(|(p, _)| p.line_start) {
-        if let Some(m) = p.regex.find(line.text)
+        if let Some(m) = p.regex.get().find(line.text)
             && let Some(fold) = fold_range(p, line.text, m, memo)
         {
             let start = line.char_start + line.text[..fold.start].chars().count();
@@ -208,7 +220,7 @@ fn span_noise(
         |(p, _): &(&PatternRule, &mut CharMemo)| p.scope == Scope::Span && !p.line_start;
     for (p, memo) in r.patterns.iter().zip(memos).filter(whole_text) {
         let (mut byte, mut char) = (0, 0);
-        for m in p.regex.find_iter(text) {
+        for m in p.regex.get().find_iter(text) {
             let Some(fold) = fold_range(p, text, m, memo) else {
                 continue;
             };
@@ -347,7 +359,7 @@ fn zone_rules(r: &'static Rules, zone: &[Line], pass_one: usize, noise: &mut Vec
     while i < zl.len() {
         let headed = zl[i]
             .as_ref()
-            .is_some_and(|z| c.list_heading.is_match(z.trim));
+            .is_some_and(|z| c.list_heading.get().is_match(z.trim));
         if !headed {
             i += 1;
             continue;

@@ -1,11 +1,18 @@
-//! The cleaning rules: `assets/cleaning.toml`, parsed and compiled once.
+//! The cleaning rules: `assets/cleaning.toml`, parsed once, each regex compiled on first use.
 //!
 //! The TOML is compiled into the binary, so a rule that fails to parse or compile is a program
-//! bug, caught by the unit tests below; [`rules`] panics with the reason in that case.
+//! bug, caught by the unit tests below (which compile every regex); [`rules`], or the first use
+//! of a regex, panics with the reason in that case.
+//!
+//! Compiling every regex takes longer than cleaning the first screens of a file (the reader
+//! shows a new file's beginning at once), so only what every line needs is compiled up front:
+//! the set of zone-`any` line rules (which also tells which rule matched), the spam terms and
+//! a cheap metadata prefilter. The rest ([`LazyRegex`]) is compiled when a line gets that far.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Regex, RegexSet};
+use regex_syntax::hir::{Hir, HirKind, Repetition};
 use serde::Deserialize;
 
 use super::{MetaKind, NoiseReason};
@@ -132,6 +139,34 @@ struct MetaLineDef {
     pattern: String,
 }
 
+/// A regex compiled on first use.
+#[derive(Debug)]
+pub(crate) struct LazyRegex {
+    pattern: String,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn new(pattern: String) -> LazyRegex {
+        LazyRegex {
+            pattern,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex.
+    pub(crate) fn get(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            Regex::new(&self.pattern)
+                .unwrap_or_else(|e| panic!("assets/cleaning.toml: {}: {e}", self.pattern))
+        })
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.pattern
+    }
+}
+
 /// A compiled `[[rule]]`.
 #[derive(Debug)]
 pub(crate) struct PatternRule {
@@ -142,13 +177,24 @@ pub(crate) struct PatternRule {
     /// Longest line (code points) a line rule is tried on; `usize::MAX` when unlimited.
     pub max_chars: usize,
     pub why: String,
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// For span rules: the leading part of a match that stays visible (anchored at the start).
-    pub keep: Option<Regex>,
+    pub keep: Option<LazyRegex>,
     /// For span rules: what the character before a match must be (anchored at both ends).
-    pub preceded_by: Option<Regex>,
+    pub preceded_by: Option<LazyRegex>,
     /// For span rules: the regex starts with `^` and is tried at each line start.
     pub line_start: bool,
+}
+
+impl PatternRule {
+    /// The rule's regex, then its `preceded_by` and `keep`.
+    fn regexes(&self) -> [Option<&LazyRegex>; 3] {
+        [
+            Some(&self.regex),
+            self.preceded_by.as_ref(),
+            self.keep.as_ref(),
+        ]
+    }
 }
 
 /// The compiled spam keyword-list rule.
@@ -176,7 +222,7 @@ pub(crate) struct ChromeRules {
     pub pipe_min_link_items: usize,
     pub pipe_max_link_avg_chars: usize,
     pub link_list: CodeRule,
-    pub list_heading: Regex,
+    pub list_heading: LazyRegex,
     pub list_min_items: usize,
     pub list_max_bullet_chars: usize,
     pub list_max_teaser_chars: usize,
@@ -189,15 +235,17 @@ pub(crate) struct MetaRules {
     pub max_chars: usize,
     pub max_value_chars: usize,
     /// A date-time at the end of a value, after whitespace.
-    pub trailing_datetime: Regex,
+    pub trailing_datetime: LazyRegex,
     /// Any label, as group `label`, followed by its separator.
-    pub label: Regex,
+    pub label: LazyRegex,
     /// Label text to kind.
     pub kinds: Vec<(String, MetaKind)>,
     /// Whole-line patterns, with their named groups resolved to kinds.
-    pub lines: Vec<(Regex, Vec<(usize, MetaKind)>)>,
-    /// Matches every line that can be metadata (a whole-line pattern, or a label at the start
-    /// with an optional opening parenthesis); a cheap first test.
+    pub lines: Vec<(LazyRegex, Vec<(usize, MetaKind)>)>,
+    /// A cheap first test: pattern 0 is a label at the start (with an optional opening
+    /// parenthesis), pattern `i + 1` a superset of `lines[i]` ([`relaxed`]), so a line that
+    /// matches none of them is not metadata, and `lines[i]` needs trying only when pattern
+    /// `i + 1` matched.
     pub candidate: RegexSet,
 }
 
@@ -205,8 +253,10 @@ pub(crate) struct MetaRules {
 #[derive(Debug)]
 pub(crate) struct Rules {
     pub patterns: Vec<PatternRule>,
-    /// Matches when any zone-`Any` line rule might match; a cheap first test for each line.
+    /// The zone-`Any` line rules: pattern `k` of the set is `patterns[any_lines[k]]`'s regex,
+    /// so the set alone tells whether (and which of) them match a line.
     pub any_line_set: RegexSet,
+    pub any_lines: Vec<usize>,
     pub spam: SpamRule,
     pub chrome: ChromeRules,
     pub meta: MetaRules,
@@ -214,6 +264,55 @@ pub(crate) struct Rules {
 
 fn compile(what: &str, pattern: &str) -> Result<Regex, String> {
     Regex::new(pattern).map_err(|e| format!("{what}: {e}"))
+}
+
+fn parse(what: &str, pattern: &str) -> Result<Hir, String> {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+/// A pattern matching everything `hir` matches, and more: every bounded repetition
+/// (`x{2,16}`) made unbounded (`x{2,}`). A Unicode class repeated 16 times costs 16 copies of
+/// its automaton to compile; unbounded, `min + 1`.
+fn relaxed(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: if r.max.is_some_and(|max| max > r.min) {
+                None
+            } else {
+                r.max
+            },
+            greedy: r.greedy,
+            sub: Box::new(relaxed(&r.sub)),
+        }),
+        HirKind::Capture(c) => Hir::capture(regex_syntax::hir::Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(relaxed(&c.sub)),
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(relaxed).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relaxed).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+/// The named capture groups of `hir`, with their indices, in order.
+fn capture_names(hir: &Hir, names: &mut Vec<(usize, String)>) {
+    match hir.kind() {
+        HirKind::Capture(c) => {
+            if let Some(name) = &c.name {
+                names.push((c.index as usize, name.to_string()));
+            }
+            capture_names(&c.sub, names);
+        }
+        HirKind::Repetition(r) => capture_names(&r.sub, names),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().for_each(|s| capture_names(s, names));
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+    }
 }
 
 fn meta_kind(name: &str) -> Option<MetaKind> {
@@ -234,7 +333,6 @@ impl Rules {
         let file: RuleFile = toml::from_str(toml_text).map_err(|e| e.to_string())?;
         let mut patterns = Vec::new();
         for def in file.rule {
-            let regex = compile(&def.id, &def.pattern)?;
             let anchored = def.pattern.starts_with('^');
             if def.scope == Scope::Line && def.max_chars.is_none() && !anchored {
                 return Err(format!(
@@ -249,14 +347,14 @@ impl Rules {
                 Some(_) if def.scope == Scope::Line => {
                     return Err(format!("{}: keep is for span rules", def.id));
                 }
-                Some(k) => Some(compile(&def.id, &format!("^(?:{k})"))?),
+                Some(k) => Some(LazyRegex::new(format!("^(?:{k})"))),
                 None => None,
             };
             let preceded_by = match &def.preceded_by {
                 Some(_) if def.scope == Scope::Line => {
                     return Err(format!("{}: preceded_by is for span rules", def.id));
                 }
-                Some(p) => Some(compile(&def.id, &format!("^(?:{p})$"))?),
+                Some(p) => Some(LazyRegex::new(format!("^(?:{p})$"))),
                 None => None,
             };
             patterns.push(PatternRule {
@@ -266,19 +364,17 @@ impl Rules {
                 zone: def.zone,
                 max_chars: def.max_chars.unwrap_or(usize::MAX),
                 why: def.why,
-                regex,
+                regex: LazyRegex::new(def.pattern),
                 keep,
                 preceded_by,
                 line_start: def.scope == Scope::Span && anchored,
             });
         }
-        let any_line_set = RegexSet::new(
-            patterns
-                .iter()
-                .filter(|p| p.scope == Scope::Line && p.zone == Zone::Any)
-                .map(|p| p.regex.as_str()),
-        )
-        .map_err(|e| format!("line rule set: {e}"))?;
+        let any_lines: Vec<usize> = (0..patterns.len())
+            .filter(|&i| patterns[i].scope == Scope::Line && patterns[i].zone == Zone::Any)
+            .collect();
+        let any_line_set = RegexSet::new(any_lines.iter().map(|&i| patterns[i].regex.as_str()))
+            .map_err(|e| format!("line rule set: {e}"))?;
 
         let spam = file.spam;
         let alternatives: Vec<String> = spam.terms.iter().map(|t| regex::escape(t)).collect();
@@ -307,7 +403,7 @@ impl Rules {
             pipe_max_item_chars: c.pipe_nav.max_item_chars,
             pipe_min_link_items: c.pipe_nav.min_link_items,
             pipe_max_link_avg_chars: c.pipe_nav.max_link_avg_chars,
-            list_heading: compile(&c.link_list.rule.id, &c.link_list.heading)?,
+            list_heading: LazyRegex::new(c.link_list.heading),
             link_list: c.link_list.rule,
             list_min_items: c.link_list.min_items,
             list_max_bullet_chars: c.link_list.max_bullet_chars,
@@ -324,37 +420,33 @@ impl Rules {
         // Longest first, so that 责任编辑 wins over 编辑 in the alternation.
         kinds.sort_by_key(|(label, _)| std::cmp::Reverse(label.chars().count()));
         let labels: Vec<String> = kinds.iter().map(|(l, _)| regex::escape(l)).collect();
-        let label = compile(
-            "metadata labels",
-            &format!(
-                r"(?:^|\s)(?P<label>{})(?:\s*[:：]\s*|\s+)",
-                labels.join("|")
-            ),
-        )?;
-        let trailing_datetime = compile("metadata datetime", &format!(r"\s(?:{})$", m.datetime))?;
-        let label_start = format!(r"^[(（]?\s*(?:{})", labels.join("|"));
-        let candidate = RegexSet::new(
-            std::iter::once(label_start.as_str()).chain(m.line.iter().map(|l| l.pattern.as_str())),
-        )
-        .map_err(|e| format!("metadata candidates: {e}"))?;
+        let label = format!(
+            r"(?:^|\s)(?P<label>{})(?:\s*[:：]\s*|\s+)",
+            labels.join("|")
+        );
+        let trailing_datetime = format!(r"\s(?:{})$", m.datetime);
+        let mut candidates = vec![format!(r"^[(（]?\s*(?:{})", labels.join("|"))];
         let mut lines = Vec::new();
         for def in m.line {
-            let regex = compile("metadata line", &def.pattern)?;
+            let hir = parse("metadata line", &def.pattern)?;
+            let mut names = Vec::new();
+            capture_names(&hir, &mut names);
             let mut groups = Vec::new();
-            for (i, name) in regex.capture_names().enumerate() {
-                if let Some(name) = name {
-                    let kind = meta_kind(name)
-                        .ok_or_else(|| format!("metadata line: unknown kind group {name}"))?;
-                    groups.push((i, kind));
-                }
+            for (i, name) in names {
+                let kind = meta_kind(&name)
+                    .ok_or_else(|| format!("metadata line: unknown kind group {name}"))?;
+                groups.push((i, kind));
             }
-            lines.push((regex, groups));
+            candidates.push(relaxed(&hir).to_string());
+            lines.push((LazyRegex::new(def.pattern), groups));
         }
+        let candidate =
+            RegexSet::new(&candidates).map_err(|e| format!("metadata candidates: {e}"))?;
         let meta = MetaRules {
             max_chars: m.max_chars,
             max_value_chars: m.max_value_chars,
-            trailing_datetime,
-            label,
+            trailing_datetime: LazyRegex::new(trailing_datetime),
+            label: LazyRegex::new(label),
             kinds,
             lines,
             candidate,
@@ -362,10 +454,34 @@ impl Rules {
         Ok(Rules {
             patterns,
             any_line_set,
+            any_lines,
             spam,
             chrome,
             meta,
         })
+    }
+
+    /// Every regex compiled on first use, in about the order a cleaning pass first needs
+    /// them: line-start span rules (every line), metadata (short lines), zone rules (the
+    /// document's head and tail), then the span rules searched through the whole text.
+    pub(crate) fn lazy_regexes(&self) -> impl DoubleEndedIterator<Item = &LazyRegex> {
+        let line_start = self.patterns.iter().filter(|p| p.line_start);
+        let edge = self
+            .patterns
+            .iter()
+            .filter(|p| p.scope == Scope::Line && p.zone == Zone::Edge);
+        let whole_text = self
+            .patterns
+            .iter()
+            .filter(|p| p.scope == Scope::Span && !p.line_start);
+        let line_start = line_start.flat_map(PatternRule::regexes).flatten();
+        let whole_text = whole_text.flat_map(PatternRule::regexes).flatten();
+        line_start
+            .chain(self.meta.lines.iter().map(|(regex, _)| regex))
+            .chain([&self.meta.label, &self.meta.trailing_datetime])
+            .chain(edge.map(|p| &p.regex))
+            .chain([&self.chrome.list_heading])
+            .chain(whole_text)
     }
 
     /// The explanation of the rule with id `id`, if there is one.
@@ -401,6 +517,57 @@ mod tests {
         let r = Rules::load(RULES_TOML).expect("shipped rules load");
         assert!(r.patterns.len() >= 10);
         assert!(!r.meta.lines.is_empty());
+        let lazy: Vec<&str> = r.lazy_regexes().map(|regex| regex.get().as_str()).collect();
+        // Every regex is there once: the line rules of zone `any` only in the set.
+        let lines = r.meta.lines.len();
+        let edge = r.patterns.iter().filter(|p| p.zone == Zone::Edge).count();
+        let span: usize = r
+            .patterns
+            .iter()
+            .filter(|p| p.scope == Scope::Span)
+            .map(|p| 1 + usize::from(p.keep.is_some()) + usize::from(p.preceded_by.is_some()))
+            .sum();
+        assert_eq!(lazy.len(), lines + 3 + edge + span);
+        let mut unique = lazy.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), lazy.len());
+    }
+
+    #[test]
+    fn relaxed_patterns_unbound_only_bounded_repetitions() {
+        let relax = |p: &str| relaxed(&parse("test", p).expect("parses")).to_string();
+        assert_eq!(relax("^a{2,16}b{3}c?$"), relax("^a{2,}b{3}c*$"));
+        assert_eq!(relax("(?P<x>[^,]{1,4})"), relax("(?P<x>[^,]+)"));
+    }
+
+    #[test]
+    fn prefilters_agree_with_the_rules_on_every_fixture_line() {
+        let r = rules();
+        let fixtures = super::super::fixture_tests::FIXTURES;
+        let lines = fixtures
+            .iter()
+            .flat_map(|(_, text)| text.lines())
+            .map(str::trim);
+        let (mut candidates, mut metadata) = (0, 0);
+        for line in lines {
+            let set = r.any_line_set.matches(line);
+            for (k, &i) in r.any_lines.iter().enumerate() {
+                let exact = r.patterns[i].regex.get().is_match(line);
+                assert_eq!(set.matched(k), exact, "{}: {line}", r.patterns[i].id);
+            }
+            let candidate = r.meta.candidate.matches(line);
+            candidates += usize::from(candidate.matched_any());
+            for (i, (regex, _)) in r.meta.lines.iter().enumerate() {
+                let exact = regex.get().is_match(line);
+                metadata += usize::from(exact);
+                assert!(
+                    candidate.matched(i + 1) || !exact,
+                    "metadata line {i}: {line}"
+                );
+            }
+        }
+        assert!(metadata > 0 && candidates >= metadata);
     }
 
     #[test]

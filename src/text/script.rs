@@ -44,6 +44,13 @@ pub fn count(text: &str) -> ScriptCounts {
     counts
 }
 
+/// Builds the character sets [`count`] uses (a few ms), so that a thread can do it before
+/// the first text needs them.
+pub fn prepare() {
+    big5_characters();
+    traditional_characters();
+}
+
 /// The script of `text`.
 pub fn detect(text: &str) -> Script {
     classify(count(text))

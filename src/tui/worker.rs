@@ -589,12 +589,22 @@ fn serve(
 
 /// Starts a thread that reads the beginning of each file about to be imported (the first
 /// [`MAX_PANES`], in the order the import takes them) and answers with a
-/// [`Response::Preview`] for each, so the reader shows them while the import runs.
+/// [`Response::Preview`] for each, so the reader shows them while the import runs. What a
+/// preview needs first costs more than reading it: the cleaning rules are compiled by a
+/// second thread as well (the two share the work), the script detector's character sets
+/// (needed after the cleaning) by a third.
 pub fn spawn_previews(
     paths: Vec<PathBuf>,
     options: ViewOptions,
     answers: impl Fn(Response) -> bool + Send + 'static,
 ) -> std::io::Result<JoinHandle<()>> {
+    // The helpers only save time: without them the preview thread does their work itself.
+    let _ = std::thread::Builder::new()
+        .name("pizhu-rules".to_string())
+        .spawn(crate::clean::prepare);
+    let _ = std::thread::Builder::new()
+        .name("pizhu-script".to_string())
+        .spawn(crate::text::script::prepare);
     std::thread::Builder::new()
         .name("pizhu-preview".to_string())
         .spawn(move || {
