@@ -1688,3 +1688,39 @@ fn y_copies_the_selection_for_the_terminal_clipboard_and_t_tags_it() {
         "V selects the whole paragraph"
     );
 }
+
+#[test]
+fn with_the_mouse_a_click_places_the_cursor_drag_selects_and_a_double_click_takes_a_word() {
+    pizhu::text::segment::get();
+    let mut h = Harness::new(
+        store_with(&[("词", "科技创新推动产业升级。\n第二行文字。\n")]),
+        Start::Session,
+        40,
+        8,
+    );
+    h.act(Action::Select);
+    // Text starts at column 2 (the gutter) and row 1 (the title).
+    h.act(Action::Click { column: 6, row: 1 });
+    assert_eq!(
+        h.app.panes[0].cursor, 2,
+        "the third character (two cells each)"
+    );
+    h.act(Action::Drag { column: 11, row: 1 });
+    let selected = h.app.panes[0].selected().expect("dragging selects");
+    assert_eq!((selected.start, selected.end), (2, 5));
+    h.act(Action::Click { column: 12, row: 1 });
+    assert!(
+        h.app.panes[0].selection.is_none(),
+        "a click ends the selection"
+    );
+    h.act(Action::Click { column: 12, row: 1 });
+    let word = h.app.panes[0]
+        .selected()
+        .expect("a double click selects a word");
+    assert_eq!((word.start, word.end), (4, 6), "推动");
+    h.act(Action::Click { column: 2, row: 2 });
+    assert_eq!(
+        h.app.panes[0].cursor, 12,
+        "the second line's first character"
+    );
+}

@@ -151,6 +151,11 @@ pub enum Action {
         column: u16,
         row: u16,
     },
+    /// The mouse dragged with its button down to a column and row.
+    Drag {
+        column: u16,
+        row: u16,
+    },
     /// The keys typed so far of a longer binding (`]` of `]t`); empty: a sequence given up.
     #[serde(skip)]
     Pending(Vec<Key>),
@@ -251,6 +256,7 @@ impl Action {
             Action::Resize(..)
             | Action::Wheel { .. }
             | Action::Click { .. }
+            | Action::Drag { .. }
             | Action::Pending(_)
             | Action::Edit(_)
             | Action::Worker(_) => "",

@@ -202,6 +202,67 @@ impl App {
         }
     }
 
+    /// The pane and text offset under a screen cell, if it shows text.
+    fn text_at(&self, column: u16, row: u16) -> Option<(usize, Option<usize>)> {
+        let i = self.pane_at(column, row)?;
+        let area = self.pane_areas()[i];
+        let size = self.text_size(i);
+        let (x, y) = (area.x + super::app::GUTTER, area.y + 1);
+        let offset = (column >= x && row >= y)
+            .then(|| {
+                self.panes[i].offset_at_cell(size, usize::from(row - y), usize::from(column - x))
+            })
+            .flatten();
+        Some((i, offset))
+    }
+
+    /// A click focuses the pane under it and puts the cursor on the character clicked; a second
+    /// click there selects the word.
+    pub(super) fn click(&mut self, column: u16, row: u16) {
+        let Some((i, offset)) = self.text_at(column, row) else {
+            return;
+        };
+        self.focus = i;
+        let size = self.text_size(i);
+        let double = self.last_click == Some((column, row));
+        self.last_click = Some((column, row));
+        let pane = &mut self.panes[i];
+        pane.selection = None;
+        let Some(at) = offset else { return };
+        pane.cursor = at;
+        pane.reveal(size, false);
+        if double {
+            let word = crate::text::segment::try_get().and_then(|seg| pane.word_at(at, seg));
+            if let Some(word) = word {
+                pane.selection = Some(Selection {
+                    anchor: word.start,
+                    paragraphs: false,
+                });
+                pane.cursor = word.end - 1;
+            }
+        }
+    }
+
+    /// Dragging selects from where the button went down.
+    pub(super) fn drag(&mut self, column: u16, row: u16) {
+        let Some((i, Some(at))) = self.text_at(column, row) else {
+            return;
+        };
+        if i != self.focus {
+            return;
+        }
+        let size = self.text_size(i);
+        let pane = &mut self.panes[i];
+        if pane.selection.is_none() {
+            pane.selection = Some(Selection {
+                anchor: pane.cursor,
+                paragraphs: false,
+            });
+        }
+        pane.cursor = at;
+        pane.reveal(size, false);
+    }
+
     /// `u` / `Ctrl-r`.
     pub(super) fn undo(&mut self, redo: bool) {
         self.requests.push(Request::Undo { redo });

@@ -149,6 +149,9 @@ pub struct App {
     pub width_opts: WidthOptions,
     /// Text to put on the system clipboard (OSC 52), taken by the runner after the next frame.
     pub clipboard: Option<String>,
+    /// The cell of the last click, while nothing else has happened since (a second click there
+    /// is a double click).
+    pub(super) last_click: Option<(u16, u16)>,
     /// How far the background re-tag after a codebook edit is.
     pub retagging: Option<Retagging>,
     next_pane: u64,
@@ -192,6 +195,7 @@ impl App {
             requests,
             width_opts: WidthOptions::default(),
             clipboard: None,
+            last_click: None,
             retagging: None,
             next_pane: 1,
         }
@@ -271,6 +275,7 @@ impl App {
             action,
             Action::Worker(_) | Action::Resize(..) | Action::Count(_) | Action::Pending(_)
         );
+        let click = matches!(action, Action::Click { .. });
         if user {
             self.status = None;
         }
@@ -309,6 +314,9 @@ impl App {
         if user {
             self.count = None;
             self.pending.clear();
+            if !click {
+                self.last_click = None;
+            }
         }
     }
 
@@ -1009,11 +1017,8 @@ impl App {
                     self.panes[i].scroll_rows(isize::from(delta) * WHEEL_ROWS, size);
                 }
             }
-            Action::Click { column, row } => {
-                if let Some(i) = self.pane_at(column, row) {
-                    self.focus = i;
-                }
-            }
+            Action::Click { column, row } => self.click(column, row),
+            Action::Drag { column, row } => self.drag(column, row),
             _ => {}
         }
         if matches!(
@@ -1029,7 +1034,7 @@ impl App {
         }
     }
 
-    fn pane_at(&self, column: u16, row: u16) -> Option<usize> {
+    pub(super) fn pane_at(&self, column: u16, row: u16) -> Option<usize> {
         self.pane_areas().iter().position(|a| {
             column >= a.x && column < a.x + a.width && row >= a.y && row < a.y + a.height
         })

@@ -123,6 +123,7 @@ fn mouse_action(mouse: &MouseEvent) -> Option<Action> {
             delta: -1,
         }),
         MouseEventKind::Down(_) => Some(Action::Click { column, row }),
+        MouseEventKind::Drag(_) => Some(Action::Drag { column, row }),
         _ => None,
     }
 }

@@ -455,6 +455,34 @@ impl Pane {
         Some(doc.offset_of(para, at))
     }
 
+    /// The text offset shown at `row` (0: the first text row) and `column` (cells from the
+    /// text's left edge), if there is text there.
+    pub fn offset_at_cell(&self, size: TextSize, row: usize, column: usize) -> Option<usize> {
+        let top = self.top;
+        self.with_layout(size, |doc, cache| {
+            let first = cache.position_of(doc, top);
+            let rows = cache.screen(doc, first, size.height);
+            let line = rows.get(row)?;
+            let pos = Position {
+                para: line.para,
+                line: line.line,
+            };
+            Some(offset_at_column(doc, cache, pos, column))
+        })?
+    }
+
+    /// The word (as jieba segments it) holding view offset `at`, else just that character.
+    pub fn word_at(&self, at: usize, seg: &Segmenter) -> Option<Span> {
+        let doc = self.document()?;
+        let (para, offset) = doc.locate(at);
+        let start = doc.paragraph_start(para);
+        let word = paragraph_words(doc.paragraph(para), seg)
+            .into_iter()
+            .find(|w| w.contains(offset))
+            .unwrap_or(Span::new(offset, offset + 1));
+        Some(Span::new(start + word.start, start + word.end))
+    }
+
     /// The start of the next (`forward`) or previous sentence.
     pub fn sentence_step(&self, forward: bool) -> Option<usize> {
         let doc = self.document()?;
