@@ -25,6 +25,11 @@ struct Session {
 
 impl Session {
     fn start(home: &Path, args: &[&str]) -> Session {
+        Session::start_with(home, args, &[])
+    }
+
+    /// [`Session::start`] with more environment variables.
+    fn start_with(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -43,6 +48,9 @@ impl Session {
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env_remove("PIZHU_DB");
         cmd.env_remove("NO_COLOR");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn pizhu");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -331,4 +339,42 @@ fn select_annotate_with_a_chinese_note_quit_and_find_it_again() {
     });
     again.send("q");
     assert!(again.wait_exit());
+}
+
+#[test]
+fn ctrl_e_edits_the_note_in_the_users_editor_and_the_reader_comes_back() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let db_arg = db.to_str().expect("utf-8 path");
+    let a = "tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt";
+    // The "editor" rewrites the note without asking anything.
+    let editor = "sed -i 's/草稿/定稿：外部编辑器/'";
+    let mut s = Session::start_with(home.path(), &["--db", db_arg, a], &[("VISUAL", editor)]);
+    s.wait_for("the document", |screen| screen.contains(" 0% "));
+    s.send("}}v)a");
+    s.wait_for("the note editor", |screen| {
+        screen.contains("Esc or Ctrl-s saves")
+    });
+    s.send("草稿");
+    s.wait_for("the draft", |screen| screen.contains("草稿"));
+    s.send("\x05");
+    s.wait_for("the note read back", |screen| {
+        screen.contains("定稿：外部编辑器") && screen.contains("Esc or Ctrl-s saves")
+    });
+    assert!(
+        s.parser.screen().alternate_screen(),
+        "the reader has the screen again"
+    );
+    s.send("\x1b");
+    s.wait_for("the annotation saved", |screen| {
+        screen
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("saved annotation #1"))
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+    let store = Store::open(&db).expect("library");
+    let notes = store.annotations(&Default::default()).expect("annotations");
+    assert_eq!(notes[0].note, "定稿：外部编辑器");
 }

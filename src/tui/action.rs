@@ -162,6 +162,9 @@ pub enum Action {
     /// A key in the note editor.
     #[serde(skip)]
     Edit(EditKey),
+    /// The user's own editor saved the note (or failed, with why).
+    #[serde(skip)]
+    NoteEdited(Result<String, String>),
     /// The worker answered.
     #[serde(skip)]
     Worker(Response),
@@ -259,6 +262,7 @@ impl Action {
             | Action::Drag { .. }
             | Action::Pending(_)
             | Action::Edit(_)
+            | Action::NoteEdited(_)
             | Action::Worker(_) => "",
         }
     }

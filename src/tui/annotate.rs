@@ -296,10 +296,30 @@ impl App {
                 self.view = View::Reader;
                 return self.set_status("note not saved", false);
             }
+            EditKey::External => self.external_note = Some(editor.text()),
             key => editor.key(key, width, self.width_opts),
         }
         editor.reveal(width, height, self.width_opts);
         self.view = View::Note(editor);
+    }
+
+    /// The user's own editor's answer: the note in the editor is replaced (and saved with the
+    /// editor's keys as usual).
+    pub(super) fn note_edited(&mut self, result: Result<String, String>) {
+        let View::Note(editor) = &mut self.view else {
+            return;
+        };
+        match result {
+            Ok(note) => {
+                editor.replace(note.trim_end_matches('\n'));
+                let (width, height) = self.editor_size();
+                if let View::Note(editor) = &mut self.view {
+                    editor.reveal(width, height, self.width_opts);
+                }
+                self.set_status("note read back from your editor: Esc saves it", false);
+            }
+            Err(why) => self.set_status(why, true),
+        }
     }
 
     /// The note editor's text area: columns and rows.

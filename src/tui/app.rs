@@ -152,6 +152,8 @@ pub struct App {
     /// The cell of the last click, while nothing else has happened since (a second click there
     /// is a double click).
     pub(super) last_click: Option<(u16, u16)>,
+    /// A note to open in the user's own editor (`Ctrl-e`), taken by the runner.
+    pub external_note: Option<String>,
     /// How far the background re-tag after a codebook edit is.
     pub retagging: Option<Retagging>,
     next_pane: u64,
@@ -196,6 +198,7 @@ impl App {
             width_opts: WidthOptions::default(),
             clipboard: None,
             last_click: None,
+            external_note: None,
             retagging: None,
             next_pane: 1,
         }
@@ -297,11 +300,11 @@ impl App {
             action => match self.view.clone() {
                 View::Reader if self.selecting() => self.visual_action(action),
                 View::Reader => self.reader_action(action),
-                View::Note(editor) => {
-                    if let Action::Edit(key) = action {
-                        self.editor_key(key, editor);
-                    }
-                }
+                View::Note(editor) => match action {
+                    Action::Edit(key) => self.editor_key(key, editor),
+                    Action::NoteEdited(result) => self.note_edited(result),
+                    _ => {}
+                },
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
                 View::Passage(view) => self.passage_action(action, view),

@@ -1,7 +1,8 @@
 //! The note editor: a multi-line text area over the reader for an annotation's note. Lines
 //! wrap with the core's layout engine (so Chinese wraps where it should); the terminal's own
 //! cursor is put where the next character goes, so an input method's composition window
-//! appears there. `Esc` or `Ctrl-s` saves, `Ctrl-c` leaves without saving.
+//! appears there. `Esc` or `Ctrl-s` saves, `Ctrl-c` leaves without saving, `Ctrl-e` opens the
+//! note in the user's own editor and reads it back.
 
 use crate::annotations::{AnnotationId, NewAnnotation};
 use crate::doc::DocId;
@@ -34,6 +35,8 @@ pub enum EditKey {
     Save,
     /// Close without saving (`Ctrl-c`).
     Discard,
+    /// Edit the note in `$VISUAL` / `$EDITOR` (`Ctrl-e`).
+    External,
 }
 
 /// One visual row of the note: code point offsets into the text, end exclusive.
@@ -66,6 +69,12 @@ impl NoteEditor {
             text,
             scroll: 0,
         }
+    }
+
+    /// Replaces the whole note (what the external editor saved); the cursor goes to its end.
+    pub fn replace(&mut self, note: &str) {
+        self.text = note.chars().collect();
+        self.cursor = self.text.len();
     }
 
     pub fn text(&self) -> String {
@@ -154,7 +163,11 @@ impl NoteEditor {
                     self.cursor = self.offset_at_column(*target, column, width_opts);
                 }
             }
-            EditKey::Backspace | EditKey::Delete | EditKey::Save | EditKey::Discard => {}
+            EditKey::Backspace
+            | EditKey::Delete
+            | EditKey::Save
+            | EditKey::Discard
+            | EditKey::External => {}
         }
     }
 

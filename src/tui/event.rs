@@ -94,6 +94,7 @@ fn edit_key(key: &KeyEvent) -> Option<EditKey> {
     Some(match key.code {
         KeyCode::Char('s') if ctrl => EditKey::Save,
         KeyCode::Char('c') if ctrl => EditKey::Discard,
+        KeyCode::Char('e') if ctrl => EditKey::External,
         KeyCode::Esc => EditKey::Save,
         KeyCode::Char(c) if !ctrl && !c.is_control() => EditKey::Char(c),
         KeyCode::Enter => EditKey::Enter,

@@ -47,8 +47,10 @@ use ratatui::crossterm::terminal::{
 };
 use std::io::{BufWriter, Stdout, stdout};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The terminal as the reader draws on it: a frame is written in one go (a screen of Chinese
 /// text with its cursor moves is tens of kilobytes; unbuffered, a terminal gets it in pieces).
@@ -138,12 +140,24 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     draw(&mut terminal, &app, &theme)?;
 
     let input_tx = incoming_tx.clone();
+    let gate = Arc::new(InputGate::default());
+    let input_gate = Arc::clone(&gate);
     std::thread::Builder::new()
         .name("pizhu-input".to_string())
         .spawn(move || {
             loop {
-                let message = match ratatui::crossterm::event::read() {
-                    Ok(event) => Incoming::Terminal(event, Instant::now()),
+                if input_gate.paused.load(Ordering::Acquire) {
+                    input_gate.parked.store(true, Ordering::Release);
+                    std::thread::sleep(INPUT_POLL);
+                    continue;
+                }
+                input_gate.parked.store(false, Ordering::Release);
+                let message = match ratatui::crossterm::event::poll(INPUT_POLL) {
+                    Ok(false) => continue,
+                    Ok(true) => match ratatui::crossterm::event::read() {
+                        Ok(event) => Incoming::Terminal(event, Instant::now()),
+                        Err(e) => Incoming::InputFailed(e.to_string()),
+                    },
                     Err(e) => Incoming::InputFailed(e.to_string()),
                 };
                 let failed = matches!(message, Incoming::InputFailed(_));
@@ -164,6 +178,7 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
         &incoming_rx,
         &requests,
         &mut frames,
+        &Suspend { gate: &gate, mouse },
     );
     // Whatever ended the loop, the worker still gets the last requests (the saves).
     let mut unsent = false;
@@ -248,6 +263,7 @@ fn event_loop(
     incoming: &Receiver<Incoming>,
     requests: &Requests,
     frames: &mut FrameLog,
+    suspend: &Suspend<'_>,
 ) -> Result<()> {
     loop {
         for request in app.requests.drain(..) {
@@ -282,6 +298,11 @@ fn event_loop(
         }
         if let Some(text) = app.clipboard.take() {
             copy_to_clipboard(terminal, &text)?;
+        }
+        if let Some(note) = app.external_note.take() {
+            let edited = suspend.run_editor(terminal, &note)?;
+            app.update(action::Action::NoteEdited(edited));
+            draw(terminal, app, theme)?;
         }
         // jieba takes ~150 ms of a core to load: once a whole document is shown (not while
         // the first screen is being made), so word motions are ready when first used.
@@ -325,6 +346,57 @@ fn draw(terminal: &mut Terminal<Backend>, app: &App, theme: &theme::Theme) -> Re
         })
         .context("drawing the screen")?;
     Ok(())
+}
+
+/// How long the input thread waits for input before it looks whether it should pause.
+const INPUT_POLL: Duration = Duration::from_millis(20);
+
+/// Stops the input thread reading the terminal while another program (the user's editor)
+/// has it: `paused` asks, `parked` answers that it is not reading.
+#[derive(Default)]
+struct InputGate {
+    paused: AtomicBool,
+    parked: AtomicBool,
+}
+
+/// What it takes to hand the terminal to another program and take it back.
+struct Suspend<'a> {
+    gate: &'a InputGate,
+    mouse: bool,
+}
+
+impl Suspend<'_> {
+    /// Runs the user's editor on `note` with the terminal as it was before pizhu (main
+    /// screen, cooked mode), then takes the terminal back; the editor's answer, or why not.
+    fn run_editor(
+        &self,
+        terminal: &mut Terminal<Backend>,
+        note: &str,
+    ) -> Result<std::result::Result<String, String>> {
+        self.gate.parked.store(false, Ordering::Release);
+        self.gate.paused.store(true, Ordering::Release);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !self.gate.parked.load(Ordering::Acquire) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        restore(self.mouse);
+        let edited = crate::annotations::editor::edit(note, "note")
+            .map_err(|e| format!("the note editor: {e}"));
+        enable_raw_mode().context("switching the terminal back to raw mode")?;
+        execute!(stdout(), EnterAlternateScreen).context("entering the alternate screen")?;
+        if self.mouse {
+            execute!(stdout(), EnableMouseCapture).context("turning the mouse on")?;
+        }
+        // A new terminal draws the whole screen on its next frame (clearing would ask the
+        // terminal where its cursor is, and not every terminal answers).
+        *terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+            FRAME_BUFFER,
+            stdout(),
+        )))
+        .context("taking the terminal back")?;
+        self.gate.paused.store(false, Ordering::Release);
+        Ok(edited)
+    }
 }
 
 /// Puts `text` on the system clipboard through the terminal (OSC 52: works over SSH, and in
