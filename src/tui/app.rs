@@ -6,6 +6,7 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
+use super::annotations::AnnotationsView;
 use super::codebook::{Ask, Retagging, ThemesView};
 use super::compare::{CompareView, MatrixView};
 use super::keymap::{Context, Key, Keymap};
@@ -76,6 +77,7 @@ pub enum View {
     Matrix(MatrixView),
     Compare(CompareView),
     Themes(Box<ThemesView>),
+    Annotations(Box<AnnotationsView>),
 }
 
 /// What the one-line prompt asks for.
@@ -226,6 +228,8 @@ impl App {
             View::Matrix(_) => InputMode::Keys(Context::Matrix),
             View::Compare(_) => InputMode::Keys(Context::Compare),
             View::Themes(_) => InputMode::Keys(Context::Themes),
+            View::Annotations(a) if a.editing => InputMode::Text,
+            View::Annotations(_) => InputMode::Keys(Context::Annotations),
         }
     }
 
@@ -279,6 +283,7 @@ impl App {
                 View::Matrix(matrix) => self.matrix_action(action, matrix),
                 View::Compare(compare) => self.compare_action(action, compare),
                 View::Themes(themes) => self.themes_action(action, *themes),
+                View::Annotations(view) => self.annotations_action(action, *view),
             },
         }
         if user {
@@ -619,6 +624,7 @@ impl App {
             Response::Matrix(data) => self.matrix_loaded(*data),
             Response::Compare(data) => self.compare_loaded(*data),
             Response::Codebook(answer) => self.codebook_answer(answer),
+            Response::Annotations(answer) => self.annotations_answer(answer),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -637,6 +643,7 @@ impl App {
             ),
             View::Matrix(m) if m.data.is_none() => Some(View::Reader),
             View::Related(r) if r.found.is_none() => Some(View::Reader),
+            View::Annotations(a) if a.data.is_none() => Some(View::Reader),
             _ => None,
         };
         if let Some(view) = back {
@@ -939,6 +946,7 @@ impl App {
             Action::OpenLibrary => self.open_library(Target::FocusedPane),
             Action::Split => self.open_library(Target::NewPane),
             Action::OpenThemes => self.open_themes(),
+            Action::OpenAnnotations => self.open_annotations(),
             Action::FocusNext | Action::FocusPrevious => {
                 let n = self.panes.len().max(1);
                 self.focus = if action == Action::FocusNext {

@@ -23,11 +23,12 @@ pub enum Context {
     Matrix,
     Compare,
     Themes,
+    Annotations,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Reader,
         Context::Library,
         Context::Results,
@@ -36,6 +37,7 @@ impl Context {
         Context::Matrix,
         Context::Compare,
         Context::Themes,
+        Context::Annotations,
         Context::Help,
     ];
 
@@ -50,6 +52,7 @@ impl Context {
             Context::Matrix => "matrix",
             Context::Compare => "compare",
             Context::Themes => "themes",
+            Context::Annotations => "annotations",
             Context::Help => "help",
         }
     }
@@ -65,6 +68,7 @@ impl Context {
             Context::Matrix => "Matrix (documents × themes)",
             Context::Compare => "Compare (one theme across the documents)",
             Context::Themes => "Themes",
+            Context::Annotations => "Annotations",
             Context::Help => "Help",
         }
     }
@@ -254,7 +258,7 @@ impl Keymap {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
                 anyhow!(
-                    "unknown context [{context}] (use reader, library, results, passage, related, matrix, compare, themes or help)"
+                    "unknown context [{context}] (use reader, library, results, passage, related, matrix, compare, themes, annotations or help)"
                 )
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
@@ -344,6 +348,15 @@ impl Keymap {
             }
             (Context::Themes, Action::FocusNext) => "between the themes and the terms",
             (Context::Themes, Action::Back) => "cancel / close the terms / back",
+            (Context::Annotations, Action::Select) => "open it in the reader",
+            (Context::Annotations, Action::Filter) => {
+                "filter by text, either script (typing also starts it)"
+            }
+            (Context::Annotations, Action::Accept) => {
+                "drifted: confirm it (the text now at its place is its quote)"
+            }
+            (Context::Annotations, Action::Reject) => "drifted: make it an orphan (kept)",
+            (Context::Annotations, Action::Back) => "clear the filter / leave the review / back",
             _ => action.describe(),
         }
     }
@@ -443,6 +456,12 @@ pub const BINDABLE: &[Action] = &[
     Action::MergeTheme,
     Action::DiscoverTerms,
     Action::DiscoverDocumentTerms,
+    Action::OpenAnnotations,
+    Action::CycleColor,
+    Action::CycleTag,
+    Action::ToggleSort,
+    Action::ToggleDocument,
+    Action::ReviewDrifted,
     Action::Help,
     Action::Back,
     Action::Quit,

@@ -15,6 +15,7 @@
 //! quit that saves the reading positions).
 
 pub mod action;
+pub mod annotations;
 pub mod app;
 pub mod codebook;
 pub mod compare;

@@ -6,6 +6,7 @@
 //! A document is answered twice when it is large: first an excerpt around the place the pane
 //! opens at (read in milliseconds), then the whole document.
 
+use super::annotations::{self, AnnotationsRequest, AnnotationsResponse};
 use super::app::MAX_PANES;
 use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
@@ -92,6 +93,8 @@ pub enum Request {
     Session,
     /// The themes view's codebook, edits, re-tagging and uncovered terms.
     Codebook(CodebookRequest),
+    /// The annotations view's list, review text and settling.
+    Annotations(AnnotationsRequest),
     /// Remember reading positions and the open panes.
     Save {
         positions: Vec<(DocId, usize)>,
@@ -165,6 +168,7 @@ pub enum Response {
     Removed(DocId),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
+    Annotations(AnnotationsResponse),
     /// A request failed; the message says which and why.
     Failed(String),
 }
@@ -277,6 +281,7 @@ pub fn handle(
             Err(e) => emit(failed("removing the document", &e)),
         },
         Request::Codebook(request) => codebook::answer(store, request, emit),
+        Request::Annotations(request) => annotations::answer(store, request, emit),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),

@@ -3,6 +3,7 @@
 //! and the status line each have their module; every piece of document text is drawn through
 //! the layout engine's sanitizing, so no control character reaches the terminal.
 
+mod annotations;
 mod compare;
 mod help;
 mod library;
@@ -42,6 +43,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         View::Matrix(matrix) => matrix::render(matrix, theme, main, buf),
         View::Compare(compare) => compare::render(app, compare, theme, main, buf),
         View::Themes(view) => themes::render(view, theme, main, buf),
+        View::Annotations(view) => annotations::render(view, theme, main, buf),
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);

@@ -78,6 +78,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
             View::Themes(view) => crate::tui::codebook::hint(view),
+            View::Annotations(view) => crate::tui::annotations::hint(view),
         };
         (hint.to_string(), theme.status)
     };
