@@ -262,9 +262,18 @@ fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document()
     assert!(h.text().contains("/繁体笔记▏"));
     h.esc();
     assert_eq!(h.listed(), all, "Esc clears the filter");
-    // ... and the document's title.
+    // ... and the document's title, and the tags (a theme by its name).
     h.keys("/粤港澳");
     assert_eq!(h.listed(), [m.traditional.id]);
+    h.esc();
+    h.keys("/待查");
+    assert_eq!(h.listed(), [m.traditional.id]);
+    h.esc();
+    h.keys("/enterprise");
+    assert!(h.listed().is_empty());
+    h.esc();
+    h.keys("/人才");
+    assert_eq!(h.listed(), [m.traditional.id, m.kept.id]);
     h.esc();
 
     h.keys("c");

@@ -71,26 +71,19 @@ impl AnnotationsView {
         };
         let was = self.selected_row().map(|r| r.annotation.id);
         let query = fold_str(self.filter.trim());
-        let mut shown: Vec<usize> = data
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                let a = &r.annotation;
-                self.doc.is_none_or(|d| a.doc == d)
-                    && self.color.is_none_or(|c| a.color == c)
-                    && self.tag.as_ref().is_none_or(|t| a.tags.contains(t))
-                    && (!self.review || a.status == AnchorStatus::Drifted)
-                    && data.matches(r, &query)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if self.newest {
-            shown.sort_by(|&a, &b| {
-                let (a, b) = (&data.rows[a].annotation, &data.rows[b].annotation);
-                (&b.created, b.id).cmp(&(&a.created, a.id))
-            });
-        }
+        let keep = |&i: &usize| {
+            let row = &data.rows[i];
+            let a = &row.annotation;
+            self.doc.is_none_or(|d| a.doc == d)
+                && self.color.is_none_or(|c| a.color == c)
+                && self.tag.as_ref().is_none_or(|t| a.tags.contains(t))
+                && (!self.review || a.status == AnchorStatus::Drifted)
+                && data.matches(row, &query)
+        };
+        let shown: Vec<usize> = match self.newest {
+            true => data.newest.iter().copied().filter(keep).collect(),
+            false => (0..data.rows.len()).filter(keep).collect(),
+        };
         self.selected = was
             .and_then(|id| shown.iter().position(|&i| data.rows[i].annotation.id == id))
             .unwrap_or(0);
@@ -123,6 +116,12 @@ impl App {
         match answer {
             AnnotationsResponse::Loaded(data) => {
                 view.data = Some(data);
+                view.refilter();
+            }
+            AnnotationsResponse::Folded(folded) => {
+                if let Some(data) = &mut view.data {
+                    Arc::make_mut(data).set_folded(folded);
+                }
                 view.refilter();
             }
             AnnotationsResponse::Now { id, text } => {

@@ -1,15 +1,16 @@
 //! The annotations view's requests, answered on the worker (which owns the library): every
-//! annotation with what its row shows (document title, passage number, tag names) and what
-//! typing is matched against (folded to Simplified once, here); the text now at a drifted
-//! annotation's span; settling one (confirmed or orphaned).
+//! annotation with what its row shows (document title, passage number, tag names), then what
+//! typing is matched against (folded to Simplified once, here, in a second answer so the list
+//! shows first); the text now at a drifted annotation's span; settling one (confirmed or
+//! orphaned).
 
 use super::super::worker::Response;
 use crate::annotations::{AnchorStatus, Annotation, AnnotationFilter, AnnotationId};
 use crate::doc::{DocId, Span};
 use crate::store::{Store, StoreError};
 use crate::text::fold::fold_str;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What the annotations view asks of the worker.
@@ -30,6 +31,9 @@ pub enum AnnotationsRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnnotationsResponse {
     Loaded(Arc<AnnotationsData>),
+    /// What typing matches in each row of the list just loaded (quote, note and tags folded),
+    /// in the order of its rows.
+    Folded(Vec<String>),
     /// The text at annotation `id`'s span now: (prefix, text, suffix), or why there is none.
     Now {
         id: AnnotationId,
@@ -45,7 +49,8 @@ pub struct Row {
     pub annotation: Annotation,
     /// The body passage its span starts in (1-based, as `pizhu passages` numbers them).
     pub passage: Option<usize>,
-    /// Its quote and note folded to Simplified, for typing to match.
+    /// Its quote, note and tags folded to Simplified, for typing to match (empty until the
+    /// worker's second answer).
     folded: String,
 }
 
@@ -60,9 +65,11 @@ pub struct AnnotationsData {
     pub tag_names: HashMap<String, String>,
     /// The tags in use, by name.
     pub tags: Vec<String>,
+    /// Row indices newest first.
+    pub newest: Vec<usize>,
+    /// Whether the rows' folded text is there (else typing matches titles only).
+    pub folded: bool,
     folded_titles: HashMap<DocId, String>,
-    /// Each tag in use, with its name, folded.
-    folded_tags: HashMap<String, String>,
 }
 
 impl AnnotationsData {
@@ -83,34 +90,62 @@ impl AnnotationsData {
                 .folded_titles
                 .get(&row.annotation.doc)
                 .is_some_and(|t| t.contains(query))
-            || row
-                .annotation
-                .tags
-                .iter()
-                .any(|t| self.folded_tags.get(t).is_some_and(|f| f.contains(query)))
+    }
+
+    /// Takes the rows' folded text ([`AnnotationsResponse::Folded`]).
+    pub fn set_folded(&mut self, folded: Vec<String>) {
+        if folded.len() == self.rows.len() {
+            for (row, text) in self.rows.iter_mut().zip(folded) {
+                row.folded = text;
+            }
+            self.folded = true;
+        }
     }
 
     /// Puts an annotation as it is now in its row.
     pub fn replace(&mut self, annotation: Annotation) {
+        let folded = self.folded.then(|| searchable(self, &annotation));
         if let Some(row) = self
             .rows
             .iter_mut()
             .find(|r| r.annotation.id == annotation.id)
         {
-            row.folded = fold_str(&format!("{}\n{}", annotation.quote, annotation.note));
+            row.folded = folded.unwrap_or_default();
             row.annotation = annotation;
         }
     }
+}
+
+/// What typing matches in an annotation: its quote, note and tags (ids and names), folded.
+fn searchable(data: &AnnotationsData, a: &Annotation) -> String {
+    let mut text = format!("{}\n{}", a.quote, a.note);
+    for tag in &a.tags {
+        text.push('\n');
+        text.push_str(tag);
+        if let Some(name) = data.tag_names.get(tag) {
+            text.push('\n');
+            text.push_str(name);
+        }
+    }
+    fold_str(&text)
 }
 
 /// Answers one request with the store, passing the answer to `emit`.
 pub fn answer(store: &mut Store, request: AnnotationsRequest, emit: &mut dyn FnMut(Response)) {
     let answer = |r: AnnotationsResponse| Response::Annotations(r);
     match request {
-        AnnotationsRequest::Load => emit(match load(store) {
-            Ok(data) => answer(AnnotationsResponse::Loaded(Arc::new(data))),
-            Err(e) => Response::Failed(format!("reading the annotations: {e}")),
-        }),
+        AnnotationsRequest::Load => match load(store) {
+            Ok(data) => {
+                let folded = data
+                    .rows
+                    .iter()
+                    .map(|r| searchable(&data, &r.annotation))
+                    .collect();
+                emit(answer(AnnotationsResponse::Loaded(Arc::new(data))));
+                emit(answer(AnnotationsResponse::Folded(folded)));
+            }
+            Err(e) => emit(Response::Failed(format!("reading the annotations: {e}"))),
+        },
         AnnotationsRequest::Now(annotation) => emit(answer(AnnotationsResponse::Now {
             id: annotation.id,
             text: store.quote_now(&annotation).map_err(|e| e.to_string()),
@@ -125,7 +160,7 @@ pub fn answer(store: &mut Store, request: AnnotationsRequest, emit: &mut dyn FnM
 }
 
 /// Every annotation with its row's data: titles, passage numbers (each document's paragraph
-/// layer read alone, once), tag names from the codebook, folded text for matching.
+/// layer read alone, once), tag names from the codebook; not yet the rows' folded text.
 pub fn load(store: &Store) -> Result<AnnotationsData, StoreError> {
     let annotations = store.annotations(&AnnotationFilter::default())?;
     let titles: HashMap<DocId, String> = store
@@ -151,7 +186,7 @@ pub fn load(store: &Store) -> Result<AnnotationsData, StoreError> {
             _ => passage_at(spans, annotation.start),
         };
         rows.push(Row {
-            folded: fold_str(&format!("{}\n{}", annotation.quote, annotation.note)),
+            folded: String::new(),
             passage,
             annotation,
         });
@@ -163,19 +198,18 @@ pub fn load(store: &Store) -> Result<AnnotationsData, StoreError> {
         tag_names,
         ..AnnotationsData::default()
     };
-    let mut tags: Vec<String> = data
+    let in_use: HashSet<&str> = data
         .rows
         .iter()
-        .flat_map(|r| r.annotation.tags.iter().cloned())
+        .flat_map(|r| r.annotation.tags.iter().map(String::as_str))
         .collect();
-    tags.sort();
-    tags.dedup();
-    data.folded_tags = tags
-        .iter()
-        .map(|t| (t.clone(), fold_str(&format!("{t}\n{}", data.tag_name(t)))))
-        .collect();
-    tags.sort_by_cached_key(|t| data.tag_name(t).to_string());
+    let mut tags: Vec<String> = in_use.into_iter().map(str::to_string).collect();
+    tags.sort_by_cached_key(|t| (data.tag_name(t).to_string(), t.clone()));
     data.tags = tags;
+    // Ids are given in the order annotations are made and never reused.
+    data.newest = (0..data.rows.len()).collect();
+    data.newest
+        .sort_unstable_by_key(|&i| std::cmp::Reverse(data.rows[i].annotation.id));
     Ok(data)
 }
 
