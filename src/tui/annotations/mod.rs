@@ -21,9 +21,6 @@ use crate::doc::DocId;
 use crate::text::fold::fold_str;
 use std::sync::Arc;
 
-/// Rows a page key moves.
-const PAGE: usize = 10;
-
 /// The text now at the span of the annotation under review.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Now {
@@ -154,16 +151,17 @@ impl App {
 
     pub(super) fn annotations_action(&mut self, action: Action, mut view: AnnotationsView) {
         let last = view.shown.len().saturating_sub(1);
+        // The list's rows: all but the heading and the status line (half in the review).
+        let page = usize::from(self.size.1.saturating_sub(2)).max(1);
+        let page = if view.review { page / 2 } else { page }.max(1);
         let before = (selected_id(&view), view.review);
         match action {
             Action::Down => view.selected = (view.selected + 1).min(last),
             Action::Up => view.selected = view.selected.saturating_sub(1),
-            Action::PageDown | Action::HalfPageDown => {
-                view.selected = (view.selected + PAGE).min(last)
-            }
-            Action::PageUp | Action::HalfPageUp => {
-                view.selected = view.selected.saturating_sub(PAGE)
-            }
+            Action::PageDown => view.selected = (view.selected + page).min(last),
+            Action::HalfPageDown => view.selected = (view.selected + page / 2).min(last),
+            Action::PageUp => view.selected = view.selected.saturating_sub(page),
+            Action::HalfPageUp => view.selected = view.selected.saturating_sub(page / 2),
             Action::Top => view.selected = 0,
             Action::Bottom => view.selected = last,
             Action::Filter => view.editing = true,
