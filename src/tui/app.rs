@@ -624,7 +624,7 @@ impl App {
             Response::Matrix(data) => self.matrix_loaded(*data),
             Response::Compare(data) => self.compare_loaded(*data),
             Response::Codebook(answer) => self.codebook_answer(answer),
-            Response::Annotations(answer) => self.annotations_answer(answer),
+            Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);

@@ -94,7 +94,7 @@ pub enum Request {
     /// The themes view's codebook, edits, re-tagging and uncovered terms.
     Codebook(CodebookRequest),
     /// The annotations view's list, review text and settling.
-    Annotations(AnnotationsRequest),
+    AnnotationList(AnnotationsRequest),
     /// Remember reading positions and the open panes.
     Save {
         positions: Vec<(DocId, usize)>,
@@ -168,7 +168,7 @@ pub enum Response {
     Removed(DocId),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
-    Annotations(AnnotationsResponse),
+    AnnotationList(AnnotationsResponse),
     /// A request failed; the message says which and why.
     Failed(String),
 }
@@ -281,7 +281,7 @@ pub fn handle(
             Err(e) => emit(failed("removing the document", &e)),
         },
         Request::Codebook(request) => codebook::answer(store, request, emit),
-        Request::Annotations(request) => annotations::answer(store, request, emit),
+        Request::AnnotationList(request) => annotations::answer(store, request, emit),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),

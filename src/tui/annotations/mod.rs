@@ -102,7 +102,7 @@ impl App {
     pub(super) fn open_annotations(&mut self) {
         self.view = View::Annotations(Box::default());
         self.requests
-            .push(Request::Annotations(AnnotationsRequest::Load));
+            .push(Request::AnnotationList(AnnotationsRequest::Load));
     }
 
     /// The worker's answers.
@@ -250,7 +250,7 @@ impl App {
                 match view.selected_row().map(|r| &r.annotation) {
                     Some(a) if a.status == AnchorStatus::Drifted => {
                         self.requests
-                            .push(Request::Annotations(AnnotationsRequest::Settle {
+                            .push(Request::AnnotationList(AnnotationsRequest::Settle {
                                 id: a.id,
                                 status: settle,
                             }));
@@ -262,7 +262,7 @@ impl App {
             }
             Action::Select => {
                 let Some(a) = view.selected_row().map(|r| r.annotation.clone()) else {
-                    return self.set_view(view);
+                    return self.set_annotations_view(view);
                 };
                 if a.status == AnchorStatus::Orphan {
                     self.set_status(
@@ -272,7 +272,7 @@ impl App {
                         ),
                         true,
                     );
-                    return self.set_view(view);
+                    return self.set_annotations_view(view);
                 }
                 return self.open_here(a.doc, Some(a.start), None);
             }
@@ -282,10 +282,10 @@ impl App {
             view.now = None;
             self.requests.extend(review_request(&view));
         }
-        self.set_view(view);
+        self.set_annotations_view(view);
     }
 
-    fn set_view(&mut self, view: AnnotationsView) {
+    fn set_annotations_view(&mut self, view: AnnotationsView) {
         self.view = View::Annotations(Box::new(view));
     }
 }
@@ -298,5 +298,5 @@ fn selected_id(view: &AnnotationsView) -> Option<AnnotationId> {
 fn review_request(view: &AnnotationsView) -> Option<Request> {
     let row = view.selected_row().filter(|_| view.review)?;
     (row.annotation.status == AnchorStatus::Drifted)
-        .then(|| Request::Annotations(AnnotationsRequest::Now(Box::new(row.annotation.clone()))))
+        .then(|| Request::AnnotationList(AnnotationsRequest::Now(Box::new(row.annotation.clone()))))
 }

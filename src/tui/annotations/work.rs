@@ -132,7 +132,7 @@ fn searchable(data: &AnnotationsData, a: &Annotation) -> String {
 
 /// Answers one request with the store, passing the answer to `emit`.
 pub fn answer(store: &mut Store, request: AnnotationsRequest, emit: &mut dyn FnMut(Response)) {
-    let answer = |r: AnnotationsResponse| Response::Annotations(r);
+    let answer = |r: AnnotationsResponse| Response::AnnotationList(r);
     match request {
         AnnotationsRequest::Load => match load(store) {
             Ok(data) => {

@@ -1,8 +1,8 @@
-//! The reader's annotations view on a library of 100,000 annotations (the goal: opening it
-//! under 200 ms): `annotations/load` (the worker's first answer: every annotation with its
-//! title, passage number and tag names), `annotations/answer` (both answers: the rows' folded
-//! text too), `annotations/open` (the first answer taken by the app: the first filtering),
-//! `annotations/type` (one character typed into the filter) and `annotations/sort` (newest
+//! The reader's annotations view on a library of 100,000 annotations (the goal: opening it under
+//! 200 ms): `annotation_list/load` (the worker's first answer: every annotation with its title,
+//! passage number and tag names), `annotation_list/answer` (both answers: the rows' folded text
+//! too), `annotation_list/open` (the first answer taken by the app: the first filtering),
+//! `annotation_list/type` (one character typed into the filter) and `annotation_list/sort` (newest
 //! first).
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -51,7 +51,7 @@ fn opened() -> App {
 /// An app that has taken the first answer.
 fn answered(data: &Arc<pizhu::tui::annotations::AnnotationsData>) -> App {
     let mut app = opened();
-    app.update(Action::Worker(Response::Annotations(
+    app.update(Action::Worker(Response::AnnotationList(
         AnnotationsResponse::Loaded(Arc::clone(data)),
     )));
     app
@@ -60,7 +60,7 @@ fn answered(data: &Arc<pizhu::tui::annotations::AnnotationsData>) -> App {
 fn bench_view(c: &mut Criterion) {
     let store = library(ANNOTATIONS);
     let data = Arc::new(load(&store).expect("load"));
-    let mut group = c.benchmark_group("annotations");
+    let mut group = c.benchmark_group("annotation_list");
     group.sample_size(10);
     group.bench_function("load", |b| {
         b.iter(|| black_box(load(&store).expect("load")))
