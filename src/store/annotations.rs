@@ -25,26 +25,8 @@ impl Store {
     /// Makes an annotation on `new.span` of a document (its quote and context read from the
     /// stored text) and returns it.
     pub fn create_annotation(&mut self, new: &NewAnnotation) -> Result<Annotation, StoreError> {
-        let meta = self
-            .document(new.doc)?
-            .ok_or_else(|| StoreError::NoSuchDocument(new.doc.to_string()))?;
         let span = new.span;
-        if span.start >= span.end || span.end > meta.chars {
-            return Err(StoreError::SpanOutOfRange {
-                doc: new.doc,
-                start: span.start,
-                end: span.end,
-                chars: meta.chars,
-            });
-        }
-        let window_start = span.start.saturating_sub(CONTEXT_CHARS);
-        let window_end = (span.end + CONTEXT_CHARS).min(meta.chars);
-        let window: Vec<char> = self
-            .text_chars(new.doc, window_start, window_end)?
-            .chars()
-            .collect();
-        let local = Span::new(span.start - window_start, span.end - window_start);
-        let (prefix, quote, suffix) = quote_in(&window, local);
+        let (prefix, quote, suffix) = self.quote_at(new.doc, span)?;
         let annotation = Annotation {
             id: 0,
             guid: uuid::Uuid::new_v4().to_string(),
@@ -154,6 +136,103 @@ impl Store {
         .and_then(|()| tx.commit())
         .map_err(sql)?;
         Ok(after)
+    }
+
+    /// Settles a reviewed annotation (one placed by a fuzzy match, or any other): `Ok`
+    /// confirms it where it is, its quote and context read again from the text now at its
+    /// span; `Orphan` unplaces it (kept, its old quote too). One transaction with its undo-log
+    /// entry; returns the annotation as it is now.
+    pub fn settle_annotation(
+        &mut self,
+        id: AnnotationId,
+        status: AnchorStatus,
+    ) -> Result<Annotation, StoreError> {
+        let seen = self
+            .annotation(id)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        let requoted = match status {
+            AnchorStatus::Ok => Some(self.quote_now(&seen)?),
+            _ => None,
+        };
+        let name = self.display_name();
+        let tx = self.write("saving an annotation")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        let before = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        if (before.doc, before.start, before.end) != (seen.doc, seen.start, seen.end) {
+            return Err(StoreError::AnnotationMoved(id));
+        }
+        let mut after = before.clone();
+        after.status = status;
+        if let Some((prefix, quote, suffix)) = requoted {
+            (after.prefix, after.quote, after.suffix) = (prefix, quote, suffix);
+        }
+        if after == before {
+            return Ok(before);
+        }
+        tx.execute(
+            &format!(
+                "UPDATE annotations SET quote = ?2, prefix = ?3, suffix = ?4, status = ?5,
+                        updated_at = {NOW}
+                 WHERE id = ?1"
+            ),
+            params![
+                id,
+                after.quote,
+                after.prefix,
+                after.suffix,
+                after.status.as_str()
+            ],
+        )
+        .map_err(sql)?;
+        let after = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        log(
+            &tx,
+            &Change::Annotation {
+                doc: after.doc,
+                before: Some(Box::new(before)),
+                after: Some(Box::new(after.clone())),
+            },
+        )
+        .and_then(|()| tx.commit())
+        .map_err(sql)?;
+        Ok(after)
+    }
+
+    /// The text now at an annotation's span and up to [`CONTEXT_CHARS`] code points around
+    /// it: (prefix, quote, suffix), read by range. An error when the span is not in the text.
+    pub fn quote_now(
+        &self,
+        annotation: &Annotation,
+    ) -> Result<(String, String, String), StoreError> {
+        self.quote_at(annotation.doc, annotation.span())
+    }
+
+    /// The text of `span` of a document and up to [`CONTEXT_CHARS`] code points around it,
+    /// read by range: (prefix, quote, suffix).
+    fn quote_at(&self, doc: DocId, span: Span) -> Result<(String, String, String), StoreError> {
+        let meta = self
+            .document(doc)?
+            .ok_or_else(|| StoreError::NoSuchDocument(doc.to_string()))?;
+        if span.start >= span.end || span.end > meta.chars {
+            return Err(StoreError::SpanOutOfRange {
+                doc,
+                start: span.start,
+                end: span.end,
+                chars: meta.chars,
+            });
+        }
+        let window_start = span.start.saturating_sub(CONTEXT_CHARS);
+        let window_end = (span.end + CONTEXT_CHARS).min(meta.chars);
+        let window: Vec<char> = self
+            .text_chars(doc, window_start, window_end)?
+            .chars()
+            .collect();
+        let local = Span::new(span.start - window_start, span.end - window_start);
+        Ok(quote_in(&window, local))
     }
 
     /// Deletes an annotation (undo brings it back) and returns what it was.
@@ -574,6 +653,66 @@ mod tests {
         assert_eq!(a.prefix.chars().count(), CONTEXT_CHARS);
         assert!(a.prefix.ends_with("产业升级，"));
         assert_eq!(store.text_chars(doc, 0, 4).unwrap(), "科技创新");
+    }
+
+    #[test]
+    fn settling_confirms_with_the_text_now_or_orphans_and_undoes() {
+        let (mut store, doc) = library(None, TEXT);
+        let a = store.create_annotation(&new(doc, 6, 11)).unwrap();
+        // As a re-anchoring leaves it: moved by a fuzzy match, the old quote kept.
+        let drifted = Annotation {
+            start: 19,
+            end: 25,
+            status: AnchorStatus::Drifted,
+            ..a.clone()
+        };
+        let tx = store.write("test").unwrap();
+        restore(&tx, &drifted).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.annotation(a.id).unwrap().unwrap().quote, "新质生产力");
+
+        let confirmed = store.settle_annotation(a.id, AnchorStatus::Ok).unwrap();
+        assert_eq!(confirmed.status, AnchorStatus::Ok);
+        assert_eq!(confirmed.quote, "企业科技创新");
+        assert!(confirmed.prefix.ends_with("第二段：强化"));
+        assert!(confirmed.suffix.starts_with("主体地位"));
+        assert_eq!((confirmed.start, confirmed.end), (19, 25));
+        assert_eq!(
+            store.undo().unwrap().unwrap().describe(),
+            format!("annotation #{} changed", a.id)
+        );
+        let back = store.annotation(a.id).unwrap().unwrap();
+        assert_eq!(
+            (back.status, back.quote.as_str()),
+            (AnchorStatus::Drifted, "新质生产力")
+        );
+
+        let orphan = store.settle_annotation(a.id, AnchorStatus::Orphan).unwrap();
+        assert_eq!(orphan.status, AnchorStatus::Orphan);
+        assert_eq!((orphan.quote.as_str(), orphan.start), ("新质生产力", 19));
+        let err = store.settle_annotation(999, AnchorStatus::Ok).unwrap_err();
+        assert!(matches!(err, StoreError::NoSuchAnnotation(999)));
+        // A span no longer in the text cannot be confirmed.
+        let outside = Annotation {
+            start: 100,
+            end: 104,
+            ..orphan
+        };
+        let tx = store.write("test").unwrap();
+        restore(&tx, &outside).unwrap();
+        tx.commit().unwrap();
+        let err = store.settle_annotation(a.id, AnchorStatus::Ok).unwrap_err();
+        assert!(matches!(err, StoreError::SpanOutOfRange { .. }), "{err}");
+    }
+
+    #[test]
+    fn paragraphs_are_read_alone() {
+        let (store, doc) = library(None, TEXT);
+        assert_eq!(
+            store.paragraphs(doc).unwrap(),
+            store.cleaning(doc).unwrap().unwrap().paragraphs
+        );
+        assert_eq!(store.paragraphs(doc).unwrap().len(), 2);
     }
 
     #[test]

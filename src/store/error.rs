@@ -48,6 +48,8 @@ pub enum StoreError {
     CorruptIndex,
     #[error("no annotation #{0} (see `pizhu notes`)")]
     NoSuchAnnotation(i64),
+    #[error("annotation #{0} was moved meanwhile; look at it again")]
+    AnnotationMoved(i64),
     #[error(
         "#{doc} has {chars} characters; {start}..{end} is not a span of it (start < end ≤ {chars})"
     )]

@@ -114,6 +114,16 @@ impl Store {
         }))
     }
 
+    /// A document's body paragraphs (stored spans, in order) without the rest of its
+    /// cleaning: the noise layer of a large page is far larger. Empty when never cleaned.
+    pub fn paragraphs(&self, id: DocId) -> Result<Vec<Span>, StoreError> {
+        self.layer_with(id, PARAGRAPHS, None, |data| {
+            decode_spans(&mut Reader::new(data), None)
+        })?
+        .unwrap_or(Some(Vec::new()))
+        .ok_or(StoreError::CorruptLayer { doc: id })
+    }
+
     /// Replaces a document's cleaning layers.
     pub fn save_cleaning(&mut self, id: DocId, cleaned: &Cleaned) -> Result<(), StoreError> {
         let name = self.display_name();

@@ -128,6 +128,18 @@ pub enum Action {
     DiscoverDocumentTerms,
     /// Themes view: a new theme (on a term: with the term as its keyword).
     NewTheme,
+    /// Open the annotations view: every annotation of the library.
+    OpenAnnotations,
+    /// Annotations view: the next colour filter (after the last: all colours).
+    CycleColor,
+    /// Annotations view: the next tag filter (after the last: all tags).
+    CycleTag,
+    /// Annotations view: by place / newest first.
+    ToggleSort,
+    /// Annotations view: the focused pane's document only / the whole library.
+    ToggleDocument,
+    /// Annotations view: the drifted annotations' review queue / all.
+    ReviewDrifted,
     /// Close the current view or overlay (in the reader: clear the search highlight).
     Back,
     /// A digit of a count (`50%`, `3j`).
@@ -251,6 +263,12 @@ impl Action {
             Action::DiscoverTerms => "uncovered terms of the library",
             Action::DiscoverDocumentTerms => "uncovered terms of the focused document",
             Action::NewTheme => "on a term: a new theme with it as its keyword",
+            Action::OpenAnnotations => "annotations: every highlight and note of the library",
+            Action::CycleColor => "next colour filter (then all colours)",
+            Action::CycleTag => "next tag filter (then all tags)",
+            Action::ToggleSort => "sort by place / newest first",
+            Action::ToggleDocument => "this document only / the whole library",
+            Action::ReviewDrifted => "review the drifted annotations (again: all)",
             Action::Back => "close / cancel",
             Action::Count(_) => "count",
             Action::Input(_) => "type",

@@ -6,6 +6,7 @@
 //! on the pane size are computed here and drawing only reads the state.
 
 use super::action::Action;
+use super::annotations::AnnotationsView;
 use super::codebook::{Ask, Retagging, ThemesView};
 use super::compare::{CompareView, MatrixView};
 use super::editor::NoteEditor;
@@ -79,6 +80,7 @@ pub enum View {
     Matrix(MatrixView),
     Compare(CompareView),
     Themes(Box<ThemesView>),
+    Annotations(Box<AnnotationsView>),
 }
 
 /// What the one-line prompt asks for.
@@ -245,6 +247,8 @@ impl App {
             View::Matrix(_) => InputMode::Keys(Context::Matrix),
             View::Compare(_) => InputMode::Keys(Context::Compare),
             View::Themes(_) => InputMode::Keys(Context::Themes),
+            View::Annotations(a) if a.editing => InputMode::Text,
+            View::Annotations(_) => InputMode::Keys(Context::Annotations),
         }
     }
 
@@ -312,6 +316,7 @@ impl App {
                 View::Matrix(matrix) => self.matrix_action(action, matrix),
                 View::Compare(compare) => self.compare_action(action, compare),
                 View::Themes(themes) => self.themes_action(action, *themes),
+                View::Annotations(view) => self.annotations_action(action, *view),
             },
         }
         if user {
@@ -663,6 +668,7 @@ impl App {
                 deleted,
             } => self.annotation_saved(&annotation, deleted),
             Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
+            Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -681,6 +687,7 @@ impl App {
             ),
             View::Matrix(m) if m.data.is_none() => Some(View::Reader),
             View::Related(r) if r.found.is_none() => Some(View::Reader),
+            View::Annotations(a) if a.data.is_none() => Some(View::Reader),
             _ => None,
         };
         if let Some(view) = back {
@@ -984,6 +991,7 @@ impl App {
             Action::OpenLibrary => self.open_library(Target::FocusedPane),
             Action::Split => self.open_library(Target::NewPane),
             Action::OpenThemes => self.open_themes(),
+            Action::OpenAnnotations => self.open_annotations(),
             Action::FocusNext | Action::FocusPrevious => {
                 let n = self.panes.len().max(1);
                 self.focus = if action == Action::FocusNext {

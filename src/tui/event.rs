@@ -78,10 +78,14 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
                     .to_digit(10)
                     .and_then(|d| u8::try_from(d).ok())
                     .map(Action::Count),
-                (Context::Library, KeyCode::Char(c)) if !ctrl && !c.is_control() => {
+                (Context::Library | Context::Annotations, KeyCode::Char(c))
+                    if !ctrl && !c.is_control() =>
+                {
                     Some(Action::Input(c))
                 }
-                (Context::Library, KeyCode::Backspace) => Some(Action::Backspace),
+                (Context::Library | Context::Annotations, KeyCode::Backspace) => {
+                    Some(Action::Backspace)
+                }
                 _ => None,
             }
         }

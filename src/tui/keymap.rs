@@ -24,11 +24,12 @@ pub enum Context {
     Matrix,
     Compare,
     Themes,
+    Annotations,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Reader,
         Context::Visual,
         Context::Library,
@@ -38,6 +39,7 @@ impl Context {
         Context::Matrix,
         Context::Compare,
         Context::Themes,
+        Context::Annotations,
         Context::Help,
     ];
 
@@ -53,6 +55,7 @@ impl Context {
             Context::Matrix => "matrix",
             Context::Compare => "compare",
             Context::Themes => "themes",
+            Context::Annotations => "annotations",
             Context::Help => "help",
         }
     }
@@ -69,6 +72,7 @@ impl Context {
             Context::Matrix => "Matrix (documents × themes)",
             Context::Compare => "Compare (one theme across the documents)",
             Context::Themes => "Themes",
+            Context::Annotations => "Annotations",
             Context::Help => "Help",
         }
     }
@@ -258,7 +262,7 @@ impl Keymap {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
                 anyhow!(
-                    "unknown context [{context}] (use reader, visual, library, results, passage, related, matrix, compare, themes or help)"
+                    "unknown context [{context}] (use reader, visual, library, results, passage, related, matrix, compare, themes, annotations or help)"
                 )
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
@@ -352,6 +356,15 @@ impl Keymap {
             }
             (Context::Themes, Action::FocusNext) => "between the themes and the terms",
             (Context::Themes, Action::Back) => "cancel / close the terms / back",
+            (Context::Annotations, Action::Select) => "open it in the reader",
+            (Context::Annotations, Action::Filter) => {
+                "filter by text, either script (typing also starts it)"
+            }
+            (Context::Annotations, Action::Accept) => {
+                "drifted: confirm it (the text now at its place is its quote)"
+            }
+            (Context::Annotations, Action::Reject) => "drifted: make it an orphan (kept)",
+            (Context::Annotations, Action::Back) => "clear the filter / leave the review / back",
             _ => action.describe(),
         }
     }
@@ -468,6 +481,12 @@ pub const BINDABLE: &[Action] = &[
     Action::MergeTheme,
     Action::DiscoverTerms,
     Action::DiscoverDocumentTerms,
+    Action::OpenAnnotations,
+    Action::CycleColor,
+    Action::CycleTag,
+    Action::ToggleSort,
+    Action::ToggleDocument,
+    Action::ReviewDrifted,
     Action::Help,
     Action::Back,
     Action::Quit,

@@ -16,6 +16,7 @@
 
 pub mod action;
 pub mod annotate;
+pub mod annotations;
 pub mod app;
 pub mod codebook;
 pub mod compare;

@@ -6,6 +6,7 @@
 //! A document is answered twice when it is large: first an excerpt around the place the pane
 //! opens at (read in milliseconds), then the whole document.
 
+use super::annotations::{self, AnnotationsRequest, AnnotationsResponse};
 use super::app::MAX_PANES;
 use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
@@ -112,6 +113,8 @@ pub enum Request {
     Session,
     /// The themes view's codebook, edits, re-tagging and uncovered terms.
     Codebook(CodebookRequest),
+    /// The annotations view's list, review text and settling.
+    AnnotationList(AnnotationsRequest),
     /// Remember reading positions and the open panes.
     Save {
         positions: Vec<(DocId, usize)>,
@@ -202,6 +205,7 @@ pub enum Response {
     Codebook(CodebookResponse),
     /// Another connection changed the library: what is shown may be out of date.
     LibraryChanged,
+    AnnotationList(AnnotationsResponse),
     /// A request failed; the message says which and why.
     Failed(String),
 }
@@ -366,6 +370,7 @@ pub fn handle(
             Err(e) => emit(failed("removing the document", &e)),
         },
         Request::Codebook(request) => codebook::answer(store, request, emit),
+        Request::AnnotationList(request) => annotations::answer(store, request, emit),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),

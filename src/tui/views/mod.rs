@@ -3,6 +3,7 @@
 //! and the status line each have their module; every piece of document text is drawn through
 //! the layout engine's sanitizing, so no control character reaches the terminal.
 
+mod annotations;
 mod compare;
 mod editor;
 mod help;
@@ -47,6 +48,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             reader::render(app, theme, main, buf);
             editor::render(app, editor, theme, main, buf);
         }
+        View::Annotations(view) => annotations::render(view, theme, main, buf),
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);

@@ -108,6 +108,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
             View::Themes(view) => crate::tui::codebook::hint(view),
             View::Note(_) => "Esc or Ctrl-s saves the note  Ctrl-c leaves without saving",
+            View::Annotations(view) => crate::tui::annotations::hint(view),
         };
         (hint.to_string(), theme.status)
     };

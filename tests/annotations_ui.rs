@@ -1,0 +1,407 @@
+//! The reader's annotations view (`A`) driven through its actions on the demo library with
+//! annotations made by the core, one document updated to a new version so that one
+//! annotation drifted and one is an orphan: requests are answered synchronously by
+//! `worker::handle`, screens drawn on ratatui's `TestBackend` (insta snapshots at 80 and 120
+//! columns).
+
+use pizhu::annotations::{AnchorStatus, Annotation, Color, NewAnnotation};
+use pizhu::doc::{DocId, Span};
+use pizhu::import::update::{Updated, update};
+use pizhu::import::{ImportOptions, Silent, Source};
+use pizhu::store::Store;
+use pizhu::tui::action::Action;
+use pizhu::tui::annotations::AnnotationsView;
+use pizhu::tui::app::{App, Start, View};
+use pizhu::tui::event::terminal_action;
+use pizhu::tui::keymap::Keymap;
+use pizhu::tui::theme::{Palette, Theme};
+use pizhu::tui::views::render;
+use pizhu::tui::worker::{self, Request};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthStr;
+
+/// An app on a library with every request answered.
+struct Harness {
+    app: App,
+    store: Store,
+}
+
+impl Harness {
+    /// The library, `w`×`h`, with its last document open in one pane.
+    fn new(store: Store, w: u16, h: u16) -> Harness {
+        let app = App::new(Keymap::defaults(), Start::Session, (w, h));
+        let mut harness = Harness { app, store };
+        harness.pump();
+        harness.act(Action::OpenLibrary);
+        harness.act(Action::Bottom);
+        harness.act(Action::Select);
+        harness.app.status = None;
+        harness
+    }
+
+    /// Answers the app's requests until it asks nothing more.
+    fn pump(&mut self) {
+        loop {
+            let requests: Vec<Request> = self.app.requests.drain(..).collect();
+            if requests.is_empty() {
+                return;
+            }
+            for request in requests {
+                let mut responses = Vec::new();
+                worker::handle(&mut self.store, &Default::default(), request, &mut |r| {
+                    responses.push(r)
+                });
+                for response in responses {
+                    self.app.update(Action::Worker(response));
+                }
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        self.app.update(action);
+        self.pump();
+    }
+
+    /// Keys pressed, through the keymap.
+    fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            let event = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            if let Some(action) = terminal_action(&self.app, &event) {
+                self.act(action);
+            }
+        }
+    }
+
+    fn esc(&mut self) {
+        let event = Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        if let Some(action) = terminal_action(&self.app, &event) {
+            self.act(action);
+        }
+    }
+
+    fn text(&self) -> String {
+        let (w, h) = self.app.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        let theme = Theme::new(Palette::Indexed256);
+        terminal
+            .draw(|f| render(&self.app, &theme, f.area(), f.buffer_mut()))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                out.push_str(symbol);
+                x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn view(&self) -> &AnnotationsView {
+        match &self.app.view {
+            View::Annotations(v) => v,
+            other => panic!("not the annotations view: {other:?}"),
+        }
+    }
+
+    /// The ids of the annotations listed, in order.
+    fn listed(&self) -> Vec<i64> {
+        let view = self.view();
+        let data = view.data.as_deref().expect("loaded");
+        view.shown
+            .iter()
+            .map(|&i| data.rows[i].annotation.id)
+            .collect()
+    }
+
+    fn status(&self) -> String {
+        self.app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The annotations of the library, by what they were made on.
+struct Made {
+    kept: Annotation,
+    edited: Annotation,
+    gone: Annotation,
+    traditional: Annotation,
+    /// The updated document, and the text the edited annotation's span holds in it.
+    updated: DocId,
+    changed: String,
+}
+
+/// The span of `quote` in document `doc`'s stored text.
+fn span_of(store: &Store, doc: DocId, quote: &str) -> Span {
+    let text = store.text(doc).unwrap();
+    let byte = text.find(quote).expect("quote in the text");
+    let start = text[..byte].chars().count();
+    Span::new(start, start + quote.chars().count())
+}
+
+fn annotate(
+    store: &mut Store,
+    doc: DocId,
+    quote: &str,
+    color: Color,
+    note: &str,
+    tags: &[&str],
+) -> Annotation {
+    let span = span_of(store, doc, quote);
+    store
+        .create_annotation(&NewAnnotation {
+            doc,
+            span,
+            color,
+            note: note.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        })
+        .unwrap()
+}
+
+/// The demo library with four annotations; document #1 then updated with one annotated
+/// phrase edited, one annotated line removed and a line added at the end.
+fn library() -> (Store, Made) {
+    let mut store = pizhu::demo::open().expect("demo library");
+    let traditional = annotate(
+        &mut store,
+        2,
+        "人才流動是其中最關鍵的一環",
+        Color::Blue,
+        "繁體筆記：人才流動\n第二行",
+        &["talent", "待查"],
+    );
+    let kept = annotate(
+        &mut store,
+        1,
+        "技术革命性突破",
+        Color::Yellow,
+        "核心定义",
+        &["talent"],
+    );
+    let edited_quote = "企业最贴近市场，也最清楚";
+    let edited = annotate(&mut store, 1, edited_quote, Color::Green, "主体地位", &[]);
+    let gone_line = "围绕这一判断，笔者认为可以从以下几个方面着力：";
+    let gone = annotate(
+        &mut store,
+        1,
+        "笔者认为可以从以下几个方面",
+        Color::Pink,
+        "",
+        &[],
+    );
+    let mut changed: String = edited_quote.chars().take(6).collect();
+    changed.push_str("（新增）");
+    changed.extend(edited_quote.chars().skip(6));
+    let text = store.text(1).unwrap();
+    let new_text = format!(
+        "{}更新说明：第二版。\n",
+        text.replacen(edited_quote, &changed, 1)
+            .replacen(&format!("{gone_line}\n"), "", 1)
+    );
+    let source = Source::Embedded {
+        name: "v2.txt".into(),
+        bytes: Box::leak(new_text.into_bytes().into_boxed_slice()),
+    };
+    let updated = match update(
+        &mut store,
+        1,
+        &source,
+        &ImportOptions::default(),
+        &mut Silent,
+    ) {
+        Ok(Updated::Replaced {
+            new,
+            ok: 1,
+            drifted: 1,
+            orphans: 1,
+            ..
+        }) => new,
+        other => panic!("not updated as expected: {other:?}"),
+    };
+    let reread = |a: &Annotation| store.annotation(a.id).unwrap().unwrap();
+    let made = Made {
+        kept: reread(&kept),
+        edited: reread(&edited),
+        gone: reread(&gone),
+        traditional,
+        updated,
+        changed,
+    };
+    assert_eq!(made.edited.status, AnchorStatus::Drifted);
+    assert_eq!(made.gone.status, AnchorStatus::Orphan);
+    (store, made)
+}
+
+#[test]
+fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document() {
+    let (store, m) = library();
+    let mut h = Harness::new(store, 100, 16);
+    h.keys("A");
+    // The orphan keeps its old place.
+    let all = vec![m.traditional.id, m.kept.id, m.gone.id, m.edited.id];
+    assert_eq!(h.listed(), all, "by document and place");
+    let screen = h.text();
+    assert!(screen.contains("Annotations: 4 of 4"), "{screen}");
+    assert!(screen.contains("#人才 #待查"), "themes by name: {screen}");
+    assert!(screen.contains("«技术革命性突破»") && screen.contains("核心定义"));
+    assert!(screen.contains("段3"), "the passage number: {screen}");
+
+    // Typing filters across scripts: a Simplified query finds a Traditional note.
+    h.keys("繁体笔记");
+    assert_eq!(h.listed(), [m.traditional.id]);
+    assert!(h.text().contains("/繁体笔记▏"));
+    h.esc();
+    assert_eq!(h.listed(), all, "Esc clears the filter");
+    // ... and the document's title, and the tags (a theme by its name).
+    h.keys("/粤港澳");
+    assert_eq!(h.listed(), [m.traditional.id]);
+    h.esc();
+    h.keys("/待查");
+    assert_eq!(h.listed(), [m.traditional.id]);
+    h.esc();
+    h.keys("/enterprise");
+    assert!(h.listed().is_empty());
+    h.esc();
+    h.keys("/人才");
+    assert_eq!(h.listed(), [m.traditional.id, m.kept.id]);
+    h.esc();
+
+    h.keys("c");
+    assert_eq!(h.listed(), [m.kept.id], "yellow");
+    h.keys("c");
+    assert_eq!(h.listed(), [m.edited.id], "green");
+    h.keys("cccc");
+    assert_eq!(h.view().color, None);
+    assert_eq!(h.listed(), all);
+
+    h.keys("#");
+    let tag = h.view().tag.clone();
+    assert_eq!(
+        tag.as_deref(),
+        Some("talent"),
+        "tags by name: 人才 before 待查"
+    );
+    assert_eq!(h.listed(), [m.traditional.id, m.kept.id]);
+    h.keys("#");
+    assert_eq!(h.listed(), [m.traditional.id]);
+    h.keys("#");
+    assert_eq!(h.listed(), all);
+
+    h.keys("d");
+    assert_eq!(h.view().doc, Some(m.updated));
+    assert_eq!(h.listed(), [m.kept.id, m.gone.id, m.edited.id]);
+    assert!(h.text().contains(&format!("#{} only", m.updated)));
+    h.keys("d");
+    h.keys("s");
+    let mut newest = all.clone();
+    newest.sort_by(|a, b| b.cmp(a));
+    assert_eq!(h.listed(), newest, "newest first");
+
+    h.keys("q");
+    assert_eq!(h.app.view, View::Reader);
+}
+
+#[test]
+fn enter_opens_the_annotation_in_the_reader_and_an_orphan_says_why() {
+    let (store, m) = library();
+    let mut h = Harness::new(store, 100, 16);
+    h.keys("A");
+    h.keys("j");
+    h.act(Action::Select);
+    assert_eq!(h.app.view, View::Reader);
+    let pane = &h.app.panes[h.app.focus];
+    assert_eq!(pane.doc_id(), m.kept.doc);
+    let doc = pane.document().expect("loaded");
+    assert_eq!(doc.to_stored(pane.cursor), m.kept.start);
+
+    h.keys("Ajj");
+    assert_eq!(h.listed()[2], m.gone.id);
+    h.act(Action::Select);
+    assert!(matches!(h.app.view, View::Annotations(_)), "stays");
+    let status = h.status();
+    assert!(status.contains("could not be placed"), "{status}");
+    assert!(status.contains(&m.gone.quote), "{status}");
+
+    // The Traditional document opens in the focused pane.
+    h.keys("g");
+    h.act(Action::Select);
+    assert_eq!(h.app.panes[h.app.focus].doc_id(), 2);
+}
+
+#[test]
+fn the_drifted_review_shows_old_and_new_text_and_confirms_or_orphans() {
+    let (store, m) = library();
+    let mut h = Harness::new(store, 100, 20);
+    h.keys("AD");
+    assert_eq!(h.listed(), [m.edited.id]);
+    let now = h.view().now.clone().expect("the text now was read");
+    assert_eq!(
+        now.text.as_ref().map(|t| t.1.as_str()),
+        Ok(m.changed.as_str())
+    );
+    let screen = h.text();
+    assert!(
+        screen.contains("Drifted annotations to review: 1 of 4"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("was:") && screen.contains("now:"),
+        "{screen}"
+    );
+    assert!(screen.contains(&m.edited.quote), "the old quote: {screen}");
+    assert!(screen.contains(&m.changed), "the text now: {screen}");
+
+    h.keys("y");
+    let confirmed = h.store.annotation(m.edited.id).unwrap().unwrap();
+    assert_eq!(confirmed.status, AnchorStatus::Ok);
+    assert_eq!(confirmed.quote, m.changed);
+    assert!(h.status().contains("confirmed"), "{}", h.status());
+    assert!(h.listed().is_empty(), "reviewed");
+    assert!(h.text().contains("No drifted annotation"));
+
+    // Undone (as `pizhu undo` does), it is drifted again; x makes it an orphan.
+    h.store.undo().unwrap();
+    h.keys("q");
+    assert!(!h.view().review, "q leaves the review first");
+    h.keys("q");
+    assert_eq!(h.app.view, View::Reader);
+    h.keys("AD");
+    assert_eq!(h.listed(), [m.edited.id]);
+    h.keys("x");
+    let orphan = h.store.annotation(m.edited.id).unwrap().unwrap();
+    assert_eq!(
+        (orphan.status, orphan.quote.as_str()),
+        (AnchorStatus::Orphan, m.edited.quote.as_str())
+    );
+    h.esc();
+    assert!(!h.view().review);
+    h.keys("j");
+    h.keys("y");
+    assert!(
+        h.status().contains("only a drifted annotation"),
+        "{}",
+        h.status()
+    );
+}
+
+#[test]
+fn snapshots_of_the_list_and_the_review_at_80_and_120() {
+    for width in [80, 120] {
+        let (store, _) = library();
+        let mut h = Harness::new(store, width, 14);
+        h.keys("A");
+        insta::assert_snapshot!(format!("annotations_{width}"), h.text());
+        h.keys("D");
+        insta::assert_snapshot!(format!("annotations_review_{width}"), h.text());
+    }
+}
