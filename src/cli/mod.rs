@@ -7,6 +7,7 @@
 
 mod cleaning;
 mod documents;
+mod export;
 mod import;
 mod notes;
 mod output;
@@ -99,6 +100,10 @@ pub enum Command {
     Redo,
     /// Write a consistent copy of the library (also while it is in use)
     Backup(notes::BackupArgs),
+    /// Export annotations and accepted themes: Markdown, CSV, W3C JSON, REFI-QDA (.qdpx, .qdc)
+    Export(export::ExportArgs),
+    /// Import notes: pizhu's JSON export or a REFI-QDA project (.qdpx), all or nothing
+    ImportNotes(export::ImportNotesArgs),
 }
 
 /// `--json`, for subcommands whose only option it is.
@@ -170,6 +175,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Undo => notes::undo(&mut open(&cli)?, false, &mut out),
         Command::Redo => notes::undo(&mut open(&cli)?, true, &mut out),
         Command::Backup(args) => notes::backup(&open(&cli)?, &args, &mut out),
+        Command::Export(args) => export::export(&open(&cli)?, &args, &mut out),
+        Command::ImportNotes(args) => export::import_notes(&mut open(&cli)?, &args, &mut out),
     }
 }
 

@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod layers;
 pub mod migrations;
+mod notes_import;
 mod reader;
 mod related_index;
 pub mod search_index;
@@ -20,6 +21,9 @@ mod themes;
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use events::Change;
+pub use notes_import::{
+    DocTarget, ImportedAnnotation, ImportedDecision, NotesImport, NotesImported,
+};
 pub use reader::SavedPane;
 pub use related_index::{RelatedPassage, RelatedState};
 pub use themes::{DocTagging, TaggingState};

@@ -80,6 +80,11 @@ pub enum Request {
     /// Search every document.
     Grep(String),
     Remove(DocId),
+    /// Export the library's notes in `format` to `path` (`:export`).
+    Export {
+        format: crate::export::Format,
+        path: PathBuf,
+    },
     /// The panes that were open last time.
     Session,
     /// Remember reading positions and the open panes.
@@ -151,6 +156,8 @@ pub enum Response {
         hits: Vec<Hit>,
     },
     Removed(DocId),
+    /// An export was written; the message says what and where.
+    Exported(String),
     Session(Vec<SavedPane>),
     /// A request failed; the message says which and why.
     Failed(String),
@@ -255,6 +262,21 @@ pub fn handle(
             }
             Err(e) => emit(failed("removing the document", &e)),
         },
+        Request::Export { format, path } => emit(
+            match crate::export::render(
+                store,
+                format,
+                crate::annotations::AnnotationFilter::default(),
+                &crate::export::Options::default(),
+            )
+            .and_then(|r| crate::export::write_file(&path, &r.bytes).map(|()| r.summary))
+            {
+                Ok(summary) => {
+                    Response::Exported(format!("exported {summary} to {}", path.display()))
+                }
+                Err(e) => failed("exporting", &e),
+            },
+        ),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
