@@ -1237,3 +1237,42 @@ fn f_folds_every_paragraph_but_the_theme_followed_and_f_again_shows_all() {
     assert_eq!(h.app.panes[0].filter, None);
     assert!(!h.text().contains("folded (F shows all)"));
 }
+
+#[test]
+fn export_from_the_command_line() {
+    let mut h = Harness::demo(1, 100, 14);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let command = |h: &mut Harness, text: &str| {
+        h.act(Action::CommandLine);
+        h.type_text(text);
+        h.act(Action::Submit);
+    };
+    command(&mut h, "export");
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("usage: :export")),
+        "{:?}",
+        h.app.status
+    );
+    let path = dir.path().join("notes.md");
+    command(&mut h, &format!("export md {}", path.display()));
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| !s.error && s.text.starts_with("exported ")),
+        "{:?}",
+        h.app.status
+    );
+    let written = std::fs::read_to_string(&path).expect("the export");
+    assert!(written.starts_with("# pizhu notes: demo"), "{written}");
+    let qdc = dir.path().join("codebook.qdc");
+    command(&mut h, &format!("export qdc {}", qdc.display()));
+    assert!(
+        std::fs::read_to_string(&qdc)
+            .expect("the codebook")
+            .contains("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"")
+    );
+}
