@@ -177,3 +177,88 @@ impl Store {
         Ok(done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::Color;
+
+    fn annotation(guid: &str) -> Annotation {
+        Annotation {
+            id: 0,
+            guid: guid.to_string(),
+            doc: 0,
+            start: 0,
+            end: 2,
+            quote: "甲乙".into(),
+            prefix: String::new(),
+            suffix: "丙".into(),
+            color: Color::Green,
+            note: "笔记".into(),
+            tags: vec!["talent".into()],
+            status: crate::annotations::AnchorStatus::Ok,
+            created: "2026-01-02T03:04:05Z".into(),
+            updated: String::new(),
+        }
+    }
+
+    fn plan(second: DocTarget) -> NotesImport {
+        NotesImport {
+            documents: vec![crate::import::prepare_text(
+                "甲乙丙。\n".into(),
+                "test".into(),
+                "t",
+            )],
+            themes: Vec::new(),
+            annotations: vec![
+                ImportedAnnotation {
+                    doc: DocTarget::New(0),
+                    annotation: annotation("a1"),
+                },
+                ImportedAnnotation {
+                    doc: second,
+                    annotation: annotation("a2"),
+                },
+            ],
+            decisions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_import_is_written_whole_once_or_not_at_all() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert!(store.import_notes(&plan(DocTarget::New(7))).is_err());
+        assert!(store.list_documents().unwrap().is_empty(), "rolled back");
+        assert!(store.annotations(&Default::default()).unwrap().is_empty());
+
+        let done = store.import_notes(&plan(DocTarget::New(0))).unwrap();
+        assert_eq!((done.documents, done.annotations, done.skipped), (1, 2, 0));
+        let made = store.annotations(&Default::default()).unwrap();
+        assert_eq!(made[0].guid, "a1");
+        assert_eq!(made[0].created, "2026-01-02T03:04:05Z", "times kept");
+        assert!(!made[0].updated.is_empty(), "an empty time is now");
+        let doc = made[0].doc;
+        let again = NotesImport {
+            documents: Vec::new(),
+            ..plan(DocTarget::Existing(doc))
+        };
+        let again = NotesImport {
+            annotations: again
+                .annotations
+                .into_iter()
+                .map(|a| ImportedAnnotation {
+                    doc: DocTarget::Existing(doc),
+                    ..a
+                })
+                .collect(),
+            ..again
+        };
+        let done = store.import_notes(&again).unwrap();
+        assert_eq!((done.annotations, done.skipped), (0, 2), "nothing twice");
+        assert_eq!(
+            store.undo().unwrap().map(|c| c.doc()),
+            Some(doc),
+            "in the undo log"
+        );
+    }
+}
