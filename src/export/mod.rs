@@ -253,7 +253,7 @@ pub fn render(
     if format == Format::Qdc {
         let (codebook, _) = store.codebook()?;
         let xml = refi::codebook(&codebook)
-            .ok_or_else(|| ExportError::Nothing("the codebook has no theme to export".into()))?;
+            .ok_or_else(|| ExportError::Failed("the codebook has no theme to export".into()))?;
         return Ok(Rendered {
             bytes: xml.into_bytes(),
             summary: format!("{} themes", codebook.themes.len()),
@@ -275,10 +275,10 @@ pub fn render(
     let bytes = match format {
         Format::Markdown => markdown::write(&set, options.grouping).into_bytes(),
         Format::Csv => csv::write(&set, options.excel)
-            .map_err(|e| ExportError::Nothing(format!("writing CSV: {e}")))?,
+            .map_err(|e| ExportError::Failed(format!("writing CSV: {e}")))?,
         Format::Json => {
             let mut json = serde_json::to_vec_pretty(&w3c::write(&set))
-                .map_err(|e| ExportError::Nothing(format!("writing JSON: {e}")))?;
+                .map_err(|e| ExportError::Failed(format!("writing JSON: {e}")))?;
             json.push(b'\n');
             json
         }
@@ -286,7 +286,7 @@ pub fn render(
             let project = refi::project(&set);
             hidden = project.hidden;
             qdpx::write(&project)
-                .map_err(|e| ExportError::Nothing(format!("writing the .qdpx zip: {e}")))?
+                .map_err(|e| ExportError::Failed(format!("writing the .qdpx zip: {e}")))?
         }
     };
     Ok(Rendered {
@@ -329,7 +329,7 @@ pub enum ExportError {
     #[error("{file}: {problem}")]
     Input { file: String, problem: String },
     #[error("{0}")]
-    Nothing(String),
+    Failed(String),
 }
 
 impl ExportError {
