@@ -78,9 +78,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| markdown::write(&set, Grouping::Document))
     });
     group.bench_function("csv", |b| b.iter(|| csv::write(&set, false)));
-    group.bench_function("json", |b| {
-        b.iter(|| serde_json::to_vec_pretty(&w3c::write(&set)))
-    });
+    group.bench_function("json", |b| b.iter(|| w3c::write(&set)));
     group.bench_function("qdpx", |b| b.iter(|| qdpx::write(&refi::project(&set))));
     group.finish();
 }

@@ -277,10 +277,7 @@ pub fn render(
         Format::Csv => csv::write(&set, options.excel)
             .map_err(|e| ExportError::Failed(format!("writing CSV: {e}")))?,
         Format::Json => {
-            let mut json = serde_json::to_vec_pretty(&w3c::write(&set))
-                .map_err(|e| ExportError::Failed(format!("writing JSON: {e}")))?;
-            json.push(b'\n');
-            json
+            w3c::write(&set).map_err(|e| ExportError::Failed(format!("writing JSON: {e}")))?
         }
         Format::Qdpx | Format::Qdc => {
             let project = refi::project(&set);
