@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod doc;
+pub mod export;
 pub mod import;
 pub mod reading;
 pub mod related;

@@ -1726,3 +1726,42 @@ fn with_the_mouse_a_click_places_the_cursor_drag_selects_and_a_double_click_take
         "the second line's first character"
     );
 }
+
+#[test]
+fn export_from_the_command_line() {
+    let mut h = Harness::demo(1, 100, 14);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let command = |h: &mut Harness, text: &str| {
+        h.act(Action::CommandLine);
+        h.type_text(text);
+        h.act(Action::Submit);
+    };
+    command(&mut h, "export");
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("usage: :export")),
+        "{:?}",
+        h.app.status
+    );
+    let path = dir.path().join("notes.md");
+    command(&mut h, &format!("export md {}", path.display()));
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| !s.error && s.text.starts_with("exported ")),
+        "{:?}",
+        h.app.status
+    );
+    let written = std::fs::read_to_string(&path).expect("the export");
+    assert!(written.starts_with("# pizhu notes: demo"), "{written}");
+    let qdc = dir.path().join("codebook.qdc");
+    command(&mut h, &format!("export qdc {}", qdc.display()));
+    assert!(
+        std::fs::read_to_string(&qdc)
+            .expect("the codebook")
+            .contains("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"")
+    );
+}

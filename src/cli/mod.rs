@@ -7,6 +7,7 @@
 
 mod cleaning;
 mod documents;
+mod export;
 mod import;
 mod notes;
 mod output;
@@ -103,6 +104,10 @@ pub enum Command {
     Redo,
     /// Write a consistent copy of the library (also while it is in use)
     Backup(notes::BackupArgs),
+    /// Export annotations and accepted themes: Markdown, CSV, W3C JSON, REFI-QDA (.qdpx, .qdc)
+    Export(export::ExportArgs),
+    /// Import notes: pizhu's JSON export or a REFI-QDA project (.qdpx), all or nothing
+    ImportNotes(export::ImportNotesArgs),
     /// Check the library for damage: pages, layers, annotations; say what to do
     Check(JsonFlag),
     /// Where the settings file is, and the settings in effect
@@ -198,6 +203,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Backup(args) => notes::backup(&open(&cli)?, &args, &mut out),
         Command::Check(args) => documents::check(&open(&cli)?, args.json, &mut out),
         Command::Config(args) => show_config(&args, &mut out),
+        Command::Export(args) => export::export(&open(&cli)?, &args, &mut out),
+        Command::ImportNotes(args) => export::import_notes(&mut open(&cli)?, &args, &mut out),
     }
 }
 

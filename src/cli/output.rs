@@ -58,6 +58,11 @@ impl Output {
         self.line(if items == 0 { "[]" } else { "\n]" })
     }
 
+    /// Writes bytes as they are (an export: CSV, a zip).
+    pub fn bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write(bytes)
+    }
+
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         match self.sink.write_all(bytes) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),

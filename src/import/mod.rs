@@ -223,6 +223,24 @@ pub fn prepare(
     })
 }
 
+/// A text already decoded (a source read from a notes file) prepared as [`prepare`] prepares
+/// a file: cleaning, title (`fallback_title` when none is found), script, hash.
+pub fn prepare_text(text: String, source: String, fallback_title: &str) -> NewDocument {
+    let cleaned = clean::clean(&text);
+    let (title, script) = describe(&text, &cleaned, fallback_title);
+    let content_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+    NewDocument {
+        title,
+        source,
+        encoding: "utf-8".to_string(),
+        script,
+        source_bytes: text.len() as u64,
+        text,
+        content_hash,
+        cleaned,
+    }
+}
+
 /// The beginning of a file prepared as [`prepare`] prepares a whole one (cleaning, title,
 /// script), from about `max_bytes` of its whole lines: what the reader shows while the file
 /// imports. `content_hash` is left empty. `None` unless the source is a regular file larger

@@ -149,7 +149,7 @@ impl Store {
     }
 }
 
-fn insert(
+pub(super) fn insert(
     tx: &rusqlite::Transaction<'_>,
     doc: &NewDocument,
     index: bool,

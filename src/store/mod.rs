@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod layers;
 pub mod migrations;
+mod notes_import;
 mod reader;
 mod related_index;
 pub mod search_index;
@@ -22,6 +23,9 @@ pub use check::{CheckReport, Problem};
 pub use documents::NewDocument;
 pub use error::StoreError;
 pub use events::Change;
+pub use notes_import::{
+    DocTarget, ImportedAnnotation, ImportedDecision, NotesImport, NotesImported,
+};
 pub use reader::SavedPane;
 pub use related_index::{RelatedPassage, RelatedState};
 pub use themes::{DocTagging, TaggingState};

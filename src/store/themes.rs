@@ -128,35 +128,11 @@ impl Store {
         let name = self.display_name();
         let tx = self.write("editing the codebook")?;
         let sql = |e| StoreError::sqlite(&name, e);
-        let row: Option<(String, i64)> = tx
-            .query_row(
-                "SELECT toml, revision FROM codebook WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sql)?;
-        let (mut codebook, revision) = match row {
-            None => (Codebook::default_codebook(), 0),
-            Some((toml, revision)) => (
-                Codebook::from_toml(&toml).map_err(|e| StoreError::CorruptCodebook {
-                    path: name.clone().into(),
-                    message: e.to_string(),
-                })?,
-                revision,
-            ),
-        };
+        let (mut codebook, revision) = read_codebook(&tx, &name)?;
         let value = change(&mut codebook)?;
         codebook.validate()?;
         let next = revision + 1;
-        tx.execute(
-            "INSERT INTO codebook (id, toml, revision, updated_at)
-             VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-             ON CONFLICT (id) DO UPDATE SET toml = excluded.toml, revision = excluded.revision,
-                                            updated_at = excluded.updated_at",
-            params![codebook.to_toml(), next],
-        )
-        .map_err(sql)?;
+        write_codebook(&tx, &codebook, next).map_err(sql)?;
         if let Some((from, into)) = move_decisions {
             tx.execute(
                 "UPDATE OR IGNORE theme_decisions SET theme = ?2 WHERE theme = ?1",
@@ -332,6 +308,49 @@ impl Store {
         tx.commit().map_err(sql)?;
         Ok(before)
     }
+}
+
+/// The codebook and revision as stored in the library `name` (the default, revision 0, when
+/// none is), read inside a write transaction.
+pub(super) fn read_codebook(
+    tx: &Transaction<'_>,
+    name: &str,
+) -> Result<(Codebook, i64), StoreError> {
+    let row: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT toml, revision FROM codebook WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(|e| StoreError::sqlite(name, e))?;
+    match row {
+        None => Ok((Codebook::default_codebook(), 0)),
+        Some((toml, revision)) => {
+            Codebook::from_toml(&toml)
+                .map(|cb| (cb, revision))
+                .map_err(|e| StoreError::CorruptCodebook {
+                    path: name.into(),
+                    message: e.to_string(),
+                })
+        }
+    }
+}
+
+/// Stores `codebook` as revision `revision`.
+pub(super) fn write_codebook(
+    tx: &Transaction<'_>,
+    codebook: &Codebook,
+    revision: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO codebook (id, toml, revision, updated_at)
+         VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+         ON CONFLICT (id) DO UPDATE SET toml = excluded.toml, revision = excluded.revision,
+                                        updated_at = excluded.updated_at",
+        params![codebook.to_toml(), revision],
+    )
+    .map(|_| ())
 }
 
 /// Sets (or with `None` clears) the decision on a theme of a passage.

@@ -669,6 +669,7 @@ impl App {
             } => self.annotation_saved(&annotation, deleted),
             Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
             Response::AnnotationList(answer) => self.annotations_answer(answer),
+            Response::Exported(message) => self.set_status(message, false),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -770,8 +771,28 @@ impl App {
             "theme" | "t" if arg.is_empty() => self.unfollow_theme(),
             "theme" | "t" => self.follow_named(arg),
             "noise" => self.update_reader_flag(false),
+            "export" => self.export(arg),
             other => self.set_status(format!("unknown command: {other} (see ? for help)"), true),
         }
+    }
+
+    /// `:export FORMAT [PATH]`: the library's notes to a file (default `pizhu-notes.EXT` in
+    /// the current folder), written by the worker.
+    fn export(&mut self, arg: &str) {
+        let mut words = arg.split_whitespace();
+        let Some(format) = words.next().and_then(crate::export::Format::parse) else {
+            self.set_status(
+                "usage: :export md|csv|json|qdpx|qdc [PATH] (the library's notes)",
+                true,
+            );
+            return;
+        };
+        let path = words.next().map_or_else(
+            || PathBuf::from(format!("pizhu-notes.{}", format.extension())),
+            PathBuf::from,
+        );
+        self.set_status(format!("exporting to {}…", path.display()), false);
+        self.requests.push(Request::Export { format, path });
     }
 
     fn update_reader_flag(&mut self, sync: bool) {

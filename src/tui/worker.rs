@@ -109,6 +109,11 @@ pub enum Request {
     /// Search every document.
     Grep(String),
     Remove(DocId),
+    /// Export the library's notes in `format` to `path` (`:export`).
+    Export {
+        format: crate::export::Format,
+        path: PathBuf,
+    },
     /// The panes that were open last time.
     Session,
     /// The themes view's codebook, edits, re-tagging and uncovered terms.
@@ -201,6 +206,8 @@ pub enum Response {
         hits: Vec<Hit>,
     },
     Removed(DocId),
+    /// An export was written; the message says what and where.
+    Exported(String),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
     /// Another connection changed the library: what is shown may be out of date.
@@ -371,6 +378,21 @@ pub fn handle(
         },
         Request::Codebook(request) => codebook::answer(store, request, emit),
         Request::AnnotationList(request) => annotations::answer(store, request, emit),
+        Request::Export { format, path } => emit(
+            match crate::export::render(
+                store,
+                format,
+                crate::annotations::AnnotationFilter::default(),
+                &crate::export::Options::default(),
+            )
+            .and_then(|r| crate::export::write_file(&path, &r.bytes).map(|()| r.summary))
+            {
+                Ok(summary) => {
+                    Response::Exported(format!("exported {summary} to {}", path.display()))
+                }
+                Err(e) => failed("exporting", &e),
+            },
+        ),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
