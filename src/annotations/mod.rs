@@ -56,6 +56,11 @@ impl Color {
         }
     }
 
+    /// The colour as the library stores it (its name).
+    pub fn from_stored(name: &str) -> Option<Color> {
+        Color::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The colour named `name` (its English name, or its number 1–5).
     pub fn parse(name: &str) -> Option<Color> {
         let name = name.trim().to_lowercase();

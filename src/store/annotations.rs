@@ -473,7 +473,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Annotation> {
         quote: row.get(5)?,
         prefix: row.get(6)?,
         suffix: row.get(7)?,
-        color: Color::parse(&color).ok_or_else(|| bad(8, "colour"))?,
+        color: Color::from_stored(&color).ok_or_else(|| bad(8, "colour"))?,
         note: row.get(9)?,
         tags: serde_json::from_str(&tags).map_err(|_| bad(10, "tag list"))?,
         status: AnchorStatus::parse(&status).ok_or_else(|| bad(11, "status"))?,

@@ -213,7 +213,7 @@ pub const MIGRATIONS: &[&str] = &[
         created_at TEXT    NOT NULL,
         updated_at TEXT    NOT NULL
     );
-    CREATE INDEX annotations_by_doc ON annotations(doc_id, start);
+    CREATE INDEX annotations_by_place ON annotations(doc_id, start, end);
     CREATE TABLE events (
         id     INTEGER PRIMARY KEY,
         at     TEXT    NOT NULL,
