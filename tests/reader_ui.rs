@@ -1765,3 +1765,29 @@ fn export_from_the_command_line() {
             .contains("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"")
     );
 }
+
+#[test]
+fn backup_from_the_command_line_writes_a_copy_of_the_library() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("copy.db");
+    let mut h = Harness::demo(1, 80, 12);
+    h.act(Action::CommandLine);
+    h.type_text(&format!("backup {}", path.display()));
+    h.act(Action::Submit);
+    let status = h.app.status.clone().expect("a message");
+    assert!(
+        status.text.contains("backed up the library to"),
+        "{status:?}"
+    );
+    let copy = pizhu::store::Store::open(&path).expect("a library");
+    assert_eq!(copy.list_documents().expect("documents").len(), 4);
+    h.act(Action::CommandLine);
+    h.type_text(&format!("backup {}", path.display()));
+    h.act(Action::Submit);
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("already exists"))
+    );
+}

@@ -12,7 +12,7 @@ use crate::store::Store;
 use crate::text::sanitize::sanitize_line;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{ArgGroup, Args, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -320,28 +320,7 @@ pub fn undo(store: &mut Store, redo: bool, out: &mut Output) -> Result<ExitCode>
 }
 
 pub fn backup(store: &Store, a: &BackupArgs, out: &mut Output) -> Result<ExitCode> {
-    let path = match &a.path {
-        Some(path) => path.clone(),
-        None => default_backup_path(store)?,
-    };
-    if path.exists() {
-        bail!("{}: already exists; give a new file name", path.display());
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-    }
-    store.backup(&path)?;
+    let path = store.backup(a.path.as_deref())?;
     out.line(&format!("backed up to {}", path.display()))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `backups/library-YYYYMMDD-HHMMSS.db` beside the library file.
-fn default_backup_path(store: &Store) -> Result<PathBuf> {
-    let library = store
-        .path()
-        .ok_or_else(|| anyhow!("the demo library is in memory; give a PATH to back it up"))?;
-    let dir = library.parent().unwrap_or(Path::new(".")).join("backups");
-    let stamp = store.now("%Y%m%d-%H%M%S")?;
-    Ok(dir.join(format!("library-{stamp}.db")))
 }

@@ -386,22 +386,6 @@ impl Store {
             .pragma_query_value(None, "data_version", |r| r.get(0))
             .map_err(|e| self.err(e))
     }
-
-    /// The time now in UTC, formatted by SQLite's `strftime` with `format`.
-    pub fn now(&self, format: &str) -> Result<String, StoreError> {
-        self.conn()
-            .query_row("SELECT strftime(?1, 'now')", [format], |r| r.get(0))
-            .map_err(|e| self.err(e))
-    }
-
-    /// Writes a consistent copy of the library to `path` (which must not exist), also while
-    /// other processes use it.
-    pub fn backup(&self, path: &std::path::Path) -> Result<(), StoreError> {
-        self.conn()
-            .execute("VACUUM INTO ?1", [path.to_string_lossy()])
-            .map(|_| ())
-            .map_err(|e| self.err(e))
-    }
 }
 
 /// Tags as the library stores them.
@@ -721,7 +705,7 @@ mod tests {
         let (mut store, doc) = library(Some(&dir.path().join("lib.db")), TEXT);
         store.create_annotation(&new(doc, 0, 3)).unwrap();
         let copy = dir.path().join("copy.db");
-        store.backup(&copy).unwrap();
+        store.backup(Some(&copy)).unwrap();
         let copy = Store::open(&copy).unwrap();
         assert_eq!(
             copy.annotations(&AnnotationFilter::default())

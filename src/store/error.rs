@@ -46,6 +46,8 @@ pub enum StoreError {
         "the library's related-passages index is damaged; rebuild it with `pizhu reclean --force`"
     )]
     CorruptIndex,
+    #[error("{}: {why}", path.display())]
+    Backup { path: PathBuf, why: String },
     #[error("no annotation #{0} (see `pizhu notes`)")]
     NoSuchAnnotation(i64),
     #[error("annotation #{0} was moved meanwhile; look at it again")]

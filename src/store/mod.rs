@@ -6,6 +6,7 @@
 //! read-only: reading works, writing commands are refused with the reason.
 
 mod annotations;
+mod backup;
 mod check;
 mod documents;
 mod error;

@@ -204,7 +204,7 @@ impl Action {
             Action::WordEnd => "end of the word",
             Action::JumpPercent => "with a count: go to N% of the document",
             Action::CommandLine => {
-                "command: :N paragraph, :vsplit, :close, :grep WORD, :theme NAME, :q"
+                "command: :N paragraph, :vsplit, :close, :grep WORD, :theme NAME, :export FORMAT, :backup, :q"
             }
             Action::Search => "search this document",
             Action::SearchNext => "next match",

@@ -669,7 +669,7 @@ impl App {
             } => self.annotation_saved(&annotation, deleted),
             Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
             Response::AnnotationList(answer) => self.annotations_answer(answer),
-            Response::Exported(message) => self.set_status(message, false),
+            Response::Done(message) => self.set_status(message, false),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -768,6 +768,9 @@ impl App {
             "grep" | "g" => self.prompt(PromptKind::Grep),
             "h" | "help" => self.help = Some(0),
             "sync" => self.update_reader_flag(true),
+            "backup" => self.requests.push(Request::Backup(
+                (!arg.is_empty()).then(|| std::path::PathBuf::from(arg)),
+            )),
             "theme" | "t" if arg.is_empty() => self.unfollow_theme(),
             "theme" | "t" => self.follow_named(arg),
             "noise" => self.update_reader_flag(false),

@@ -93,6 +93,8 @@ pub enum Request {
         edit: AnnotationEdit,
     },
     DeleteAnnotation(AnnotationId),
+    /// A consistent copy of the library (`:backup [PATH]`).
+    Backup(Option<PathBuf>),
     /// Undo (or with `redo`, redo) the last change to annotations and theme decisions.
     Undo {
         redo: bool,
@@ -206,8 +208,9 @@ pub enum Response {
         hits: Vec<Hit>,
     },
     Removed(DocId),
-    /// An export was written; the message says what and where.
-    Exported(String),
+    /// Something the user asked for is done (an export, a backup); the message says what and
+    /// where.
+    Done(String),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
     /// Another connection changed the library: what is shown may be out of date.
@@ -281,6 +284,10 @@ pub fn handle(
             Err(e) => failed("reading the theme's passages", &e),
         }),
         Request::Annotations { id } => emit(annotations_of(store, id)),
+        Request::Backup(path) => emit(match store.backup(path.as_deref()) {
+            Ok(path) => Response::Done(format!("backed up the library to {}", path.display())),
+            Err(e) => failed("backing up", &e),
+        }),
         Request::Annotate(new) => {
             let doc = new.doc;
             match store.create_annotation(&new) {
@@ -387,9 +394,7 @@ pub fn handle(
             )
             .and_then(|r| crate::export::write_file(&path, &r.bytes).map(|()| r.summary))
             {
-                Ok(summary) => {
-                    Response::Exported(format!("exported {summary} to {}", path.display()))
-                }
+                Ok(summary) => Response::Done(format!("exported {summary} to {}", path.display())),
                 Err(e) => failed("exporting", &e),
             },
         ),
