@@ -160,7 +160,9 @@ impl OffsetMap {
     /// what replaced it.
     pub fn offset(&self, at: usize) -> usize {
         match self.segment(at) {
-            Some(s) if s.equal => s.new.start + (at - s.old.start),
+            Some(s) if s.equal && s.old.start <= at => {
+                (s.new.start + (at - s.old.start)).min(s.new.end)
+            }
             Some(s) => s.new.start,
             None => 0,
         }
@@ -170,12 +172,17 @@ impl OffsetMap {
     /// it stays contiguous), else the edited stretch it became; `None` when it was deleted.
     fn map(&self, span: Span) -> (Option<Span>, bool) {
         let start = match self.segment(span.start) {
-            Some(s) if s.equal => s.new.start + (span.start - s.old.start),
+            Some(s) if s.equal && s.old.start <= span.start => {
+                (s.new.start + (span.start - s.old.start)).min(s.new.end)
+            }
             Some(s) => s.new.start,
             None => return (None, false),
         };
-        let end = match self.segment(span.end.saturating_sub(1).max(span.start)) {
-            Some(s) if s.equal => s.new.start + (span.end - s.old.start),
+        let last = span.end.saturating_sub(1).max(span.start);
+        let end = match self.segment(last) {
+            Some(s) if s.equal && s.old.start <= last => {
+                (s.new.start + (span.end - s.old.start)).min(s.new.end)
+            }
             Some(s) => s.new.end,
             None => return (None, false),
         };
@@ -210,7 +217,10 @@ fn lines(chars: &[char]) -> Vec<Range<usize>> {
 pub fn reanchor(map: &OffsetMap, new: &[char], target: &Target<'_>) -> Placement {
     let quote: Vec<char> = target.quote.chars().collect();
     match map.map(target.span) {
-        (Some(span), true) => return Placement::at(span, AnchorStatus::Ok),
+        // Exact, and (whatever the diff's alignment) the quote is what is there.
+        (Some(span), true) if new.get(span.start..span.end) == Some(&quote[..]) => {
+            return Placement::at(span, AnchorStatus::Ok);
+        }
         (Some(span), false) => {
             // Edited: the quote may still be whole inside the stretch it became.
             let window =
@@ -225,7 +235,7 @@ pub fn reanchor(map: &OffsetMap, new: &[char], target: &Target<'_>) -> Placement
                 return Placement::at(span, AnchorStatus::Drifted);
             }
         }
-        (None, _) => {}
+        (Some(_), true) | (None, _) => {}
     }
     place_by_quote(new, target)
 }
@@ -357,6 +367,19 @@ mod tests {
             AnchorStatus::Drifted,
             "its context changed: to be reviewed"
         );
+    }
+
+    #[test]
+    fn a_repetitive_text_whose_diff_aligns_lines_oddly_still_places_within_it() {
+        // Found by the property test below: the diff's segments for this pair once made the
+        // offset arithmetic underflow.
+        let old = "科\n科科\n技，\n科";
+        let new = format!("技，\n技\n\n\n\n\n\n科{}", &old["科\n".len()..]);
+        let (text, status) = moved(old, "科\n科", &new);
+        if status == AnchorStatus::Ok {
+            assert_eq!(text.as_deref(), Some("科\n科"));
+        }
+        assert!(text.is_some() || status == AnchorStatus::Orphan);
     }
 
     #[test]
