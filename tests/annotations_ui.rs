@@ -4,6 +4,9 @@
 //! `worker::handle`, screens drawn on ratatui's `TestBackend` (insta snapshots at 80 and 120
 //! columns).
 
+mod common;
+
+use common::harness::Harness;
 use pizhu::annotations::{AnchorStatus, Annotation, Color, NewAnnotation};
 use pizhu::doc::{DocId, Span};
 use pizhu::import::update::{Updated, update};
@@ -11,122 +14,46 @@ use pizhu::import::{ImportOptions, Silent, Source};
 use pizhu::store::Store;
 use pizhu::tui::action::Action;
 use pizhu::tui::annotations::AnnotationsView;
-use pizhu::tui::app::{App, Start, View};
-use pizhu::tui::event::terminal_action;
-use pizhu::tui::keymap::Keymap;
-use pizhu::tui::theme::{Palette, Theme};
-use pizhu::tui::views::render;
-use pizhu::tui::worker::{self, Request};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use unicode_width::UnicodeWidthStr;
+use pizhu::tui::app::{Start, View};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-/// An app on a library with every request answered.
-struct Harness {
-    app: App,
-    store: Store,
+/// The library, `w`×`h`, with its last document open in one pane.
+fn open(store: Store, w: u16, h: u16) -> Harness {
+    let mut harness = Harness::new(store, Start::Session, w, h);
+    harness.act(Action::OpenLibrary);
+    harness.act(Action::Bottom);
+    harness.act(Action::Select);
+    harness.app.status = None;
+    harness
 }
 
-impl Harness {
-    /// The library, `w`×`h`, with its last document open in one pane.
-    fn new(store: Store, w: u16, h: u16) -> Harness {
-        let app = App::new(Keymap::defaults(), Start::Session, (w, h));
-        let mut harness = Harness { app, store };
-        harness.pump();
-        harness.act(Action::OpenLibrary);
-        harness.act(Action::Bottom);
-        harness.act(Action::Select);
-        harness.app.status = None;
-        harness
-    }
+fn esc(h: &mut Harness) {
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+}
 
-    /// Answers the app's requests until it asks nothing more.
-    fn pump(&mut self) {
-        loop {
-            let requests: Vec<Request> = self.app.requests.drain(..).collect();
-            if requests.is_empty() {
-                return;
-            }
-            for request in requests {
-                let mut responses = Vec::new();
-                worker::handle(&mut self.store, &Default::default(), request, &mut |r| {
-                    responses.push(r)
-                });
-                for response in responses {
-                    self.app.update(Action::Worker(response));
-                }
-            }
-        }
+fn view(h: &Harness) -> &AnnotationsView {
+    match &h.app.view {
+        View::Annotations(v) => v,
+        other => panic!("not the annotations view: {other:?}"),
     }
+}
 
-    fn act(&mut self, action: Action) {
-        self.app.update(action);
-        self.pump();
-    }
+/// The ids of the annotations listed, in order.
+fn listed(h: &Harness) -> Vec<i64> {
+    let view = view(h);
+    let data = view.data.as_deref().expect("loaded");
+    view.shown
+        .iter()
+        .map(|&i| data.rows[i].annotation.id)
+        .collect()
+}
 
-    /// Keys pressed, through the keymap.
-    fn keys(&mut self, keys: &str) {
-        for c in keys.chars() {
-            let event = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-            if let Some(action) = terminal_action(&self.app, &event) {
-                self.act(action);
-            }
-        }
-    }
-
-    fn esc(&mut self) {
-        let event = Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
-        if let Some(action) = terminal_action(&self.app, &event) {
-            self.act(action);
-        }
-    }
-
-    fn text(&self) -> String {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-        let theme = Theme::new(Palette::Indexed256);
-        terminal
-            .draw(|f| render(&self.app, &theme, f.area(), f.buffer_mut()))
-            .expect("draw");
-        let buffer = terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut x = 0;
-            while x < buffer.area.width {
-                let symbol = buffer[(x, y)].symbol();
-                out.push_str(symbol);
-                x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn view(&self) -> &AnnotationsView {
-        match &self.app.view {
-            View::Annotations(v) => v,
-            other => panic!("not the annotations view: {other:?}"),
-        }
-    }
-
-    /// The ids of the annotations listed, in order.
-    fn listed(&self) -> Vec<i64> {
-        let view = self.view();
-        let data = view.data.as_deref().expect("loaded");
-        view.shown
-            .iter()
-            .map(|&i| data.rows[i].annotation.id)
-            .collect()
-    }
-
-    fn status(&self) -> String {
-        self.app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default()
-    }
+fn status(h: &Harness) -> String {
+    h.app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
 }
 
 /// The annotations of the library, by what they were made on.
@@ -245,11 +172,11 @@ fn library() -> (Store, Made) {
 #[test]
 fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document() {
     let (store, m) = library();
-    let mut h = Harness::new(store, 100, 16);
+    let mut h = open(store, 100, 16);
     h.keys("A");
     // The orphan keeps its old place.
     let all = vec![m.traditional.id, m.kept.id, m.gone.id, m.edited.id];
-    assert_eq!(h.listed(), all, "by document and place");
+    assert_eq!(listed(&h), all, "by document and place");
     let screen = h.text();
     assert!(screen.contains("Annotations: 4 of 4"), "{screen}");
     assert!(screen.contains("#人才 #待查"), "themes by name: {screen}");
@@ -258,54 +185,54 @@ fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document()
 
     // Typing filters across scripts: a Simplified query finds a Traditional note.
     h.keys("繁体笔记");
-    assert_eq!(h.listed(), [m.traditional.id]);
+    assert_eq!(listed(&h), [m.traditional.id]);
     assert!(h.text().contains("/繁体笔记▏"));
-    h.esc();
-    assert_eq!(h.listed(), all, "Esc clears the filter");
+    esc(&mut h);
+    assert_eq!(listed(&h), all, "Esc clears the filter");
     // ... and the document's title, and the tags (a theme by its name).
     h.keys("/粤港澳");
-    assert_eq!(h.listed(), [m.traditional.id]);
-    h.esc();
+    assert_eq!(listed(&h), [m.traditional.id]);
+    esc(&mut h);
     h.keys("/待查");
-    assert_eq!(h.listed(), [m.traditional.id]);
-    h.esc();
+    assert_eq!(listed(&h), [m.traditional.id]);
+    esc(&mut h);
     h.keys("/enterprise");
-    assert!(h.listed().is_empty());
-    h.esc();
+    assert!(listed(&h).is_empty());
+    esc(&mut h);
     h.keys("/人才");
-    assert_eq!(h.listed(), [m.traditional.id, m.kept.id]);
-    h.esc();
+    assert_eq!(listed(&h), [m.traditional.id, m.kept.id]);
+    esc(&mut h);
 
     h.keys("c");
-    assert_eq!(h.listed(), [m.kept.id], "yellow");
+    assert_eq!(listed(&h), [m.kept.id], "yellow");
     h.keys("c");
-    assert_eq!(h.listed(), [m.edited.id], "green");
+    assert_eq!(listed(&h), [m.edited.id], "green");
     h.keys("cccc");
-    assert_eq!(h.view().color, None);
-    assert_eq!(h.listed(), all);
+    assert_eq!(view(&h).color, None);
+    assert_eq!(listed(&h), all);
 
     h.keys("#");
-    let tag = h.view().tag.clone();
+    let tag = view(&h).tag.clone();
     assert_eq!(
         tag.as_deref(),
         Some("talent"),
         "tags by name: 人才 before 待查"
     );
-    assert_eq!(h.listed(), [m.traditional.id, m.kept.id]);
+    assert_eq!(listed(&h), [m.traditional.id, m.kept.id]);
     h.keys("#");
-    assert_eq!(h.listed(), [m.traditional.id]);
+    assert_eq!(listed(&h), [m.traditional.id]);
     h.keys("#");
-    assert_eq!(h.listed(), all);
+    assert_eq!(listed(&h), all);
 
     h.keys("d");
-    assert_eq!(h.view().doc, Some(m.updated));
-    assert_eq!(h.listed(), [m.kept.id, m.gone.id, m.edited.id]);
+    assert_eq!(view(&h).doc, Some(m.updated));
+    assert_eq!(listed(&h), [m.kept.id, m.gone.id, m.edited.id]);
     assert!(h.text().contains(&format!("#{} only", m.updated)));
     h.keys("d");
     h.keys("s");
     let mut newest = all.clone();
     newest.sort_by(|a, b| b.cmp(a));
-    assert_eq!(h.listed(), newest, "newest first");
+    assert_eq!(listed(&h), newest, "newest first");
 
     h.keys("q");
     assert_eq!(h.app.view, View::Reader);
@@ -314,7 +241,7 @@ fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document()
 #[test]
 fn enter_opens_the_annotation_in_the_reader_and_an_orphan_says_why() {
     let (store, m) = library();
-    let mut h = Harness::new(store, 100, 16);
+    let mut h = open(store, 100, 16);
     h.keys("A");
     h.keys("j");
     h.act(Action::Select);
@@ -325,10 +252,10 @@ fn enter_opens_the_annotation_in_the_reader_and_an_orphan_says_why() {
     assert_eq!(doc.to_stored(pane.cursor), m.kept.start);
 
     h.keys("Ajj");
-    assert_eq!(h.listed()[2], m.gone.id);
+    assert_eq!(listed(&h)[2], m.gone.id);
     h.act(Action::Select);
     assert!(matches!(h.app.view, View::Annotations(_)), "stays");
-    let status = h.status();
+    let status = status(&h);
     assert!(status.contains("could not be placed"), "{status}");
     assert!(status.contains(&m.gone.quote), "{status}");
 
@@ -341,10 +268,10 @@ fn enter_opens_the_annotation_in_the_reader_and_an_orphan_says_why() {
 #[test]
 fn the_drifted_review_shows_old_and_new_text_and_confirms_or_orphans() {
     let (store, m) = library();
-    let mut h = Harness::new(store, 100, 20);
+    let mut h = open(store, 100, 20);
     h.keys("AD");
-    assert_eq!(h.listed(), [m.edited.id]);
-    let now = h.view().now.clone().expect("the text now was read");
+    assert_eq!(listed(&h), [m.edited.id]);
+    let now = view(&h).now.clone().expect("the text now was read");
     assert_eq!(
         now.text.as_ref().map(|t| t.1.as_str()),
         Ok(m.changed.as_str())
@@ -365,32 +292,32 @@ fn the_drifted_review_shows_old_and_new_text_and_confirms_or_orphans() {
     let confirmed = h.store.annotation(m.edited.id).unwrap().unwrap();
     assert_eq!(confirmed.status, AnchorStatus::Ok);
     assert_eq!(confirmed.quote, m.changed);
-    assert!(h.status().contains("confirmed"), "{}", h.status());
-    assert!(h.listed().is_empty(), "reviewed");
+    assert!(status(&h).contains("confirmed"), "{}", status(&h));
+    assert!(listed(&h).is_empty(), "reviewed");
     assert!(h.text().contains("No drifted annotation"));
 
     // Undone (as `pizhu undo` does), it is drifted again; x makes it an orphan.
     h.store.undo().unwrap();
     h.keys("q");
-    assert!(!h.view().review, "q leaves the review first");
+    assert!(!view(&h).review, "q leaves the review first");
     h.keys("q");
     assert_eq!(h.app.view, View::Reader);
     h.keys("AD");
-    assert_eq!(h.listed(), [m.edited.id]);
+    assert_eq!(listed(&h), [m.edited.id]);
     h.keys("x");
     let orphan = h.store.annotation(m.edited.id).unwrap().unwrap();
     assert_eq!(
         (orphan.status, orphan.quote.as_str()),
         (AnchorStatus::Orphan, m.edited.quote.as_str())
     );
-    h.esc();
-    assert!(!h.view().review);
+    esc(&mut h);
+    assert!(!view(&h).review);
     h.keys("j");
     h.keys("y");
     assert!(
-        h.status().contains("only a drifted annotation"),
+        status(&h).contains("only a drifted annotation"),
         "{}",
-        h.status()
+        status(&h)
     );
 }
 
@@ -398,7 +325,7 @@ fn the_drifted_review_shows_old_and_new_text_and_confirms_or_orphans() {
 fn snapshots_of_the_list_and_the_review_at_80_and_120() {
     for width in [80, 120] {
         let (store, _) = library();
-        let mut h = Harness::new(store, width, 14);
+        let mut h = open(store, width, 14);
         h.keys("A");
         insta::assert_snapshot!(format!("annotations_{width}"), h.text());
         h.keys("D");

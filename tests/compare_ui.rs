@@ -3,116 +3,36 @@
 //! screens are drawn on ratatui's `TestBackend` and compared with insta snapshots at 80 and
 //! 120 columns.
 
-use pizhu::store::Store;
-use pizhu::tui::action::Action;
-use pizhu::tui::app::{App, Start, View};
-use pizhu::tui::event::terminal_action;
-use pizhu::tui::keymap::Keymap;
-use pizhu::tui::theme::{Palette, Theme};
-use pizhu::tui::views::render;
-use pizhu::tui::worker::{self, Request};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use unicode_width::UnicodeWidthStr;
+mod common;
 
-/// An app on the demo library with every request answered.
-struct Harness {
-    app: App,
-    store: Store,
+use common::harness::Harness;
+use pizhu::tui::action::Action;
+use pizhu::tui::app::View;
+use pizhu::tui::theme::Palette;
+use pizhu::tui::worker::Request;
+
+/// The demo library, `w`×`h`, with document `doc` open in one pane.
+fn demo(doc: usize, w: u16, h: u16) -> Harness {
+    Harness::with_document(pizhu::demo::open().expect("demo library"), doc, w, h)
 }
 
-impl Harness {
-    /// The demo library, `w`×`h`, with document `doc` open in one pane.
-    fn demo(doc: usize, w: u16, h: u16) -> Harness {
-        let store = pizhu::demo::open().expect("demo library");
-        let app = App::new(Keymap::defaults(), Start::Session, (w, h));
-        let mut harness = Harness { app, store };
-        harness.pump();
-        harness.act(Action::OpenLibrary);
-        for _ in 1..doc {
-            harness.act(Action::Down);
-        }
-        harness.act(Action::Select);
-        harness.app.status = None;
-        harness
+fn matrix(h: &Harness) -> &pizhu::tui::compare::MatrixView {
+    match &h.app.view {
+        View::Matrix(m) => m,
+        other => panic!("not the matrix: {other:?}"),
     }
+}
 
-    /// Answers the app's requests until it asks nothing more.
-    fn pump(&mut self) {
-        loop {
-            let requests: Vec<Request> = self.app.requests.drain(..).collect();
-            if requests.is_empty() {
-                return;
-            }
-            for request in requests {
-                let mut responses = Vec::new();
-                worker::handle(&mut self.store, &Default::default(), request, &mut |r| {
-                    responses.push(r)
-                });
-                for response in responses {
-                    self.app.update(Action::Worker(response));
-                }
-            }
-        }
-    }
-
-    fn act(&mut self, action: Action) {
-        self.app.update(action);
-        self.pump();
-    }
-
-    /// A key pressed, through the keymap.
-    fn key(&mut self, c: char) {
-        let event = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        if let Some(action) = terminal_action(&self.app, &event) {
-            self.act(action);
-        }
-    }
-
-    fn text_with(&self, palette: Palette) -> (String, Terminal<TestBackend>) {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-        let theme = Theme::new(palette);
-        terminal
-            .draw(|f| render(&self.app, &theme, f.area(), f.buffer_mut()))
-            .expect("draw");
-        let buffer = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut x = 0;
-            while x < buffer.area.width {
-                let symbol = buffer[(x, y)].symbol();
-                out.push_str(symbol);
-                x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
-            }
-            out.push('\n');
-        }
-        (out, terminal)
-    }
-
-    fn text(&self) -> String {
-        self.text_with(Palette::Indexed256).0
-    }
-
-    fn matrix(&self) -> &pizhu::tui::compare::MatrixView {
-        match &self.app.view {
-            View::Matrix(m) => m,
-            other => panic!("not the matrix: {other:?}"),
-        }
-    }
-
-    fn compare(&self) -> &pizhu::tui::compare::CompareView {
-        match &self.app.view {
-            View::Compare(c) => c,
-            other => panic!("not the compare view: {other:?}"),
-        }
+fn compare(h: &Harness) -> &pizhu::tui::compare::CompareView {
+    match &h.app.view {
+        View::Compare(c) => c,
+        other => panic!("not the compare view: {other:?}"),
     }
 }
 
 /// The theme on passages of the most demo documents, and its matrix column.
 fn widest_theme(h: &Harness) -> (usize, String) {
-    let data = h.matrix().data.clone().expect("the matrix");
+    let data = matrix(h).data.clone().expect("the matrix");
     let m = &data.matrix;
     let (i, id) = m
         .themes
@@ -131,39 +51,39 @@ fn widest_theme(h: &Harness) -> (usize, String) {
 #[test]
 fn snapshots_of_the_matrix_and_compare_views_at_80_and_120() {
     for width in [80, 120] {
-        let mut h = Harness::demo(1, width, 20);
-        h.key('M');
+        let mut h = demo(1, width, 20);
+        h.keys("M");
         insta::assert_snapshot!(format!("matrix_{width}"), h.text());
         // Far enough right that the theme columns scroll at both widths.
         for _ in 0..12 {
-            h.key('l');
+            h.keys("l");
         }
-        h.key('j');
+        h.keys("j");
         insta::assert_snapshot!(format!("matrix_moved_{width}"), h.text());
         for _ in 0..12 {
-            h.key('h');
+            h.keys("h");
         }
         let (column, _) = widest_theme(&h);
         for _ in 0..column {
-            h.key('l');
+            h.keys("l");
         }
         h.act(Action::Select);
         insta::assert_snapshot!(format!("compare_{width}"), h.text());
-        h.key('l');
-        h.key('l');
-        h.key('j');
+        h.keys("l");
+        h.keys("l");
+        h.keys("j");
         insta::assert_snapshot!(format!("compare_moved_{width}"), h.text());
     }
 }
 
 #[test]
 fn the_matrix_says_loading_then_moves_scrolls_and_opens_compare_for_its_theme() {
-    let mut h = Harness::demo(1, 80, 20);
+    let mut h = demo(1, 80, 20);
     h.app.update(Action::OpenMatrix);
     assert!(h.text().contains("tagging the library…"), "{}", h.text());
     assert_eq!(h.app.requests, vec![Request::Matrix]);
     h.pump();
-    let data = h.matrix().data.clone().expect("the matrix arrived");
+    let data = matrix(&h).data.clone().expect("the matrix arrived");
     let themes = data.matrix.themes.len();
     assert_eq!(data.matrix.rows.len(), pizhu::demo::TEXTS.len());
     assert!(themes > 6, "more themes than fit at 80 columns");
@@ -171,24 +91,24 @@ fn the_matrix_says_loading_then_moves_scrolls_and_opens_compare_for_its_theme() 
     for _ in 0..themes + 2 {
         h.act(Action::Right);
     }
-    assert_eq!(h.matrix().column, themes - 1);
-    assert!(h.matrix().left > 0);
+    assert_eq!(matrix(&h).column, themes - 1);
+    assert!(matrix(&h).left > 0);
     let last_name = &data.themes[themes - 1].name;
     assert!(h.text().contains(&format!(
         "themes {}–{themes} of {themes}",
-        h.matrix().left + 1
+        matrix(&h).left + 1
     )));
     assert!(h.text().contains(last_name.chars().next().unwrap()));
     for _ in 0..themes {
         h.act(Action::Left);
     }
-    assert_eq!((h.matrix().column, h.matrix().left), (0, 0));
+    assert_eq!((matrix(&h).column, matrix(&h).left), (0, 0));
     h.act(Action::Bottom);
-    assert_eq!(h.matrix().row, data.matrix.rows.len() - 1);
+    assert_eq!(matrix(&h).row, data.matrix.rows.len() - 1);
     h.act(Action::Down);
-    assert_eq!(h.matrix().row, data.matrix.rows.len() - 1);
+    assert_eq!(matrix(&h).row, data.matrix.rows.len() - 1);
     h.act(Action::Top);
-    assert_eq!(h.matrix().row, 0);
+    assert_eq!(matrix(&h).row, 0);
     // The footer names the selected theme and what it is about.
     let first = &data.themes[0];
     let text = h.text();
@@ -200,11 +120,11 @@ fn the_matrix_says_loading_then_moves_scrolls_and_opens_compare_for_its_theme() 
     }
     h.act(Action::Select);
     assert_eq!(h.app.theme.as_deref(), Some(theme.as_str()));
-    assert_eq!(h.compare().theme, theme);
-    assert!(h.compare().data.is_some());
+    assert_eq!(compare(&h).theme, theme);
+    assert!(compare(&h).data.is_some());
     // Esc goes back to the matrix as it was, then to the reader.
     h.act(Action::Back);
-    assert_eq!(h.matrix().column, column);
+    assert_eq!(matrix(&h).column, column);
     h.act(Action::Back);
     assert_eq!(h.app.view, View::Reader);
 }
@@ -212,13 +132,13 @@ fn the_matrix_says_loading_then_moves_scrolls_and_opens_compare_for_its_theme() 
 #[test]
 fn compare_puts_the_open_document_first_and_enter_opens_the_passage_in_context() {
     // The Traditional demo document is open: its column comes first.
-    let mut h = Harness::demo(2, 120, 20);
-    h.key('M');
+    let mut h = demo(2, 120, 20);
+    h.keys("M");
     let (column, theme) = widest_theme(&h);
     h.act(Action::Back);
     h.app.theme = Some(theme.clone());
-    h.key('C');
-    let data = h.compare().data.clone().expect("the passages");
+    h.keys("C");
+    let data = compare(&h).data.clone().expect("the passages");
     let open = h.app.panes[0].doc_id();
     let ids: Vec<_> = data.columns.iter().map(|c| c.meta.id).collect();
     assert_eq!(ids[0], open, "{ids:?}");
@@ -232,11 +152,11 @@ fn compare_puts_the_open_document_first_and_enter_opens_the_passage_in_context()
     let line: String = first.text.chars().take(8).collect();
     assert!(text.contains(&line), "{line}\n{text}");
     // h/l between documents, j/k between passages; Enter opens the passage in context.
-    h.key('l');
-    h.key('j');
-    h.key('k');
-    h.key('j');
-    let c = h.compare().clone();
+    h.keys("l");
+    h.keys("j");
+    h.keys("k");
+    h.keys("j");
+    let c = compare(&h).clone();
     assert_eq!(c.column, 1);
     let want = &data.columns[1];
     let p = &want.passages[c.selected[1].min(want.passages.len() - 1)];
@@ -251,7 +171,7 @@ fn compare_puts_the_open_document_first_and_enter_opens_the_passage_in_context()
 
 #[test]
 fn c_follows_the_passage_at_the_cursor_or_says_how_to_pick_a_theme() {
-    let mut h = Harness::demo(1, 80, 20);
+    let mut h = demo(1, 80, 20);
     assert_eq!(h.app.theme, None);
     // The cursor at the top, on the title: no theme there.
     let themes = h.app.panes[0].themes.clone().expect("themes");
@@ -265,7 +185,7 @@ fn c_follows_the_passage_at_the_cursor_or_says_how_to_pick_a_theme() {
         .expect("an untagged place");
     let size = h.app.text_size(0);
     h.app.panes[0].jump(untagged, size);
-    h.key('C');
+    h.keys("C");
     assert_eq!(h.app.view, View::Reader);
     let status = h.app.status.clone().expect("a message");
     assert!(status.text.contains("M opens the matrix"), "{status:?}");
@@ -276,9 +196,9 @@ fn c_follows_the_passage_at_the_cursor_or_says_how_to_pick_a_theme() {
     let best = themes.on(passage).next().unwrap().theme.clone();
     let at = doc.to_view(themes.passages[passage].start);
     h.app.panes[0].jump(at, size);
-    h.key('C');
-    assert_eq!(h.compare().theme, best);
-    let data = h.compare().data.clone().expect("passages");
+    h.keys("C");
+    assert_eq!(compare(&h).theme, best);
+    let data = compare(&h).data.clone().expect("passages");
     assert_eq!(data.columns[0].meta.id, h.app.panes[0].doc_id());
     assert!(
         data.columns[0]
@@ -286,16 +206,16 @@ fn c_follows_the_passage_at_the_cursor_or_says_how_to_pick_a_theme() {
             .iter()
             .any(|p| p.span == themes.passages[passage])
     );
-    h.key('q');
+    h.keys("q");
     assert_eq!(h.app.view, View::Reader);
     assert_eq!(h.app.theme, None, "only a choice in a view sets the theme");
 }
 
 #[test]
 fn without_colour_the_heat_map_and_selection_still_show() {
-    let mut h = Harness::demo(1, 80, 20);
-    h.key('M');
-    let (_, terminal) = h.text_with(Palette::None);
+    let mut h = demo(1, 80, 20);
+    h.keys("M");
+    let terminal = h.screen_with(Palette::None);
     let buf = terminal.backend().buffer();
     let mut modified = 0;
     for cell in buf.content() {
@@ -310,9 +230,9 @@ fn without_colour_the_heat_map_and_selection_still_show() {
 
 #[test]
 fn a_theme_that_is_gone_gives_an_error_not_a_view_waiting_for_ever() {
-    let mut h = Harness::demo(1, 80, 20);
+    let mut h = demo(1, 80, 20);
     h.app.theme = Some("no-such-theme".to_string());
-    h.key('C');
+    h.keys("C");
     assert_eq!(h.app.view, View::Reader);
     let status = h.app.status.clone().expect("a message");
     assert!(

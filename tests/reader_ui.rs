@@ -3,117 +3,19 @@
 //! are drawn on ratatui's `TestBackend` and compared with insta snapshots at 40, 80 and 120
 //! columns.
 
+mod common;
+
+use common::harness::Harness;
 use pizhu::store::Store;
 use pizhu::tui::action::Action;
 use pizhu::tui::app::{App, Start, View};
-use pizhu::tui::event::terminal_action;
 use pizhu::tui::keymap::Keymap;
 use pizhu::tui::theme::{Palette, Theme};
 use pizhu::tui::views::render;
 use pizhu::tui::worker::{self, Request};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use unicode_width::UnicodeWidthStr;
-
-/// An app on `store`, sized `w`×`h`, with every request answered.
-struct Harness {
-    app: App,
-    store: Store,
-}
-
-impl Harness {
-    fn new(store: Store, start: Start, w: u16, h: u16) -> Harness {
-        let app = App::new(Keymap::defaults(), start, (w, h));
-        let mut harness = Harness { app, store };
-        harness.pump();
-        harness
-    }
-
-    /// The demo library with its first `panes` documents open.
-    fn demo(panes: usize, w: u16, h: u16) -> Harness {
-        let store = pizhu::demo::open().expect("demo library");
-        let mut h = Harness::new(store, Start::Session, w, h);
-        for _ in 0..panes {
-            let open = h.app.panes.len();
-            h.act(if open == 0 {
-                Action::OpenLibrary
-            } else {
-                Action::Split
-            });
-            for _ in 0..open {
-                h.act(Action::Down);
-            }
-            h.act(Action::Select);
-        }
-        h.act(Action::FocusNext);
-        h
-    }
-
-    /// Answers the app's requests until it asks nothing more.
-    fn pump(&mut self) {
-        loop {
-            let requests: Vec<Request> = self.app.requests.drain(..).collect();
-            if requests.is_empty() {
-                return;
-            }
-            for request in requests {
-                let mut responses = Vec::new();
-                worker::handle(&mut self.store, &Default::default(), request, &mut |r| {
-                    responses.push(r)
-                });
-                for response in responses {
-                    self.app.update(Action::Worker(response));
-                }
-            }
-        }
-    }
-
-    fn act(&mut self, action: Action) {
-        self.app.update(action);
-        self.pump();
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.act(Action::Input(c));
-        }
-    }
-
-    /// A key pressed, through the keymap.
-    fn key(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        let event = Event::Key(KeyEvent::new(code, modifiers));
-        if let Some(action) = terminal_action(&self.app, &event) {
-            self.act(action);
-        }
-    }
-
-    fn screen(&self) -> Terminal<TestBackend> {
-        let (w, h) = self.app.size;
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-        let theme = Theme::new(Palette::Indexed256);
-        terminal
-            .draw(|f| render(&self.app, &theme, f.area(), f.buffer_mut()))
-            .expect("draw");
-        terminal
-    }
-
-    fn text(&self) -> String {
-        let terminal = self.screen();
-        let buffer = terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            let mut x = 0;
-            while x < buffer.area.width {
-                let symbol = buffer[(x, y)].symbol();
-                out.push_str(symbol);
-                x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
-            }
-            out.push('\n');
-        }
-        out
-    }
-}
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 fn store_with(texts: &[(&str, &str)]) -> Store {
     let mut store = Store::open_in_memory().expect("store");

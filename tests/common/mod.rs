@@ -2,6 +2,8 @@
 //! temporary folder, and reach the fixtures.
 #![allow(dead_code)]
 
+pub mod harness;
+
 use assert_cmd::Command;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
