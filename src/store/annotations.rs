@@ -114,28 +114,7 @@ impl Store {
         if after == before {
             return Ok(before);
         }
-        tx.execute(
-            &format!(
-                "UPDATE annotations SET color = ?2, note = ?3, tags = ?4, updated_at = {NOW}
-                 WHERE id = ?1"
-            ),
-            params![id, after.color.as_str(), after.note, tags_json(&after.tags)],
-        )
-        .map_err(sql)?;
-        let after = read(&tx, id)
-            .map_err(sql)?
-            .ok_or(StoreError::NoSuchAnnotation(id))?;
-        log(
-            &tx,
-            &Change::Annotation {
-                doc: after.doc,
-                before: Some(Box::new(before)),
-                after: Some(Box::new(after.clone())),
-            },
-        )
-        .and_then(|()| tx.commit())
-        .map_err(sql)?;
-        Ok(after)
+        replace(tx, before, &after).map_err(sql)
     }
 
     /// Settles a reviewed annotation (one placed by a fuzzy match, or any other): `Ok`
@@ -171,35 +150,7 @@ impl Store {
         if after == before {
             return Ok(before);
         }
-        tx.execute(
-            &format!(
-                "UPDATE annotations SET quote = ?2, prefix = ?3, suffix = ?4, status = ?5,
-                        updated_at = {NOW}
-                 WHERE id = ?1"
-            ),
-            params![
-                id,
-                after.quote,
-                after.prefix,
-                after.suffix,
-                after.status.as_str()
-            ],
-        )
-        .map_err(sql)?;
-        let after = read(&tx, id)
-            .map_err(sql)?
-            .ok_or(StoreError::NoSuchAnnotation(id))?;
-        log(
-            &tx,
-            &Change::Annotation {
-                doc: after.doc,
-                before: Some(Box::new(before)),
-                after: Some(Box::new(after.clone())),
-            },
-        )
-        .and_then(|()| tx.commit())
-        .map_err(sql)?;
-        Ok(after)
+        replace(tx, before, &after).map_err(sql)
     }
 
     /// The text now at an annotation's span and up to [`CONTEXT_CHARS`] code points around
@@ -386,6 +337,44 @@ impl Store {
             .pragma_query_value(None, "data_version", |r| r.get(0))
             .map_err(|e| self.err(e))
     }
+}
+
+/// Writes `after` (an annotation changed in its colour, note, tags, quote or status) over
+/// `before` with the time now, logs the change for undo and commits; the annotation as stored.
+fn replace(
+    tx: Transaction<'_>,
+    before: Annotation,
+    after: &Annotation,
+) -> rusqlite::Result<Annotation> {
+    tx.execute(
+        &format!(
+            "UPDATE annotations SET color = ?2, note = ?3, tags = ?4, quote = ?5, prefix = ?6,
+                    suffix = ?7, status = ?8, updated_at = {NOW}
+             WHERE id = ?1"
+        ),
+        params![
+            after.id,
+            after.color.as_str(),
+            after.note,
+            tags_json(&after.tags),
+            after.quote,
+            after.prefix,
+            after.suffix,
+            after.status.as_str()
+        ],
+    )?;
+    // The transaction read `before` already: the row is there.
+    let stored = read(&tx, after.id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    log(
+        &tx,
+        &Change::Annotation {
+            doc: stored.doc,
+            before: Some(Box::new(before)),
+            after: Some(Box::new(stored.clone())),
+        },
+    )?;
+    tx.commit()?;
+    Ok(stored)
 }
 
 /// Tags as the library stores them.
