@@ -277,16 +277,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let text = "甲。新質生產力很重要。乙：新質生產力。";
         let doc = store
-            .insert_document(&crate::store::NewDocument {
-                title: "t".into(),
-                source: "s".into(),
-                encoding: "utf-8".into(),
-                script: crate::doc::Script::Traditional,
-                text: text.into(),
-                source_bytes: text.len() as u64,
-                content_hash: "h".into(),
-                cleaned: crate::clean::clean(text),
-            })
+            .insert_document(&crate::import::prepare_text(text.into(), "s".into(), "t"))
             .unwrap();
         let both = vec![Span::new(2, 7), Span::new(13, 18)];
         assert_eq!(find_quote(&store, doc, "新質生產力").unwrap(), both);

@@ -228,7 +228,7 @@ pub fn prepare(
 pub fn prepare_text(text: String, source: String, fallback_title: &str) -> NewDocument {
     let cleaned = clean::clean(&text);
     let (title, script) = describe(&text, &cleaned, fallback_title);
-    let content_hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+    let content_hash = content_hash(&text);
     NewDocument {
         title,
         source,

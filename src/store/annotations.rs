@@ -458,7 +458,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Annotation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Change, NewDocument};
+    use crate::store::Change;
     use crate::tagging::merge::Decision;
 
     const TEXT: &str = "第一段：发展新质生产力。\n第二段：强化企业科技创新主体地位。\n";
@@ -469,16 +469,7 @@ mod tests {
             None => Store::open_in_memory().unwrap(),
         };
         let id = store
-            .insert_document(&NewDocument {
-                title: "t".into(),
-                source: "s".into(),
-                encoding: "utf-8".into(),
-                script: crate::doc::Script::Simplified,
-                text: text.into(),
-                source_bytes: text.len() as u64,
-                content_hash: "h".into(),
-                cleaned: crate::clean::clean(text),
-            })
+            .insert_document(&crate::import::prepare_text(text.into(), "s".into(), "t"))
             .unwrap();
         (store, id)
     }

@@ -138,23 +138,13 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewDocument;
 
     #[test]
     fn a_sound_library_has_no_problems_and_a_damaged_layer_is_named() {
         let mut store = Store::open_in_memory().unwrap();
         let text = "第一段。\n第二段。\n";
         let id = store
-            .insert_document(&NewDocument {
-                title: "t".into(),
-                source: "s".into(),
-                encoding: "utf-8".into(),
-                script: crate::doc::Script::Simplified,
-                text: text.into(),
-                source_bytes: text.len() as u64,
-                content_hash: crate::import::content_hash(text),
-                cleaned: crate::clean::clean(text),
-            })
+            .insert_document(&crate::import::prepare_text(text.into(), "s".into(), "t"))
             .unwrap();
         let report = store.check().unwrap();
         assert_eq!(report.documents, 1);

@@ -144,21 +144,11 @@ pub(super) fn write_char_index(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewDocument;
 
     fn store_with(text: &str) -> (Store, DocId) {
         let mut store = Store::open_in_memory().unwrap();
         let id = store
-            .insert_document(&NewDocument {
-                title: "t".into(),
-                source: "s".into(),
-                encoding: "utf-8".into(),
-                script: crate::doc::Script::Simplified,
-                text: text.into(),
-                source_bytes: text.len() as u64,
-                content_hash: "h".into(),
-                cleaned: crate::clean::clean(text),
-            })
+            .insert_document(&crate::import::prepare_text(text.into(), "s".into(), "t"))
             .unwrap();
         (store, id)
     }

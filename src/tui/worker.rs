@@ -710,7 +710,6 @@ pub fn spawn_finder(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::NewDocument;
     use std::sync::mpsc::channel;
 
     #[test]
@@ -720,16 +719,7 @@ mod tests {
         let mut other = Store::open(&path).unwrap();
         let text = "第一段：科技创新。\n";
         let doc = other
-            .insert_document(&NewDocument {
-                title: "t".into(),
-                source: "s".into(),
-                encoding: "utf-8".into(),
-                script: crate::doc::Script::Simplified,
-                text: text.into(),
-                source_bytes: text.len() as u64,
-                content_hash: crate::import::content_hash(text),
-                cleaned: crate::clean::clean(text),
-            })
+            .insert_document(&crate::import::prepare_text(text.into(), "s".into(), "t"))
             .unwrap();
         let (requests, incoming) = channel();
         let (answers, responses) = channel();
