@@ -604,7 +604,11 @@ fn a_large_document_shows_an_excerpt_at_its_saved_place_then_the_whole_stays_put
         }
     }
     h.app.requests.clear();
-    assert_eq!(loads.len(), 2, "an excerpt, then the whole document");
+    assert_eq!(
+        loads.len(),
+        3,
+        "a small excerpt, a larger one, then the whole document"
+    );
     let mut loads = loads.into_iter();
     h.app.update(Action::Worker(loads.next().unwrap()));
     let pane = &h.app.panes[0];
@@ -642,6 +646,13 @@ fn a_large_document_shows_an_excerpt_at_its_saved_place_then_the_whole_stays_put
             .join("\n")
     };
     let before = body(h.text());
+    let first_chars = h.app.panes[0].document().unwrap().chars;
+    h.app.update(Action::Worker(loads.next().unwrap()));
+    let pane = &h.app.panes[0];
+    let larger = pane.document().expect("the larger excerpt");
+    assert!(!larger.complete && larger.chars > first_chars);
+    assert_eq!(larger.to_stored(pane.cursor), moved, "the cursor stays");
+    assert_eq!(before, body(h.text()), "the text does not move");
     h.app.update(Action::Worker(loads.next().unwrap()));
     let pane = &h.app.panes[0];
     let whole = pane.document().expect("the whole document");

@@ -22,10 +22,10 @@ fn strip_parens(s: &str) -> &str {
 /// not a metadata line.
 pub(crate) fn parse(trim: &str, span: Span) -> Option<Vec<MetaField>> {
     let m = &rules().meta;
-    if span.len() > m.max_chars || trim.contains('。') || !m.candidate.is_match(trim) {
+    if span.len() > m.max_chars || trim.contains('。') || !m.candidate.get().is_match(trim) {
         return None;
     }
-    let candidates = m.candidate.matches(trim);
+    let candidates = m.candidate.get().matches(trim);
     let field = |kind: MetaKind, range: std::ops::Range<usize>| {
         let start = span.start + trim[..range.start].chars().count();
         let value = &trim[range];
@@ -45,7 +45,8 @@ pub(crate) fn parse(trim: &str, span: Span) -> Option<Vec<MetaField>> {
                 .iter()
                 .filter_map(|&(i, kind)| caps.get(i).map(|g| field(kind, g.range())))
                 .collect();
-            if !fields.is_empty() {
+            let short = |f: &MetaField| f.value.chars().count() <= m.max_value_chars;
+            if !fields.is_empty() && fields.iter().all(short) {
                 return Some(fields);
             }
         }

@@ -37,7 +37,7 @@ use crate::doc::Span;
 
 /// Version of the cleaning rules and code; bump it whenever a rule or its code changes, so that
 /// stored noise layers made by an older cleaner can be recognised and rebuilt.
-pub const CLEANER_VERSION: u32 = 1;
+pub const CLEANER_VERSION: u32 = 2;
 
 /// Rule id recorded on ranges the reader folded.
 pub const USER_RULE: &str = "user";
@@ -168,12 +168,24 @@ pub enum Override {
 }
 
 /// Compiles the cleaning rules, the ones [`clean`] compiles only when a text needs them
-/// included (last first, so that a [`clean`] running meanwhile compiles the others): a thread
-/// calling this halves the first cleaning's wait for its rules.
+/// included, in about the reverse order of a cleaning's first needs (so that a [`clean`]
+/// running meanwhile compiles the others): a thread calling this halves the first cleaning's
+/// wait for its rules.
 pub fn prepare() {
-    for regex in rules::rules().lazy_regexes().rev() {
+    let rules = rules::rules();
+    rules.meta.candidate.get();
+    for regex in rules.lazy_regexes().rev() {
         regex.get();
     }
+    rules.any_line_set.get();
+}
+
+/// Starts a thread that runs [`prepare`], for a command about to clean text; without the
+/// thread (none could be started) the cleaning compiles the rules itself.
+pub fn prepare_in_background() {
+    let _ = std::thread::Builder::new()
+        .name("pizhu-rules".to_string())
+        .spawn(prepare);
 }
 
 /// Cleans a document's stored text.

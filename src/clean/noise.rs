@@ -100,10 +100,10 @@ fn line_rule<'r>(r: &'r Rules, trim: &str, chars: usize, zone: Zone) -> Option<&
                 && p.regex.get().is_match(trim)
         });
     }
-    if !r.any_line_set.is_match(trim) {
+    if !r.any_line_set.get().is_match(trim) {
         return None;
     }
-    let matched = r.any_line_set.matches(trim);
+    let matched = r.any_line_set.get().matches(trim);
     r.any_lines
         .iter()
         .enumerate()

@@ -5,12 +5,13 @@
 //! of a regex, panics with the reason in that case.
 //!
 //! Compiling every regex takes longer than cleaning the first screens of a file (the reader
-//! shows a new file's beginning at once), so only what every line needs is compiled up front:
-//! the set of zone-`any` line rules (which also tells which rule matched), the spam terms and
-//! a cheap metadata prefilter. The rest ([`LazyRegex`]) is compiled when a line gets that far.
+//! shows a new file's beginning at once), so loading the rules compiles none: each regex
+//! ([`LazyRegex`]) and each set of them ([`LazySet`]) is compiled when a line first gets that
+//! far, and [`super::prepare`] lets a second thread compile them meanwhile.
 
 use std::sync::{LazyLock, OnceLock};
 
+use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexSet};
 use regex_syntax::hir::{Hir, HirKind, Repetition};
 use serde::Deserialize;
@@ -167,6 +168,30 @@ impl LazyRegex {
     }
 }
 
+/// A set of regexes compiled into one on first use.
+#[derive(Debug)]
+pub(crate) struct LazySet {
+    patterns: Vec<String>,
+    set: OnceLock<RegexSet>,
+}
+
+impl LazySet {
+    fn new(patterns: Vec<String>) -> LazySet {
+        LazySet {
+            patterns,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// The compiled set.
+    pub(crate) fn get(&self) -> &RegexSet {
+        self.set.get_or_init(|| {
+            RegexSet::new(&self.patterns)
+                .unwrap_or_else(|e| panic!("assets/cleaning.toml: a rule set: {e}"))
+        })
+    }
+}
+
 /// A compiled `[[rule]]`.
 #[derive(Debug)]
 pub(crate) struct PatternRule {
@@ -205,7 +230,8 @@ pub(crate) struct SpamRule {
     pub min_items: usize,
     pub min_hits: usize,
     pub max_avg_item_chars: usize,
-    pub terms: Regex,
+    /// The terms (ASCII letters in any case).
+    pub terms: AhoCorasick,
 }
 
 /// Parameters of the head/tail chrome rules.
@@ -246,7 +272,7 @@ pub(crate) struct MetaRules {
     /// parenthesis), pattern `i + 1` a superset of `lines[i]` ([`relaxed`]), so a line that
     /// matches none of them is not metadata, and `lines[i]` needs trying only when pattern
     /// `i + 1` matched.
-    pub candidate: RegexSet,
+    pub candidate: LazySet,
 }
 
 /// All compiled rules.
@@ -255,15 +281,11 @@ pub(crate) struct Rules {
     pub patterns: Vec<PatternRule>,
     /// The zone-`Any` line rules: pattern `k` of the set is `patterns[any_lines[k]]`'s regex,
     /// so the set alone tells whether (and which of) them match a line.
-    pub any_line_set: RegexSet,
+    pub any_line_set: LazySet,
     pub any_lines: Vec<usize>,
     pub spam: SpamRule,
     pub chrome: ChromeRules,
     pub meta: MetaRules,
-}
-
-fn compile(what: &str, pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| format!("{what}: {e}"))
 }
 
 fn parse(what: &str, pattern: &str) -> Result<Hir, String> {
@@ -373,11 +395,18 @@ impl Rules {
         let any_lines: Vec<usize> = (0..patterns.len())
             .filter(|&i| patterns[i].scope == Scope::Line && patterns[i].zone == Zone::Any)
             .collect();
-        let any_line_set = RegexSet::new(any_lines.iter().map(|&i| patterns[i].regex.as_str()))
-            .map_err(|e| format!("line rule set: {e}"))?;
+        let any_line_set = LazySet::new(
+            any_lines
+                .iter()
+                .map(|&i| patterns[i].regex.as_str().to_string())
+                .collect(),
+        );
 
         let spam = file.spam;
-        let alternatives: Vec<String> = spam.terms.iter().map(|t| regex::escape(t)).collect();
+        let terms = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&spam.terms)
+            .map_err(|e| format!("spam terms: {e}"))?;
         let spam = SpamRule {
             rule: CodeRule {
                 id: spam.id,
@@ -388,7 +417,7 @@ impl Rules {
             min_items: spam.min_items,
             min_hits: spam.min_hits,
             max_avg_item_chars: spam.max_avg_item_chars,
-            terms: compile("spam terms", &format!("(?i:{})", alternatives.join("|")))?,
+            terms,
         };
 
         let c = file.chrome;
@@ -440,8 +469,7 @@ impl Rules {
             candidates.push(relaxed(&hir).to_string());
             lines.push((LazyRegex::new(def.pattern), groups));
         }
-        let candidate =
-            RegexSet::new(&candidates).map_err(|e| format!("metadata candidates: {e}"))?;
+        let candidate = LazySet::new(candidates);
         let meta = MetaRules {
             max_chars: m.max_chars,
             max_value_chars: m.max_value_chars,
@@ -551,12 +579,12 @@ mod tests {
             .map(str::trim);
         let (mut candidates, mut metadata) = (0, 0);
         for line in lines {
-            let set = r.any_line_set.matches(line);
+            let set = r.any_line_set.get().matches(line);
             for (k, &i) in r.any_lines.iter().enumerate() {
                 let exact = r.patterns[i].regex.get().is_match(line);
                 assert_eq!(set.matched(k), exact, "{}: {line}", r.patterns[i].id);
             }
-            let candidate = r.meta.candidate.matches(line);
+            let candidate = r.meta.candidate.get().matches(line);
             candidates += usize::from(candidate.matched_any());
             for (i, (regex, _)) in r.meta.lines.iter().enumerate() {
                 let exact = regex.get().is_match(line);

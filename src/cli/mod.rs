@@ -138,6 +138,13 @@ pub struct JsonFlag {
 
 /// Runs the parsed command line; the exit code says whether everything went well.
 pub fn run(mut cli: Cli) -> Result<ExitCode> {
+    // Files to import will be cleaned: compiling the rules is the longest part of cleaning
+    // their first screen, so it starts before anything else.
+    if matches!(cli.command, None | Some(Command::Import(_)))
+        && (cli.command.is_some() || !cli.files.is_empty())
+    {
+        crate::clean::prepare_in_background();
+    }
     let mut out = Output::stdout();
     if cli.default_config {
         crate::config::use_defaults();

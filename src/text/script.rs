@@ -7,7 +7,6 @@
 //! scripts (`中`, `科`, `技`) say nothing and are not counted.
 
 use crate::doc::Script;
-use std::sync::OnceLock;
 
 /// How many characters to look at: enough for a clear majority, bounded for huge files.
 pub const SAMPLE_CHARS: usize = 200_000;
@@ -44,13 +43,6 @@ pub fn count(text: &str) -> ScriptCounts {
     counts
 }
 
-/// Builds the character sets [`count`] uses (a few ms), so that a thread can do it before
-/// the first text needs them.
-pub fn prepare() {
-    big5_characters();
-    traditional_characters();
-}
-
 /// The script of `text`.
 pub fn detect(text: &str) -> Script {
     classify(count(text))
@@ -83,70 +75,94 @@ fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
-/// The ideographs that the Traditional→Simplified table changes, as a bit set built once from
-/// the table (asking the converter per character allocates a string each time).
-fn traditional_characters() -> &'static CharSet {
-    static SET: OnceLock<CharSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let mut set = CharSet::new();
-        let ranges = [0x3400..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
-        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
-            let mut one = [0u8; 4];
-            if !fast2s::convert(c.encode_utf8(&mut one)).starts_with(c) {
-                set.insert(c);
-            }
-        }
-        set
-    })
+/// The two marker sets, as shipped in `assets/script-markers.bin`: one bit per character
+/// below [`CharSet::LIMIT`], first the Traditional set, then the Big5 set. They are computed
+/// from the tables (see `build_traditional` and `build_big5` in the tests, which check the
+/// shipped file) because computing them at run time took milliseconds of every start-up.
+static MARKERS: &[u8; 2 * CharSet::BYTES] = include_bytes!("../../assets/script-markers.bin");
+
+/// The ideographs that the Traditional→Simplified table changes.
+fn traditional_characters() -> CharSet {
+    CharSet(&MARKERS[..CharSet::BYTES])
 }
 
-/// The characters of Big5 proper (lead bytes 0xA1–0xF9, without the HKSCS extension), as a
-/// bit set over the Basic and Supplementary Ideographic Planes. Built once by decoding every
-/// byte pair: asking the encoder per character is a linear search in its table.
-fn big5_characters() -> &'static CharSet {
-    static SET: OnceLock<CharSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        let mut set = CharSet::new();
-        for lead in 0xA1u8..=0xF9 {
-            for trail in (0x40u8..=0x7E).chain(0xA1..=0xFE) {
-                let pair = [lead, trail];
-                let (decoded, malformed) = encoding_rs::BIG5.decode_without_bom_handling(&pair);
-                let mut chars = decoded.chars();
-                if let (false, Some(c), None) = (malformed, chars.next(), chars.next()) {
-                    set.insert(c);
-                }
-            }
-        }
-        set
-    })
+/// The characters of Big5 proper (lead bytes 0xA1–0xF9, without the HKSCS extension).
+fn big5_characters() -> CharSet {
+    CharSet(&MARKERS[CharSet::BYTES..])
 }
 
-/// A set of characters below U+30000, one bit each.
-struct CharSet(Vec<u64>);
+/// A set of characters below U+30000 (the Basic, Supplementary and Tertiary Ideographic
+/// Planes' start), one bit each, least significant bit first.
+#[derive(Clone, Copy)]
+struct CharSet(&'static [u8]);
 
 impl CharSet {
     const LIMIT: usize = 0x30000;
+    const BYTES: usize = Self::LIMIT / 8;
 
-    fn new() -> Self {
-        CharSet(vec![0; Self::LIMIT / 64])
-    }
-
-    fn insert(&mut self, c: char) {
+    fn contains(self, c: char) -> bool {
         let i = c as usize;
-        if i < Self::LIMIT {
-            self.0[i / 64] |= 1 << (i % 64);
-        }
-    }
-
-    fn contains(&self, c: char) -> bool {
-        let i = c as usize;
-        i < Self::LIMIT && self.0[i / 64] & (1 << (i % 64)) != 0
+        i < Self::LIMIT && self.0[i / 8] & (1 << (i % 8)) != 0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Traditional set from the table: the ideographs it changes (asking the converter
+    /// per character).
+    fn build_traditional() -> Vec<char> {
+        let ranges = [0x3400..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
+        ranges
+            .into_iter()
+            .flatten()
+            .filter_map(char::from_u32)
+            .filter(|&c| {
+                let mut one = [0u8; 4];
+                !fast2s::convert(c.encode_utf8(&mut one)).starts_with(c)
+            })
+            .collect()
+    }
+
+    /// The Big5 set from the decoder: every byte pair that decodes to one character.
+    fn build_big5() -> Vec<char> {
+        let mut set = Vec::new();
+        for lead in 0xA1u8..=0xF9 {
+            for trail in (0x40u8..=0x7E).chain(0xA1..=0xFE) {
+                let pair = [lead, trail];
+                let (decoded, malformed) = encoding_rs::BIG5.decode_without_bom_handling(&pair);
+                let mut chars = decoded.chars();
+                if let (false, Some(c), None) = (malformed, chars.next(), chars.next()) {
+                    set.push(c);
+                }
+            }
+        }
+        set
+    }
+
+    /// The shipped marker sets are what the tables say. `PIZHU_UPDATE_ASSETS=1 cargo test
+    /// --lib shipped_marker_sets` rewrites the file after a table changes.
+    #[test]
+    fn shipped_marker_sets_match_the_tables() {
+        let mut bits = vec![0u8; 2 * CharSet::BYTES];
+        for (half, chars) in [build_traditional(), build_big5()].into_iter().enumerate() {
+            for c in chars {
+                let i = c as usize;
+                if i < CharSet::LIMIT {
+                    bits[half * CharSet::BYTES + i / 8] |= 1 << (i % 8);
+                }
+            }
+        }
+        if std::env::var_os("PIZHU_UPDATE_ASSETS").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/script-markers.bin");
+            std::fs::write(path, &bits).expect("writes the marker sets");
+        }
+        assert!(
+            bits == MARKERS[..],
+            "assets/script-markers.bin is stale: run PIZHU_UPDATE_ASSETS=1 cargo test --lib shipped_marker_sets"
+        );
+    }
 
     #[test]
     fn simple_sentences() {

@@ -19,8 +19,10 @@ use crate::store::{NewDocument, Store, StoreError};
 use crate::text::cache::Paragraphs;
 use std::sync::{Arc, OnceLock};
 
-/// Bytes of stored text an excerpt reads: a few hundred screens.
-pub const EXCERPT_BYTES: usize = 512 * 1024;
+/// Bytes of stored text read for each excerpt shown while a large document loads: first a
+/// dozen screens, read and laid out in about a millisecond for the first frame, then a few
+/// hundred screens to read on in while the rest loads.
+pub const EXCERPT_BYTES: [usize; 2] = [64 * 1024, 512 * 1024];
 
 /// A document ready to read: metadata, text and paragraphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,15 +100,17 @@ pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<LoadedDoc
     Ok(doc)
 }
 
-/// Reads whole lines of document `id` around stored offset `around` (see
-/// [`reading::load_excerpt`]); `None` when the document is small enough to [`load`] at once.
+/// Reads about `max_bytes` of whole lines of document `id` around stored offset `around`
+/// (see [`reading::load_excerpt`]); `None` when the document is small enough to [`load`] at
+/// once.
 pub fn load_excerpt(
     store: &Store,
     id: DocId,
     around: usize,
+    max_bytes: usize,
     options: &ViewOptions,
 ) -> Result<Option<LoadedDocument>, StoreError> {
-    let Some(excerpt) = reading::load_excerpt(store, id, around, EXCERPT_BYTES, options)? else {
+    let Some(excerpt) = reading::load_excerpt(store, id, around, max_bytes, options)? else {
         return Ok(None);
     };
     let mut doc = LoadedDocument::from_reading(excerpt.reading, excerpt.start, false);

@@ -74,10 +74,6 @@ pub struct Options {
 /// previewed while the library opens, so their beginning shows at once.
 pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Result<()> {
     let config = options.config;
-    let keymap = Keymap::with_config(&config.keys).with_context(|| {
-        crate::config::path().map_or("config.toml".to_string(), |p| p.display().to_string())
-    })?;
-    let mouse = options.mouse || config.mouse;
     let (incoming_tx, incoming_rx) = mpsc::channel();
     let (start, previews) = if options.files.is_empty() {
         (Start::Session, None)
@@ -90,6 +86,10 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
             .context("starting the preview reader")?;
         (Start::Import(options.files), Some(thread))
     };
+    let keymap = Keymap::with_config(&config.keys).with_context(|| {
+        crate::config::path().map_or("config.toml".to_string(), |p| p.display().to_string())
+    })?;
+    let mouse = options.mouse || config.mouse;
     let store = open_store()?;
     let library_path = store.path().map(std::path::Path::to_path_buf);
 

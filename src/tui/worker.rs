@@ -485,7 +485,8 @@ impl Observer for ImportProgress<'_> {
     }
 }
 
-/// Answers a load: an excerpt first when the document is large, then the whole document. A
+/// Answers a load: excerpts first when the document is large (a small one for the first
+/// frame, then a larger one), then the whole document. A
 /// document imported before char indexes gets one, so its next opening is quick anywhere.
 fn load(
     store: &mut Store,
@@ -503,15 +504,19 @@ fn load(
         Some(stored) => Ok(Some(stored)),
         None => store.reading_position(id),
     };
-    let excerpt =
-        around.and_then(|around| document::load_excerpt(store, id, around.unwrap_or(0), options));
-    match excerpt {
-        Ok(Some(doc)) => emit(Response::Loaded {
-            pane,
-            doc: Box::new(doc),
-        }),
-        Ok(None) => {}
+    let around = match around {
+        Ok(around) => around.unwrap_or(0),
         Err(e) => return emit(failed(e)),
+    };
+    for max_bytes in document::EXCERPT_BYTES {
+        match document::load_excerpt(store, id, around, max_bytes, options) {
+            Ok(Some(doc)) => emit(Response::Loaded {
+                pane,
+                doc: Box::new(doc),
+            }),
+            Ok(None) => break,
+            Err(e) => return emit(failed(e)),
+        }
     }
     match document::load(store, id, options) {
         Ok(doc) => emit(Response::Loaded {
@@ -622,21 +627,14 @@ fn serve(
 /// Starts a thread that reads the beginning of each file about to be imported (the first
 /// [`MAX_PANES`], in the order the import takes them) and answers with a
 /// [`Response::Preview`] for each, so the reader shows them while the import runs. What a
-/// preview needs first costs more than reading it: the cleaning rules are compiled by a
-/// second thread as well (the two share the work), the script detector's character sets
-/// (needed after the cleaning) by a third.
+/// preview needs first costs more than reading it: the cleaning rules, which the command line
+/// starts compiling in a second thread ([`crate::clean::prepare_in_background`]) as soon as it
+/// knows files are to be imported.
 pub fn spawn_previews(
     paths: Vec<PathBuf>,
     options: ViewOptions,
     answers: impl Fn(Response) -> bool + Send + 'static,
 ) -> std::io::Result<JoinHandle<()>> {
-    // The helpers only save time: without them the preview thread does their work itself.
-    let _ = std::thread::Builder::new()
-        .name("pizhu-rules".to_string())
-        .spawn(crate::clean::prepare);
-    let _ = std::thread::Builder::new()
-        .name("pizhu-script".to_string())
-        .spawn(crate::text::script::prepare);
     std::thread::Builder::new()
         .name("pizhu-preview".to_string())
         .spawn(move || {
