@@ -11,6 +11,7 @@ use super::app::MAX_PANES;
 use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
+use super::export::{self, ExportAnswer, ExportJob};
 use super::search;
 use super::themes::{self, DocThemes};
 use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, NewAnnotation};
@@ -111,11 +112,8 @@ pub enum Request {
     /// Search every document.
     Grep(String),
     Remove(DocId),
-    /// Export the library's notes in `format` to `path` (`:export`).
-    Export {
-        format: crate::export::Format,
-        path: PathBuf,
-    },
+    /// Export notes (the export dialog, `:export`).
+    Export(Box<ExportJob>),
     /// The panes that were open last time.
     Session,
     /// The themes view's codebook, edits, re-tagging and uncovered terms.
@@ -211,6 +209,8 @@ pub enum Response {
     /// Something the user asked for is done (an export, a backup); the message says what and
     /// where.
     Done(String),
+    /// What became of an export.
+    Export(ExportAnswer),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
     /// Another connection changed the library: what is shown may be out of date.
@@ -385,19 +385,7 @@ pub fn handle(
         },
         Request::Codebook(request) => codebook::answer(store, request, emit),
         Request::AnnotationList(request) => annotations::answer(store, request, emit),
-        Request::Export { format, path } => emit(
-            match crate::export::render(
-                store,
-                format,
-                crate::annotations::AnnotationFilter::default(),
-                &crate::export::Options::default(),
-            )
-            .and_then(|r| crate::export::write_file(&path, &r.bytes).map(|()| r.summary))
-            {
-                Ok(summary) => Response::Done(format!("exported {summary} to {}", path.display())),
-                Err(e) => failed("exporting", &e),
-            },
-        ),
+        Request::Export(job) => emit(Response::Export(export::run(store, *job))),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
