@@ -565,3 +565,54 @@ fn a_codebook_toml_with_errors_changes_nothing() {
     assert_eq!(s.lib.ok(&["themes", "export"]), before);
     s.assert_unchanged();
 }
+
+#[test]
+fn a_library_in_a_read_only_folder() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Stocked::new();
+    s.lib.ok(&[
+        "annotate",
+        "1",
+        "--start",
+        "0",
+        "--end",
+        "4",
+        "--note",
+        "旧笔记",
+    ]);
+    let notes = s.lib.ok(&["notes"]);
+    // As root, pizhu_unprivileged runs it as nobody, for whom permissions apply.
+    open_up(s.lib.dir.path());
+    std::fs::set_permissions(s.lib.dir.path(), std::fs::Permissions::from_mode(0o555))
+        .expect("chmod dir");
+    std::fs::set_permissions(&s.lib.db, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let run = |args: &[&str]| {
+        let mut all = vec![OsStr::new("--db"), s.lib.db.as_os_str()];
+        all.extend(args.iter().map(OsStr::new));
+        pizhu_unprivileged(&all).output().expect("run")
+    };
+    let listed = run(&["notes"]);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), notes);
+    let exported = run(&["export", "--format", "md"]);
+    assert!(String::from_utf8_lossy(&exported.stdout).contains("旧笔记"));
+    for args in [
+        &["annotate", "1", "--start", "5", "--end", "9"][..],
+        &["import", fixture(FIXTURES[0]).to_str().expect("p")],
+        &["note", "rm", "1"],
+    ] {
+        let out = run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("read-only"), "{args:?}: {stderr}");
+    }
+    std::fs::set_permissions(s.lib.dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod dir");
+    std::fs::set_permissions(&s.lib.db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert_eq!(s.lib.ok(&["notes"]), notes);
+    s.assert_unchanged();
+}
