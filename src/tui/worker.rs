@@ -21,7 +21,7 @@ use crate::doc::{DocId, DocumentMeta, Span};
 use crate::import::{self, ImportOptions, Observer, Outcome};
 use crate::related::{self, Related};
 use crate::search::Hit;
-use crate::store::{Change, SavedPane, Store};
+use crate::store::{Change, FileMoved, SavedPane, Store};
 use crate::tagging::merge::Decision;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -579,6 +579,7 @@ fn serve(
 ) {
     let mut open = true;
     let mut version = store.data_version().ok();
+    let mut moved = None;
     loop {
         let request = match requests.recv_timeout(WATCH) {
             Ok(request) => request,
@@ -588,6 +589,11 @@ fn serve(
                     version = now;
                     open = answers(Response::LibraryChanged);
                 }
+                let now_moved = if watch { store.file_moved() } else { None };
+                if let Some(what) = now_moved.filter(|_| moved != now_moved) {
+                    open = open && answers(Response::Failed(moved_message(store, what)));
+                }
+                moved = now_moved;
                 if !open {
                     return;
                 }
@@ -605,6 +611,18 @@ fn serve(
             return;
         }
     }
+}
+
+/// What the status line says when the library file was deleted or replaced under the reader.
+fn moved_message(store: &Store, what: FileMoved) -> String {
+    let what = match what {
+        FileMoved::Deleted => "was deleted",
+        FileMoved::Replaced => "was replaced by another file",
+    };
+    format!(
+        "{}: the library file {what} while the reader ran; changes made now are lost at quitting — quit (q) and start pizhu again",
+        store.display_name()
+    )
 }
 
 /// Starts a thread that reads the beginning of each file about to be imported (the first
