@@ -378,3 +378,31 @@ fn ctrl_e_edits_the_note_in_the_users_editor_and_the_reader_comes_back() {
     let notes = store.annotations(&Default::default()).expect("annotations");
     assert_eq!(notes[0].note, "定稿：外部编辑器");
 }
+
+#[test]
+fn a_library_deleted_or_replaced_under_the_reader_is_a_message_not_a_crash() {
+    let a = "tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt";
+    for replace in [false, true] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let db = home.path().join("lib.db");
+        let mut s = Session::start(home.path(), &["--db", db.to_str().expect("utf-8 path"), a]);
+        s.wait_for("the document", |screen| screen.contains(" 0% "));
+        let what = if replace {
+            let other = home.path().join("other.db");
+            Store::open(&other).expect("another library");
+            std::fs::rename(&other, &db).expect("replace");
+            "replaced by another file"
+        } else {
+            std::fs::remove_file(&db).expect("delete");
+            "was deleted"
+        };
+        s.wait_for("the message", |screen| screen.contains(what));
+        s.send("G");
+        s.wait_for("the reader going on", |screen| {
+            title_percent(screen, 0).is_some_and(|p| p > 0)
+        });
+        s.send("q");
+        assert!(s.wait_exit(), "pizhu quits normally");
+        assert!(!s.parser.screen().alternate_screen());
+    }
+}

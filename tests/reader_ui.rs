@@ -1650,6 +1650,9 @@ fn export_from_the_command_line() {
         h.act(Action::Submit);
     };
     command(&mut h, "export");
+    assert!(h.app.export.is_some(), ":export alone opens the dialog");
+    h.act(Action::Back);
+    command(&mut h, "export docx");
     assert!(
         h.app
             .status

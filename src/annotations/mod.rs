@@ -180,6 +180,9 @@ pub struct AnnotationFilter {
     pub colors: Vec<Color>,
     /// Only annotations with these statuses (all when empty).
     pub statuses: Vec<AnchorStatus>,
+    /// Only these annotations (all when empty): the reader's annotations view exports the
+    /// rows it lists.
+    pub ids: Vec<AnnotationId>,
 }
 
 /// Tags as stored: trimmed, without empty ones, sorted, no duplicates.

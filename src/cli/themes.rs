@@ -9,7 +9,7 @@ use crate::store::Store;
 use crate::tagging::{self, LibraryThemes};
 use crate::text::sanitize::sanitize_line;
 use crate::themes::{Codebook, Edit, Keyword, Theme, ThemeNames};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args, Subcommand};
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -326,6 +326,13 @@ fn import(store: &mut Store, file: &PathBuf, json: bool, out: &mut Output) -> Re
         .with_context(|| format!("{}: cannot read the codebook", file.display()))?;
     let codebook = Codebook::from_toml(&text).with_context(|| format!("{}", file.display()))?;
     let themes = codebook.themes.len();
+    // An empty or truncated file would silently take every theme away.
+    if themes == 0 {
+        bail!(
+            "{}: no theme in it; the codebook is unchanged (`pizhu themes rm ID` removes themes)",
+            file.display()
+        );
+    }
     let (_, revision) = store.apply_codebook_edit(&Edit::Replace(codebook))?;
     done(
         out,

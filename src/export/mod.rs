@@ -127,7 +127,8 @@ impl ExportSet {
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
     /// Annotations passing this filter; theme tags of the same documents and (with tags
-    /// given) themes. With colours given, theme tags (which have none) are left out.
+    /// given) themes. With colours given, theme tags (which have none) are left out, and so
+    /// they are with annotation ids given (exactly those annotations are asked for).
     pub filter: AnnotationFilter,
     /// Load each document's reading view (REFI-QDA projects).
     pub views: bool,
@@ -154,7 +155,7 @@ pub fn collect(store: &Store, selection: &Selection) -> Result<ExportSet, StoreE
                 own.push(a);
             }
         }
-        let themes = if filter.colors.is_empty() {
+        let themes = if filter.colors.is_empty() && filter.ids.is_empty() {
             theme_tags(store, meta.id, &filter.tags)?
         } else {
             Vec::new()
@@ -225,7 +226,7 @@ fn theme_tags(store: &Store, doc: DocId, tags: &[String]) -> Result<Vec<ThemeTag
 }
 
 /// How the formats that have choices are written.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// Markdown: by document or by theme.
     pub grouping: markdown::Grouping,

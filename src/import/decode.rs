@@ -15,6 +15,8 @@ use std::io::{self, Read, Seek, SeekFrom};
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
+pub use super::mixed::Repair;
+
 /// Inputs larger than this many bytes are refused.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -41,6 +43,17 @@ pub struct Decoded {
     /// Whether the encoding was guessed (BOM-less UTF-16 or `chardetng`);
     /// false when it was forced, given by a BOM, or the file is valid UTF-8.
     pub detected: bool,
+    /// A mostly-UTF-8 file decoded line by line: what had to be repaired.
+    pub repair: Option<Repair>,
+}
+
+impl Decoded {
+    /// The encoding as the library records it: the label, or what a repair did.
+    pub fn label(&self) -> String {
+        self.repair
+            .as_ref()
+            .map_or_else(|| self.encoding.to_string(), Repair::label)
+    }
 }
 
 /// Why a file could not be turned into text. Messages are lower-case
@@ -168,6 +181,7 @@ fn decode_chunked<R: Read + Seek>(
             encoding: canonical_name(enc),
             bom: bom_len > 0,
             detected: false,
+            repair: None,
         }
     } else if let Some(enc) = sniff_utf16(&prefix, whole_in_prefix) {
         let text = source
@@ -178,6 +192,7 @@ fn decode_chunked<R: Read + Seek>(
             encoding: canonical_name(enc),
             bom: false,
             detected: true,
+            repair: None,
         }
     } else {
         reject_nul(&prefix)?;
@@ -188,8 +203,23 @@ fn decode_chunked<R: Read + Seek>(
                 encoding: canonical_name(UTF_8),
                 bom: false,
                 detected: false,
+                repair: None,
             },
             Err(Failure::Malformed(utf8_offset)) => {
+                // Mostly UTF-8 with damaged bytes or lines in another encoding: line by line.
+                let bytes = source
+                    .read_all()
+                    .map_err(|f| f.into_error(|_| DecodeError::Undetectable))?;
+                if let Some((text, repair)) = super::mixed::decode(&bytes) {
+                    return finish(Decoded {
+                        text,
+                        encoding: canonical_name(UTF_8),
+                        bom: false,
+                        detected: true,
+                        repair: Some(repair),
+                    });
+                }
+                drop(bytes);
                 // The guessing pass only reads, so it never reports malformed input.
                 let enc = source
                     .guess()
@@ -206,11 +236,17 @@ fn decode_chunked<R: Read + Seek>(
                     encoding: canonical_name(enc),
                     bom: false,
                     detected: true,
+                    repair: None,
                 }
             }
             Err(other) => return Err(other.into_error(|at| malformed(UTF_8, at))),
         }
     };
+    finish(decoded)
+}
+
+/// The checks every decoded text passes: not empty, not mostly control characters.
+fn finish(decoded: Decoded) -> Result<Decoded, DecodeError> {
     if decoded.text.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -280,6 +316,19 @@ impl<R: Read + Seek> Source<R> {
             self.decode_utf8(start, remaining)
         } else {
             self.decode_other(enc, start, remaining)
+        }
+    }
+
+    /// The whole file, within the size limit.
+    fn read_all(&mut self) -> Result<Vec<u8>, Failure> {
+        self.reader.seek(SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(to_usize(self.size));
+        (&mut self.reader)
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        match bytes.len() as u64 {
+            n if n > MAX_FILE_BYTES => Err(Failure::TooLarge(n)),
+            _ => Ok(bytes),
         }
     }
 
@@ -432,13 +481,13 @@ fn complete_utf8_len(bytes: &[u8]) -> usize {
 
 /// Streaming CRLF / lone CR to LF conversion that survives chunk boundaries.
 #[derive(Default)]
-struct LineEnds {
+pub(super) struct LineEnds {
     /// The previous piece ended with CR, so a leading LF is part of that CRLF.
     after_cr: bool,
 }
 
 impl LineEnds {
-    fn push(&mut self, mut s: &str, out: &mut String) {
+    pub(super) fn push(&mut self, mut s: &str, out: &mut String) {
         if s.is_empty() {
             return;
         }
@@ -465,7 +514,7 @@ impl LineEnds {
 }
 
 /// Canonical lower-case label of an encoding.
-fn canonical_name(enc: &'static Encoding) -> &'static str {
+pub(super) fn canonical_name(enc: &'static Encoding) -> &'static str {
     match enc.name() {
         "UTF-8" => "utf-8",
         "UTF-16LE" => "utf-16le",
@@ -1000,16 +1049,22 @@ mod tests {
     }
 
     #[test]
-    fn utf8_going_bad_late_is_reported_as_utf8() {
+    fn utf8_going_bad_late_keeps_its_text_with_the_bad_bytes_replaced() {
         let mut bytes = Vec::new();
         while bytes.len() <= CHUNK_BYTES + DETECT_BYTES {
             bytes.extend_from_slice(FIXTURES[1].1.as_bytes());
         }
-        let at = bytes.len() as u64;
-        bytes.extend_from_slice(b"\xE4\xB8 tail");
+        let valid = String::from_utf8(bytes.clone()).expect("UTF-8");
+        bytes.extend_from_slice(b"\xE4\xB8");
+        bytes.extend_from_slice(" 尾巴".as_bytes());
+        let d = ok(&bytes, None);
+        assert_eq!(d.text, format!("{valid}\u{FFFD} 尾巴"));
+        assert_eq!(d.label(), "utf-8, 2 bad bytes as U+FFFD");
+        let at = valid.len();
         assert_eq!(
-            err(&bytes, None),
-            format!("not valid utf-8 text (malformed byte at offset {at})")
+            err(&bytes, Some(UTF_8)),
+            format!("not valid utf-8 text (malformed byte at offset {at})"),
+            "forced UTF-8 stays strict"
         );
     }
 

@@ -5,6 +5,7 @@
 //! twice (unless forced). One bad file is reported and skipped; the others go on.
 
 pub mod decode;
+mod mixed;
 mod title;
 pub mod update;
 mod walk;
@@ -175,7 +176,7 @@ pub fn prepare(
     };
     let (decoded, source_bytes, fallback_title) = match source {
         Source::File(path) => {
-            let file = std::fs::File::open(path).map_err(|e| ImportError::from_io(path, e))?;
+            let file = open_source(path).map_err(|e| ImportError::from_io(path, e))?;
             let meta = file.metadata().map_err(|e| ImportError::from_io(path, e))?;
             let stem = path
                 .file_stem()
@@ -186,7 +187,7 @@ pub fn prepare(
                 decode::decode(reader, options.encoding).map_err(decode_error)?
             } else {
                 // FIFOs and process substitutions cannot seek: read them whole first.
-                let bytes = read_limited(file).map_err(decode_error)?;
+                let bytes = read_limited(Patient(file)).map_err(decode_error)?;
                 decode::decode(Cursor::new(bytes), options.encoding).map_err(decode_error)?
             };
             (decoded, meta.len(), stem)
@@ -204,6 +205,7 @@ pub fn prepare(
             (decoded, bytes.len() as u64, name.clone())
         }
     };
+    let encoding = decoded.label();
     let text = decoded.text;
     if text.trim().is_empty() {
         return Err(ImportError::Blank(label));
@@ -214,7 +216,7 @@ pub fn prepare(
     Ok(NewDocument {
         title,
         source: label,
-        encoding: decoded.encoding.to_string(),
+        encoding,
         script,
         text,
         source_bytes,
@@ -249,11 +251,12 @@ pub fn preview(source: &Source, max_bytes: usize, options: &ImportOptions) -> Op
     let Source::File(path) = source else {
         return None;
     };
-    let file = std::fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
+    // Only a regular file is opened: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() <= max_bytes as u64 {
         return None;
     }
+    let file = std::fs::File::open(path).ok()?;
     let mut bytes = Vec::with_capacity(max_bytes);
     file.take(max_bytes as u64).read_to_end(&mut bytes).ok()?;
     // Cut after the last line feed (also UTF-16LE's second byte), so no character is cut.
@@ -263,6 +266,7 @@ pub fn preview(source: &Source, max_bytes: usize, options: &ImportOptions) -> Op
     }
     bytes.truncate(cut);
     let decoded = decode::decode(Cursor::new(bytes), options.encoding).ok()?;
+    let encoding = decoded.label();
     let text = decoded.text;
     if text.trim().is_empty() {
         return None;
@@ -275,7 +279,7 @@ pub fn preview(source: &Source, max_bytes: usize, options: &ImportOptions) -> Op
     Some(NewDocument {
         title,
         source: source.label(),
-        encoding: decoded.encoding.to_string(),
+        encoding,
         script,
         text,
         source_bytes: meta.len(),
@@ -332,6 +336,39 @@ fn describe(text: &str, cleaned: &Cleaned, fallback: &str) -> (String, Script) {
 }
 
 /// Reads a stream that cannot seek, refusing more than the file size limit.
+/// Opens a file to import. A FIFO (or a process substitution's pipe) is opened without
+/// waiting for a writer, so one nobody writes to reads as empty instead of hanging.
+fn open_source(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+        if std::fs::metadata(path)?.file_type().is_fifo() {
+            return std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path);
+        }
+    }
+    std::fs::File::open(path)
+}
+
+/// A pipe opened without blocking, read as a blocking one: while a writer has sent nothing
+/// yet, wait a moment and try again (with no writer left, a read returns the end).
+struct Patient<R>(R);
+
+impl<R: Read> Read for Patient<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.0.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
 fn read_limited(reader: impl Read) -> Result<Vec<u8>, DecodeError> {
     let mut bytes = Vec::new();
     reader

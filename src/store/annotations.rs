@@ -286,8 +286,10 @@ impl Store {
             .query_map([], from_row)
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
             .map_err(|e| self.err(e))?;
+        let ids: std::collections::HashSet<AnnotationId> = filter.ids.iter().copied().collect();
         Ok(rows
             .into_iter()
+            .filter(|a| ids.is_empty() || ids.contains(&a.id))
             .filter(|a| filter.docs.is_empty() || filter.docs.contains(&a.doc))
             .filter(|a| filter.colors.is_empty() || filter.colors.contains(&a.color))
             .filter(|a| filter.statuses.is_empty() || filter.statuses.contains(&a.status))

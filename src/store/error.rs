@@ -26,10 +26,29 @@ pub enum StoreError {
     },
     #[error("{}: library is read-only, so {action} is not possible (check the file's permissions)", path.display())]
     ReadOnly { path: PathBuf, action: String },
-    #[error("{library}: {source}")]
+    /// Any other SQLite error (not a `source`: its message is this one's, said once).
+    #[error("{library}: {error}")]
     Sqlite {
         library: String,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
+    },
+    #[error(
+        "{library}: the disk is full; the change was not written (free some space and try again)"
+    )]
+    DiskFull { library: String },
+    #[error(
+        "{library}: {error}; the change was not written (is the disk full or failing? free some space, then run `pizhu check`)"
+    )]
+    Io {
+        library: String,
+        error: rusqlite::Error,
+    },
+    #[error(
+        "{library}: the library file is damaged ({error}); `pizhu check` says what is wrong, and README's \"When something goes wrong\" how to recover"
+    )]
+    Damaged {
+        library: String,
+        error: rusqlite::Error,
     },
     #[error(
         "the library's layers of document #{doc} are damaged; rebuild them with `pizhu reclean {doc} --force`"
@@ -74,10 +93,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn sqlite(library: &str, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            library: library.to_string(),
-            source,
+    /// An SQLite error of the library `library`: a full disk, an I/O failure and a damaged
+    /// file are told apart, with what to do.
+    pub(crate) fn sqlite(library: &str, error: rusqlite::Error) -> StoreError {
+        let library = library.to_string();
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull { library },
+            Some(rusqlite::ErrorCode::SystemIoFailure) => StoreError::Io { library, error },
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::Damaged { library, error },
+            _ => StoreError::Sqlite { library, error },
         }
     }
 }

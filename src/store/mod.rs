@@ -43,6 +43,31 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     read_only: bool,
+    /// The library file's identity when it was opened (see [`Store::file_moved`]).
+    identity: Option<FileIdentity>,
+}
+
+/// What tells one file from another at the same path: device and inode on Unix.
+type FileIdentity = (u64, u64);
+
+fn identity(path: &Path) -> Option<FileIdentity> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// What became of the library file since it was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileMoved {
+    Deleted,
+    Replaced,
 }
 
 impl Store {
@@ -67,6 +92,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only,
+            identity: identity(path),
         };
         store.prepare()?;
         Ok(store)
@@ -79,6 +105,7 @@ impl Store {
             conn,
             path: None,
             read_only: false,
+            identity: None,
         };
         store.prepare()?;
         Ok(store)
@@ -99,6 +126,18 @@ impl Store {
 
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// Whether the library file was deleted, or another file put at its path, since it was
+    /// opened: this connection still reads and writes the file it opened, which nobody will
+    /// find again.
+    pub fn file_moved(&self) -> Option<FileMoved> {
+        let (path, was) = (self.path.as_deref()?, self.identity?);
+        match identity(path) {
+            None if !path.exists() => Some(FileMoved::Deleted),
+            Some(now) if now != was => Some(FileMoved::Replaced),
+            _ => None,
+        }
     }
 
     /// Fails with a message naming `action` when the library cannot be written.

@@ -130,6 +130,8 @@ pub enum Action {
     NewTheme,
     /// Open the annotations view: every annotation of the library.
     OpenAnnotations,
+    /// Open the export dialog: format, scope, file.
+    OpenExport,
     /// Annotations view: the next colour filter (after the last: all colours).
     CycleColor,
     /// Annotations view: the next tag filter (after the last: all tags).
@@ -148,6 +150,8 @@ pub enum Action {
     Input(char),
     /// Delete the last character of the prompt or filter.
     Backspace,
+    /// Delete the character under a field's cursor.
+    Delete,
     /// Finish the prompt (Enter).
     Submit,
     /// The terminal has this many columns and rows.
@@ -204,7 +208,7 @@ impl Action {
             Action::WordEnd => "end of the word",
             Action::JumpPercent => "with a count: go to N% of the document",
             Action::CommandLine => {
-                "command: :N paragraph, :vsplit, :close, :grep WORD, :theme NAME, :export FORMAT, :backup, :q"
+                "command: :N paragraph, :vsplit, :close, :grep WORD, :theme NAME, :export [FORMAT PATH], :backup, :q"
             }
             Action::Search => "search this document",
             Action::SearchNext => "next match",
@@ -264,6 +268,7 @@ impl Action {
             Action::DiscoverDocumentTerms => "uncovered terms of the focused document",
             Action::NewTheme => "on a term: a new theme with it as its keyword",
             Action::OpenAnnotations => "annotations: every highlight and note of the library",
+            Action::OpenExport => "export notes: format, scope, file (a dialog)",
             Action::CycleColor => "next colour filter (then all colours)",
             Action::CycleTag => "next tag filter (then all tags)",
             Action::ToggleSort => "sort by place / newest first",
@@ -273,6 +278,7 @@ impl Action {
             Action::Count(_) => "count",
             Action::Input(_) => "type",
             Action::Backspace => "delete a character",
+            Action::Delete => "delete the character under the cursor",
             Action::Submit => "confirm",
             Action::Resize(..)
             | Action::Wheel { .. }

@@ -10,6 +10,7 @@ use super::annotations::AnnotationsView;
 use super::codebook::{Ask, Retagging, ThemesView};
 use super::compare::{CompareView, MatrixView};
 use super::editor::NoteEditor;
+use super::export::{ExportDialog, ExportJob, Row};
 use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
@@ -97,6 +98,8 @@ pub enum PromptKind {
     Codebook(Ask),
     /// A tag for the selection.
     Tag,
+    /// The export's file exists: overwrite it?
+    ConfirmOverwrite(Box<ExportJob>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +124,8 @@ pub enum InputMode {
     Keys(Context),
     /// Keys go to the note editor.
     Editor,
+    /// Keys edit a one-line field with a cursor (the export dialog's file name).
+    Field,
 }
 
 pub struct App {
@@ -158,6 +163,8 @@ pub struct App {
     pub external_note: Option<String>,
     /// How far the background re-tag after a codebook edit is.
     pub retagging: Option<Retagging>,
+    /// The export dialog, over whatever view is open.
+    pub export: Option<ExportDialog>,
     next_pane: u64,
 }
 
@@ -202,6 +209,7 @@ impl App {
             last_click: None,
             external_note: None,
             retagging: None,
+            export: None,
             next_pane: 1,
         }
     }
@@ -233,6 +241,12 @@ impl App {
         }
         if self.help.is_some() {
             return InputMode::Keys(Context::Help);
+        }
+        if let Some(dialog) = &self.export {
+            return match dialog.row {
+                Row::Path if !dialog.busy => InputMode::Field,
+                _ => InputMode::Keys(Context::Export),
+            };
         }
         match &self.view {
             View::Reader if self.selecting() => InputMode::Keys(Context::Visual),
@@ -301,6 +315,7 @@ impl App {
             action if self.help.is_some() => self.help_action(action),
             Action::Quit => self.quit(),
             Action::Help => self.help = Some(0),
+            action if self.export.is_some() => self.export_action(action),
             action => match self.view.clone() {
                 View::Reader if self.selecting() => self.visual_action(action),
                 View::Reader => self.reader_action(action),
@@ -670,6 +685,7 @@ impl App {
             Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
             Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Done(message) => self.set_status(message, false),
+            Response::Export(answer) => self.export_answer(answer),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -715,6 +731,9 @@ impl App {
                 {
                     return self.codebook_confirm(ask.clone(), c == 'y' || c == 'Y');
                 }
+                if let PromptKind::ConfirmOverwrite(job) = prompt.kind {
+                    return self.export_overwrite(*job, c == 'y' || c == 'Y');
+                }
                 prompt.input.push(c);
             }
             Action::Backspace if prompt.input.is_empty() => return,
@@ -742,6 +761,7 @@ impl App {
             }
             PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
             PromptKind::Tag => self.tag_selection(&input),
+            PromptKind::ConfirmOverwrite(job) => self.export_overwrite(*job, false),
         }
     }
 
@@ -774,28 +794,9 @@ impl App {
             "theme" | "t" if arg.is_empty() => self.unfollow_theme(),
             "theme" | "t" => self.follow_named(arg),
             "noise" => self.update_reader_flag(false),
-            "export" => self.export(arg),
+            "export" => self.export_command(arg),
             other => self.set_status(format!("unknown command: {other} (see ? for help)"), true),
         }
-    }
-
-    /// `:export FORMAT [PATH]`: the library's notes to a file (default `pizhu-notes.EXT` in
-    /// the current folder), written by the worker.
-    fn export(&mut self, arg: &str) {
-        let mut words = arg.split_whitespace();
-        let Some(format) = words.next().and_then(crate::export::Format::parse) else {
-            self.set_status(
-                "usage: :export md|csv|json|qdpx|qdc [PATH] (the library's notes)",
-                true,
-            );
-            return;
-        };
-        let path = words.next().map_or_else(
-            || PathBuf::from(format!("pizhu-notes.{}", format.extension())),
-            PathBuf::from,
-        );
-        self.set_status(format!("exporting to {}…", path.display()), false);
-        self.requests.push(Request::Export { format, path });
     }
 
     fn update_reader_flag(&mut self, sync: bool) {
@@ -1016,6 +1017,7 @@ impl App {
             Action::Split => self.open_library(Target::NewPane),
             Action::OpenThemes => self.open_themes(),
             Action::OpenAnnotations => self.open_annotations(),
+            Action::OpenExport => self.open_export(),
             Action::FocusNext | Action::FocusPrevious => {
                 let n = self.panes.len().max(1);
                 self.focus = if action == Action::FocusNext {

@@ -56,6 +56,7 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::Input(c)),
             _ => None,
         },
+        InputMode::Field => field_key(key),
         InputMode::Keys(context) => {
             let typed = Key::from_event(key);
             let mut keys = app.pending.clone();
@@ -78,7 +79,7 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
                     .to_digit(10)
                     .and_then(|d| u8::try_from(d).ok())
                     .map(Action::Count),
-                (Context::Library | Context::Annotations, KeyCode::Char(c))
+                (Context::Library | Context::Annotations | Context::Export, KeyCode::Char(c))
                     if !ctrl && !c.is_control() =>
                 {
                     Some(Action::Input(c))
@@ -90,6 +91,27 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             }
         }
     }
+}
+
+/// A key in a one-line field: text and the cursor's moves; the arrows up and down and Tab
+/// leave it.
+fn field_key(key: &KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Esc => Action::Back,
+        KeyCode::Char('c') if ctrl => Action::Back,
+        KeyCode::Enter => Action::Submit,
+        KeyCode::Backspace => Action::Backspace,
+        KeyCode::Delete => Action::Delete,
+        KeyCode::Left => Action::Left,
+        KeyCode::Right => Action::Right,
+        KeyCode::Home => Action::Top,
+        KeyCode::End => Action::Bottom,
+        KeyCode::Up | KeyCode::BackTab => Action::Up,
+        KeyCode::Down | KeyCode::Tab => Action::Down,
+        KeyCode::Char(c) if !ctrl && !c.is_control() => Action::Input(c),
+        _ => return None,
+    })
 }
 
 /// A key in the note editor.

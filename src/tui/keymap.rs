@@ -25,11 +25,12 @@ pub enum Context {
     Compare,
     Themes,
     Annotations,
+    Export,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Reader,
         Context::Visual,
         Context::Library,
@@ -40,6 +41,7 @@ impl Context {
         Context::Compare,
         Context::Themes,
         Context::Annotations,
+        Context::Export,
         Context::Help,
     ];
 
@@ -56,6 +58,7 @@ impl Context {
             Context::Compare => "compare",
             Context::Themes => "themes",
             Context::Annotations => "annotations",
+            Context::Export => "export",
             Context::Help => "help",
         }
     }
@@ -73,6 +76,7 @@ impl Context {
             Context::Compare => "Compare (one theme across the documents)",
             Context::Themes => "Themes",
             Context::Annotations => "Annotations",
+            Context::Export => "Export dialog",
             Context::Help => "Help",
         }
     }
@@ -262,7 +266,7 @@ impl Keymap {
         for (context, table) in tables {
             let ctx = Context::parse(context).ok_or_else(|| {
                 anyhow!(
-                    "unknown context [{context}] (use reader, visual, library, results, passage, related, matrix, compare, themes, annotations or help)"
+                    "unknown context [{context}] (use reader, visual, library, results, passage, related, matrix, compare, themes, annotations, export or help)"
                 )
             })?;
             let bindings = self.bindings.entry(ctx).or_default();
@@ -365,6 +369,12 @@ impl Keymap {
             }
             (Context::Annotations, Action::Reject) => "drifted: make it an orphan (kept)",
             (Context::Annotations, Action::Back) => "clear the filter / leave the review / back",
+            (Context::Export, Action::Down) => "next field",
+            (Context::Export, Action::Up) => "previous field",
+            (Context::Export, Action::Left) => "previous choice",
+            (Context::Export, Action::Right) => "next choice (the byte-order mark: on / off)",
+            (Context::Export, Action::Select) => "export (asks before overwriting a file)",
+            (Context::Export, Action::Back) => "cancel",
             _ => action.describe(),
         }
     }
@@ -482,6 +492,7 @@ pub const BINDABLE: &[Action] = &[
     Action::DiscoverTerms,
     Action::DiscoverDocumentTerms,
     Action::OpenAnnotations,
+    Action::OpenExport,
     Action::CycleColor,
     Action::CycleTag,
     Action::ToggleSort,

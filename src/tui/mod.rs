@@ -23,6 +23,8 @@ pub mod compare;
 pub mod document;
 pub mod editor;
 pub mod event;
+pub mod export;
+pub mod field;
 pub mod follow;
 pub mod keymap;
 pub mod pane;

@@ -11,6 +11,7 @@ use super::app::MAX_PANES;
 use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
+use super::export::{self, ExportAnswer, ExportJob};
 use super::search;
 use super::themes::{self, DocThemes};
 use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, NewAnnotation};
@@ -20,7 +21,7 @@ use crate::doc::{DocId, DocumentMeta, Span};
 use crate::import::{self, ImportOptions, Observer, Outcome};
 use crate::related::{self, Related};
 use crate::search::Hit;
-use crate::store::{Change, SavedPane, Store};
+use crate::store::{Change, FileMoved, SavedPane, Store};
 use crate::tagging::merge::Decision;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -111,11 +112,8 @@ pub enum Request {
     /// Search every document.
     Grep(String),
     Remove(DocId),
-    /// Export the library's notes in `format` to `path` (`:export`).
-    Export {
-        format: crate::export::Format,
-        path: PathBuf,
-    },
+    /// Export notes (the export dialog, `:export`).
+    Export(Box<ExportJob>),
     /// The panes that were open last time.
     Session,
     /// The themes view's codebook, edits, re-tagging and uncovered terms.
@@ -211,6 +209,8 @@ pub enum Response {
     /// Something the user asked for is done (an export, a backup); the message says what and
     /// where.
     Done(String),
+    /// What became of an export.
+    Export(ExportAnswer),
     Session(Vec<SavedPane>),
     Codebook(CodebookResponse),
     /// Another connection changed the library: what is shown may be out of date.
@@ -385,19 +385,7 @@ pub fn handle(
         },
         Request::Codebook(request) => codebook::answer(store, request, emit),
         Request::AnnotationList(request) => annotations::answer(store, request, emit),
-        Request::Export { format, path } => emit(
-            match crate::export::render(
-                store,
-                format,
-                crate::annotations::AnnotationFilter::default(),
-                &crate::export::Options::default(),
-            )
-            .and_then(|r| crate::export::write_file(&path, &r.bytes).map(|()| r.summary))
-            {
-                Ok(summary) => Response::Done(format!("exported {summary} to {}", path.display())),
-                Err(e) => failed("exporting", &e),
-            },
-        ),
+        Request::Export(job) => emit(Response::Export(export::run(store, *job))),
         Request::Session => emit(match store.saved_panes() {
             Ok(panes) => Response::Session(panes),
             Err(e) => failed("reading the saved panes", &e),
@@ -596,6 +584,7 @@ fn serve(
 ) {
     let mut open = true;
     let mut version = store.data_version().ok();
+    let mut moved = None;
     loop {
         let request = match requests.recv_timeout(WATCH) {
             Ok(request) => request,
@@ -605,6 +594,11 @@ fn serve(
                     version = now;
                     open = answers(Response::LibraryChanged);
                 }
+                let now_moved = if watch { store.file_moved() } else { None };
+                if let Some(what) = now_moved.filter(|_| moved != now_moved) {
+                    open = open && answers(Response::Failed(moved_message(store, what)));
+                }
+                moved = now_moved;
                 if !open {
                     return;
                 }
@@ -622,6 +616,18 @@ fn serve(
             return;
         }
     }
+}
+
+/// What the status line says when the library file was deleted or replaced under the reader.
+fn moved_message(store: &Store, what: FileMoved) -> String {
+    let what = match what {
+        FileMoved::Deleted => "was deleted",
+        FileMoved::Replaced => "was replaced by another file",
+    };
+    format!(
+        "{}: the library file {what} while the reader ran; changes made now are lost at quitting — quit (q) and start pizhu again",
+        store.display_name()
+    )
 }
 
 /// Starts a thread that reads the beginning of each file about to be imported (the first

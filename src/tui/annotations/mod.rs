@@ -54,6 +54,15 @@ pub struct AnnotationsView {
 }
 
 impl AnnotationsView {
+    /// Whether a filter leaves annotations out (typed text, colour, tag, document, review).
+    pub fn narrowed(&self) -> bool {
+        !self.filter.trim().is_empty()
+            || self.color.is_some()
+            || self.tag.is_some()
+            || self.doc.is_some()
+            || self.review
+    }
+
     /// The selected row.
     pub fn selected_row(&self) -> Option<&Row> {
         let data = self.data.as_deref()?;
@@ -93,7 +102,7 @@ pub fn hint(view: &AnnotationsView) -> &'static str {
     if view.review {
         "y confirm (the text now is its quote)  x orphan  Enter open  D all  Esc back"
     } else {
-        "Enter open  type to filter  c colour  # tag  s sort  d this document  D drifted"
+        "Enter open  / filter  c colour  # tag  s sort  d document  D drifted  E export"
     }
 }
 
@@ -241,6 +250,7 @@ impl App {
                 view.review = !view.review;
                 view.refilter();
             }
+            Action::OpenExport => self.open_export(),
             Action::Accept | Action::Reject => {
                 let settle = if action == Action::Accept {
                     AnchorStatus::Ok

@@ -6,6 +6,7 @@
 mod annotations;
 mod compare;
 mod editor;
+mod export;
 mod help;
 mod library;
 mod matrix;
@@ -50,6 +51,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
         View::Annotations(view) => annotations::render(view, theme, main, buf),
     }
+    if let Some(dialog) = &app.export {
+        export::render(dialog, theme, main, buf);
+    }
     if let Some(scroll) = app.help {
         help::render(app, scroll, theme, main, buf);
     }
@@ -64,10 +68,17 @@ pub fn editor_area(main: Rect) -> Rect {
 
 /// Where the terminal's own cursor goes (the note editor's insertion point), if anywhere.
 pub fn cursor(app: &App, area: Rect) -> Option<ratatui::layout::Position> {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || app.prompt.is_some() {
+    if area.width < MIN_WIDTH
+        || area.height < MIN_HEIGHT
+        || app.prompt.is_some()
+        || app.help.is_some()
+    {
         return None;
     }
     let main = Rect::new(area.x, area.y, area.width, area.height - 1);
+    if let Some(dialog) = &app.export {
+        return export::cursor(dialog, main);
+    }
     match &app.view {
         View::Note(e) => editor::cursor(app, e, main),
         _ => None,

@@ -55,6 +55,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 format!("remove «{}» with its layers? (y/n)", sanitize_line(title))
             }
             PromptKind::Codebook(ask) => format!("{}{input}", sanitize_line(&ask.label())),
+            PromptKind::ConfirmOverwrite(job) => format!(
+                "{} exists: overwrite it? (y/n)",
+                sanitize_line(&job.path.display().to_string())
+            ),
             PromptKind::Tag => {
                 let typed = prompt.input.trim();
                 let label = app
