@@ -13,6 +13,7 @@ mod notes;
 mod output;
 mod progress;
 mod related;
+mod shell;
 mod tag;
 mod themes;
 
@@ -112,6 +113,10 @@ pub enum Command {
     Check(JsonFlag),
     /// Where the settings file is, and the settings in effect
     Config(ConfigArgs),
+    /// Print a shell completion script: pizhu completions bash > ~/.local/share/bash-completion/completions/pizhu
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (pizhu man | man -l -), or write all pages with --dir
+    Man(shell::ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +215,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode> {
         Command::Backup(args) => notes::backup(&open(&cli)?, &args, &mut out),
         Command::Check(args) => documents::check(&open(&cli)?, args.json, &mut out),
         Command::Config(args) => show_config(&args, &mut out),
+        Command::Completions(args) => shell::completions(&args, &mut out),
+        Command::Man(args) => shell::man(&args, &mut out),
         Command::Export(args) => export::export(&open(&cli)?, &args, &mut out),
         Command::ImportNotes(args) => export::import_notes(&mut open(&cli)?, &args, &mut out),
     }
