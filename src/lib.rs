@@ -17,6 +17,8 @@ pub mod related;
 pub mod search;
 pub mod store;
 pub mod tagging;
+#[cfg(test)]
+mod test_support;
 pub mod text;
 pub mod themes;
 pub mod tui;

@@ -418,7 +418,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(ProptestConfig::with_cases(crate::test_support::cases(200)))]
 
         /// Any edit leaves a placement inside the new text (or none: an orphan), and an `ok`
         /// one always holds the quote. (That edits outside the quote keep it exact is shown by

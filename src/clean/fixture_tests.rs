@@ -399,7 +399,7 @@ fn content_that_looks_like_debris_stays() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(crate::test_support::cases(64)))]
 
     #[test]
     fn offsets_round_trip_on_fixtures_with_random_folds(

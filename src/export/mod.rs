@@ -8,6 +8,8 @@
 
 pub mod csv;
 mod dom;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod guid;
 mod json_in;
 pub mod markdown;

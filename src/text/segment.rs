@@ -217,7 +217,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::test_support::cases(256)))]
 
         /// Any Unicode (combining marks, ZWJ emoji, RTL text, U+FFFD, controls): no panic,
         /// and the words of its shadow map back to ordered, disjoint spans of the text.

@@ -316,7 +316,7 @@ fn word_piece() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(crate::test_support::cases(512)))]
 
     #[test]
     fn random_text_keeps_every_rule(
