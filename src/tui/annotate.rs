@@ -11,7 +11,7 @@ use super::app::{App, PromptKind, View};
 use super::editor::{EditKey, NoteEditor, NoteTarget};
 use super::pane::Selection;
 use super::worker::Request;
-use crate::annotations::{Annotation, AnnotationEdit, Color, NewAnnotation};
+use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, Color, NewAnnotation};
 use crate::doc::DocId;
 use crate::store::Change;
 use crate::text::cache::Paragraphs;
@@ -168,7 +168,7 @@ impl App {
     fn annotation_here(&self) -> Option<&Annotation> {
         let pane = self.panes.get(self.focus)?;
         let mark = pane.mark_at(pane.cursor)?;
-        pane.annotations.iter().find(|a| a.id == mark.id)
+        pane.annotation(mark.id)
     }
 
     /// `Enter`: the note of the annotation under the cursor, else the passage's themes.
@@ -353,8 +353,10 @@ impl App {
         }
     }
 
-    /// An annotation made, changed or deleted: say so.
-    pub(super) fn annotation_saved(&mut self, a: &Annotation, deleted: bool) {
+    /// An annotation made, changed or deleted: the panes showing its document take it (the
+    /// worker answers with the one annotation, not the document's thousands), and the status
+    /// line says so.
+    pub(super) fn annotation_saved(&mut self, a: Annotation, deleted: bool) {
         let what = match deleted {
             true => format!("deleted annotation #{} (u brings it back)", a.id),
             false => format!(
@@ -365,24 +367,44 @@ impl App {
             ),
         };
         self.set_status(what, false);
+        self.annotation_now(a.doc, a.id, (!deleted).then_some(a));
     }
 
-    /// What undo or redo did; theme decisions are read again for the document it touched.
-    pub(super) fn undone(&mut self, redo: bool, change: Option<&Change>) {
+    /// Annotation `id` of document `doc` is `now` (`None`: gone) in every pane showing the
+    /// document.
+    fn annotation_now(&mut self, doc: DocId, id: AnnotationId, now: Option<Annotation>) {
+        for pane in self.panes.iter_mut().filter(|p| p.doc_id() == doc) {
+            match &now {
+                Some(a) => pane.put_annotation(a.clone()),
+                None => pane.remove_annotation(id),
+            }
+        }
+    }
+
+    /// What undo or redo did: the annotation it changed is put as it is now in the panes, or
+    /// the theme decisions are read again for the document it touched.
+    pub(super) fn undone(&mut self, redo: bool, change: Option<Change>) {
         let verb = if redo { "redone" } else { "undone" };
         let Some(change) = change else {
             let what = if redo { "redo" } else { "undo" };
             return self.set_status(format!("nothing to {what}"), false);
         };
-        if let Change::Decision { doc, .. } = change {
-            for pane in self.panes.iter().filter(|p| p.doc_id() == *doc) {
-                self.requests.push(Request::Themes {
-                    pane: pane.id,
-                    id: *doc,
-                });
+        self.set_status(format!("{verb}: {}", change.describe()), false);
+        match change {
+            Change::Decision { doc, .. } => {
+                for pane in self.panes.iter().filter(|p| p.doc_id() == doc) {
+                    self.requests.push(Request::Themes {
+                        pane: pane.id,
+                        id: doc,
+                    });
+                }
+            }
+            Change::Annotation { doc, before, after } => {
+                let id = before.as_ref().or(after.as_ref()).map_or(0, |a| a.id);
+                let now = if redo { after } else { before };
+                self.annotation_now(doc, id, now.map(|a| *a));
             }
         }
-        self.set_status(format!("{verb}: {}", change.describe()), false);
     }
 }
 

@@ -666,8 +666,8 @@ impl App {
             Response::AnnotationSaved {
                 annotation,
                 deleted,
-            } => self.annotation_saved(&annotation, deleted),
-            Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
+            } => self.annotation_saved(*annotation, deleted),
+            Response::Undone { redo, change } => self.undone(redo, change.map(|c| *c)),
             Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Done(message) => self.set_status(message, false),
             Response::Failed(message) => {

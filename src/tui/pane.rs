@@ -13,6 +13,7 @@ use crate::text::layout::LayoutOptions;
 use crate::text::segment::Segmenter;
 use crate::text::width::{WidthOptions, char_width, str_width};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Sentences end after one of these (and any closing quotes or brackets that follow).
@@ -29,6 +30,11 @@ pub struct Mark {
     /// It has a note (the gutter shows a marker).
     pub note: bool,
     pub id: AnnotationId,
+}
+
+/// How marks are sorted: by start, an annotation inside another after it.
+fn mark_order(m: &Mark) -> (usize, std::cmp::Reverse<usize>, AnnotationId) {
+    (m.span.start, std::cmp::Reverse(m.span.end), m.id)
 }
 
 /// A selection in visual mode.
@@ -75,8 +81,9 @@ pub struct Pane {
     pub current_match: Option<usize>,
     /// The document's passages and their themes, once the worker has them.
     pub themes: Option<Box<DocThemes>>,
-    /// The document's annotations, and where they are in the text shown (innermost last).
-    pub annotations: Vec<Annotation>,
+    /// The document's annotations by id, and where they are in the text shown (sorted by
+    /// place, an annotation inside another after it).
+    annotations: HashMap<AnnotationId, Annotation>,
     marks: Vec<Mark>,
     /// Visual mode: where the selection started (it runs to the cursor, both included).
     pub selection: Option<Selection>,
@@ -110,7 +117,7 @@ impl Pane {
             goto: None,
             preview_slot: None,
             themes: None,
-            annotations: Vec::new(),
+            annotations: HashMap::new(),
             marks: Vec::new(),
             selection: None,
             filter: None,
@@ -254,30 +261,55 @@ impl Pane {
 
     /// Sets the document's annotations.
     pub fn set_annotations(&mut self, annotations: Vec<Annotation>) {
-        self.annotations = annotations;
+        self.annotations = annotations.into_iter().map(|a| (a.id, a)).collect();
         self.remark();
     }
 
-    /// Where the annotations are in the text shown now (orphans are nowhere); sorted so that
-    /// an annotation inside another comes after it.
-    fn remark(&mut self) {
-        let Some(doc) = self.document() else {
-            self.marks.clear();
-            return;
+    /// Puts one annotation of the document, made or changed, in its place: its mark goes
+    /// where it sorts, nothing else is looked at again.
+    pub fn put_annotation(&mut self, annotation: Annotation) {
+        self.marks.retain(|m| m.id != annotation.id);
+        if let Some(mark) = self.mark_of(&annotation) {
+            let at = self
+                .marks
+                .partition_point(|m| mark_order(m) < mark_order(&mark));
+            self.marks.insert(at, mark);
+        }
+        self.annotations.insert(annotation.id, annotation);
+    }
+
+    /// Takes one annotation (deleted) off the document.
+    pub fn remove_annotation(&mut self, id: AnnotationId) {
+        self.marks.retain(|m| m.id != id);
+        self.annotations.remove(&id);
+    }
+
+    /// One of the document's annotations.
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.get(&id)
+    }
+
+    /// Where an annotation is in the text shown: nowhere for an orphan, or before the
+    /// document is there.
+    fn mark_of(&self, a: &Annotation) -> Option<Mark> {
+        let doc = self.document()?;
+        let mark = Mark {
+            span: Span::new(doc.to_view(a.start), doc.to_view(a.end)),
+            color: a.color,
+            note: !a.note.trim().is_empty(),
+            id: a.id,
         };
+        (a.status != AnchorStatus::Orphan && !mark.span.is_empty()).then_some(mark)
+    }
+
+    /// Where the annotations are in the text shown now.
+    fn remark(&mut self) {
         let mut marks: Vec<Mark> = self
             .annotations
-            .iter()
-            .filter(|a| a.status != AnchorStatus::Orphan)
-            .map(|a| Mark {
-                span: Span::new(doc.to_view(a.start), doc.to_view(a.end)),
-                color: a.color,
-                note: !a.note.trim().is_empty(),
-                id: a.id,
-            })
-            .filter(|m| !m.span.is_empty())
+            .values()
+            .filter_map(|a| self.mark_of(a))
             .collect();
-        marks.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        marks.sort_unstable_by_key(mark_order);
         self.marks = marks;
     }
 

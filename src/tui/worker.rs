@@ -85,9 +85,9 @@ pub enum Request {
     Annotations {
         id: DocId,
     },
-    /// Make an annotation; answered with the document's annotations.
+    /// Make an annotation; answered with it.
     Annotate(NewAnnotation),
-    /// Change an annotation's note, colour or tags; answered with the document's annotations.
+    /// Change an annotation's note, colour or tags; answered with it as it is now.
     EditAnnotation {
         id: AnnotationId,
         edit: AnnotationEdit,
@@ -167,17 +167,20 @@ pub enum Response {
     },
     Matrix(Box<MatrixData>),
     Compare(Box<CompareData>),
-    /// A document's annotations (after any change to them).
+    /// A document's annotations (when it is loaded, and when another connection changed the
+    /// library).
     Annotations {
         id: DocId,
         annotations: Vec<Annotation>,
     },
-    /// An annotation was saved (made, changed or deleted: `deleted`), for the status line.
+    /// An annotation was saved (made, changed or deleted: `deleted`): the panes take it as it
+    /// is now.
     AnnotationSaved {
         annotation: Box<Annotation>,
         deleted: bool,
     },
-    /// What undo (or redo) did, in the document it did it in; `None`: nothing to undo.
+    /// What undo (or redo) did (the change as it was made, with the annotation before and
+    /// after); `None`: nothing to undo.
     Undone {
         redo: bool,
         change: Option<Box<Change>>,
@@ -288,56 +291,36 @@ pub fn handle(
             Ok(path) => Response::Done(format!("backed up the library to {}", path.display())),
             Err(e) => failed("backing up", &e),
         }),
-        Request::Annotate(new) => {
-            let doc = new.doc;
-            match store.create_annotation(&new) {
-                Ok(made) => {
-                    emit(Response::AnnotationSaved {
-                        annotation: Box::new(made),
-                        deleted: false,
-                    });
-                    emit(annotations_of(store, doc));
-                }
-                Err(e) => emit(failed("saving the annotation", &e)),
-            }
-        }
-        Request::EditAnnotation { id, edit } => match store.edit_annotation(id, &edit) {
-            Ok(changed) => {
-                let doc = changed.doc;
-                emit(Response::AnnotationSaved {
-                    annotation: Box::new(changed),
-                    deleted: false,
-                });
-                emit(annotations_of(store, doc));
-            }
-            Err(e) => emit(failed("saving the annotation", &e)),
-        },
-        Request::DeleteAnnotation(id) => match store.delete_annotation(id) {
-            Ok(gone) => {
-                let doc = gone.doc;
-                emit(Response::AnnotationSaved {
-                    annotation: Box::new(gone),
-                    deleted: true,
-                });
-                emit(annotations_of(store, doc));
-            }
-            Err(e) => emit(failed("deleting the annotation", &e)),
-        },
+        Request::Annotate(new) => emit(match store.create_annotation(&new) {
+            Ok(made) => Response::AnnotationSaved {
+                annotation: Box::new(made),
+                deleted: false,
+            },
+            Err(e) => failed("saving the annotation", &e),
+        }),
+        Request::EditAnnotation { id, edit } => emit(match store.edit_annotation(id, &edit) {
+            Ok(changed) => Response::AnnotationSaved {
+                annotation: Box::new(changed),
+                deleted: false,
+            },
+            Err(e) => failed("saving the annotation", &e),
+        }),
+        Request::DeleteAnnotation(id) => emit(match store.delete_annotation(id) {
+            Ok(gone) => Response::AnnotationSaved {
+                annotation: Box::new(gone),
+                deleted: true,
+            },
+            Err(e) => failed("deleting the annotation", &e),
+        }),
         Request::Undo { redo } => {
             let done = if redo { store.redo() } else { store.undo() };
-            match done {
-                Ok(change) => {
-                    let doc = change.as_ref().map(Change::doc);
-                    emit(Response::Undone {
-                        redo,
-                        change: change.map(Box::new),
-                    });
-                    if let Some(doc) = doc {
-                        emit(annotations_of(store, doc));
-                    }
-                }
-                Err(e) => emit(failed(if redo { "redoing" } else { "undoing" }, &e)),
-            }
+            emit(match done {
+                Ok(change) => Response::Undone {
+                    redo,
+                    change: change.map(Box::new),
+                },
+                Err(e) => failed(if redo { "redoing" } else { "undoing" }, &e),
+            })
         }
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
@@ -752,7 +735,10 @@ mod tests {
             }
             false
         };
-        assert!(wait(&|r| matches!(r, Response::Annotations { .. }), 10.0));
+        assert!(wait(
+            &|r| matches!(r, Response::AnnotationSaved { .. }),
+            10.0
+        ));
         // Two looks at the library go by.
         assert!(
             !wait(&|r| matches!(r, Response::LibraryChanged), 2.5),

@@ -16,15 +16,18 @@ pub use work::{AnnotationsData, AnnotationsRequest, AnnotationsResponse, Row, an
 use super::action::Action;
 use super::app::{App, LibraryView, Target, View};
 use super::worker::Request;
-use crate::annotations::{AnchorStatus, AnnotationId, Color};
+use crate::annotations::{AnchorStatus, Annotation, AnnotationId, Color};
 use crate::doc::DocId;
 use crate::text::fold::fold_str;
 use std::sync::Arc;
 
-/// The text now at the span of the annotation under review.
+/// The annotation under review as stored (its old quote in its old context) and the text now
+/// at its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Now {
     pub id: AnnotationId,
+    /// `None` when the library no longer has it.
+    pub was: Option<Box<Annotation>>,
     /// (prefix, text, suffix), or why it could not be read.
     pub text: Result<(String, String, String), String>,
 }
@@ -63,10 +66,16 @@ impl AnnotationsView {
     /// Chooses the rows to show from the filters and sorts them; the selection stays on its
     /// annotation when it is still shown.
     fn refilter(&mut self) {
+        let was = self.selected_row().map(|r| r.annotation.id);
+        self.refilter_keeping(was);
+    }
+
+    /// Chooses the rows to show, the selection on annotation `was` when it is shown, else on
+    /// the row where it was.
+    fn refilter_keeping(&mut self, was: Option<AnnotationId>) {
         let Some(data) = self.data.as_deref() else {
             return;
         };
-        let was = self.selected_row().map(|r| r.annotation.id);
         let query = fold_str(self.filter.trim());
         let keep = |&i: &usize| {
             let row = &data.rows[i];
@@ -83,7 +92,7 @@ impl AnnotationsView {
         };
         self.selected = was
             .and_then(|id| shown.iter().position(|&i| data.rows[i].annotation.id == id))
-            .unwrap_or(0);
+            .unwrap_or_else(|| self.selected.min(shown.len().saturating_sub(1)));
         self.shown = shown;
     }
 }
@@ -112,8 +121,13 @@ impl App {
         };
         match answer {
             AnnotationsResponse::Loaded(data) => {
+                let was = view.selected_row().map(|r| r.annotation.id);
                 view.data = Some(data);
-                view.refilter();
+                view.refilter_keeping(was);
+                // The text now may have changed too.
+                view.now = None;
+                let request = review_request(view);
+                self.requests.extend(request);
             }
             AnnotationsResponse::Folded(folded) => {
                 if let Some(data) = &mut view.data {
@@ -121,9 +135,9 @@ impl App {
                 }
                 view.refilter();
             }
-            AnnotationsResponse::Now { id, text } => {
-                if view.selected_row().is_some_and(|r| r.annotation.id == id) {
-                    view.now = Some(Now { id, text });
+            AnnotationsResponse::Now { id, was, text } => {
+                if selected_id(view) == Some(id) {
+                    view.now = Some(Now { id, was, text });
                 }
             }
             AnnotationsResponse::Settled(annotation) => {
@@ -138,7 +152,7 @@ impl App {
                     ),
                 };
                 if let Some(data) = &mut view.data {
-                    Arc::make_mut(data).replace(*annotation);
+                    Arc::make_mut(data).replace(&annotation);
                 }
                 view.refilter();
                 view.now = None;
@@ -298,5 +312,5 @@ fn selected_id(view: &AnnotationsView) -> Option<AnnotationId> {
 fn review_request(view: &AnnotationsView) -> Option<Request> {
     let row = view.selected_row().filter(|_| view.review)?;
     (row.annotation.status == AnchorStatus::Drifted)
-        .then(|| Request::AnnotationList(AnnotationsRequest::Now(Box::new(row.annotation.clone()))))
+        .then(|| Request::AnnotationList(AnnotationsRequest::Now(row.annotation.id)))
 }

@@ -190,7 +190,7 @@ fn annotation(app: &App, theme: &Theme) -> Option<Line<'static>> {
     }
     let pane = app.panes.get(app.focus)?;
     let mark = pane.mark_at(pane.cursor)?;
-    let a = pane.annotations.iter().find(|a| a.id == mark.id)?;
+    let a = pane.annotation(mark.id)?;
     let tags: String = a.tags.iter().map(|t| format!("#{t} ")).collect();
     let note = match a.note_line() {
         "" => "(no note)".to_string(),
