@@ -9,6 +9,7 @@ use common::harness::Harness;
 use pizhu::annotations::{Annotation, Color, NewAnnotation};
 use pizhu::doc::Span;
 use pizhu::tui::action::Action;
+use pizhu::tui::app::View;
 use pizhu::tui::worker::Response;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
@@ -86,4 +87,80 @@ fn the_gutter_marks_both_annotations_where_they_overlap_and_the_innermost_colour
     assert_eq!(screen.backend().buffer()[(1, row + 1)].symbol(), "▎");
     key(&mut h, KeyCode::Char('u'));
     assert_eq!(h.app.panes[0].marks().len(), 2, "u brings it back");
+}
+
+/// Selects the first sentence of the paragraph under the cursor.
+fn select_sentence(h: &mut Harness) {
+    h.keys("v)");
+    assert!(h.app.selecting());
+}
+
+/// The tags of the annotations the library holds for document 1.
+fn stored_tags(h: &Harness) -> Vec<Vec<String>> {
+    h.store
+        .document_annotations(1)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.tags)
+        .collect()
+}
+
+#[test]
+fn t_on_a_selection_opens_a_picker_that_filters_the_codebook_across_scripts() {
+    let mut h = reader(80, 18);
+    select_sentence(&mut h);
+    h.keys("t");
+    assert!(matches!(h.app.view, View::Tags(_)));
+    let screen = h.text();
+    assert!(screen.contains("tag the selection"), "{screen}");
+    assert!(
+        screen.contains("人才  Talent (talent)"),
+        "every theme: {screen}"
+    );
+    // A Traditional name finds the theme as the Simplified one does; a part of one lists it.
+    h.type_text("企業創新");
+    let screen = h.text();
+    assert!(
+        screen.contains("企业创新主体") && !screen.contains("人才  Talent"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("+ new tag: 企業創新"),
+        "not a name: {screen}"
+    );
+    insta::assert_snapshot!("tag_picker_80", screen);
+    // Down (Ctrl-n) to the theme; Enter tags the selection with its id.
+    h.key(KeyCode::Char('n'), KeyModifiers::CONTROL);
+    key(&mut h, KeyCode::Enter);
+    assert_eq!(h.app.view, View::Reader);
+    assert!(!h.app.selecting(), "tagging ends the selection");
+    assert_eq!(stored_tags(&h), [vec!["enterprise".to_string()]]);
+}
+
+#[test]
+fn the_picker_takes_a_tag_of_ones_own_and_esc_goes_back_to_the_selection() {
+    let mut h = reader(80, 18);
+    select_sentence(&mut h);
+    let selected = h.app.panes[0].selected();
+    h.keys("t");
+    h.type_text("待查");
+    assert!(h.text().contains("+ new tag: 待查"));
+    key(&mut h, KeyCode::Esc);
+    assert_eq!(h.app.view, View::Reader);
+    assert_eq!(h.app.panes[0].selected(), selected, "the selection stays");
+    assert!(stored_tags(&h).is_empty(), "nothing saved");
+    // An exact name is the theme, not a new tag; Up and Down stay within the rows.
+    h.keys("t");
+    h.type_text("Talent");
+    assert!(!h.text().contains("new tag"), "{}", h.text());
+    key(&mut h, KeyCode::Up);
+    key(&mut h, KeyCode::Enter);
+    assert_eq!(stored_tags(&h), [vec!["talent".to_string()]]);
+    // Free text, first row.
+    h.keys("V");
+    h.keys("t");
+    h.type_text("待查");
+    key(&mut h, KeyCode::Enter);
+    let tags = stored_tags(&h);
+    assert!(tags.contains(&vec!["待查".to_string()]), "{tags:?}");
 }

@@ -1578,8 +1578,9 @@ fn y_copies_the_selection_for_the_terminal_clipboard_and_t_tags_it() {
     char_key(&mut h, 'V');
     char_key(&mut h, 't');
     h.type_text("人才");
-    let status = h.text().lines().last().unwrap().to_string();
-    assert!(status.contains("→ theme 人才 (talent)"), "{status}");
+    let screen = h.text();
+    assert!(screen.contains("人才  Talent (talent)"), "{screen}");
+    assert!(!screen.contains("new tag"), "the theme's name: {screen}");
     h.act(Action::Submit);
     let stored = stored_annotations(&h, 1);
     assert_eq!(stored.len(), 1);

@@ -251,17 +251,24 @@ pub fn normalize_tags(tags: impl IntoIterator<Item = String>) -> Vec<String> {
 /// script, or English), else the text as typed.
 pub fn resolve_tag(codebook: &Codebook, tag: &str) -> String {
     let tag = tag.trim();
-    let folded = fold_str(tag);
     codebook
         .themes
         .iter()
-        .find(|t| {
-            t.id == tag
-                || t.name_en.eq_ignore_ascii_case(tag)
-                || fold_str(&t.name) == folded
-                || (!t.name_hant.is_empty() && fold_str(&t.name_hant) == folded)
-        })
+        .find(|t| names_theme(tag, &t.id, &t.name_en, [&t.name, &t.name_hant]))
         .map_or_else(|| tag.to_string(), |t| t.id.clone())
+}
+
+/// Whether `typed` (trimmed) names a theme exactly: its id, its English name in any case, or
+/// one of its Chinese names (Simplified, Traditional) in either script.
+pub fn names_theme(typed: &str, id: &str, name_en: &str, names: [&str; 2]) -> bool {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return false;
+    }
+    let folded = fold_str(typed);
+    id == typed
+        || name_en.eq_ignore_ascii_case(typed)
+        || names.iter().any(|n| !n.is_empty() && fold_str(n) == folded)
 }
 
 /// Where `quote` is in a document's stored text (code point spans): exactly as typed, else

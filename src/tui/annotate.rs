@@ -7,7 +7,7 @@
 //! the document's annotations.
 
 use super::action::Action;
-use super::app::{App, PromptKind, View};
+use super::app::{App, View};
 use super::editor::{EditKey, NoteEditor, NoteTarget};
 use super::pane::Selection;
 use super::worker::Request;
@@ -46,7 +46,7 @@ impl App {
     }
 
     /// The focused pane's selection in stored offsets, its document and its text.
-    fn selection(&self) -> Option<(DocId, crate::doc::Span, String)> {
+    pub(super) fn selection(&self) -> Option<(DocId, crate::doc::Span, String)> {
         let pane = self.panes.get(self.focus)?;
         let doc = pane.document()?;
         let span = pane.selected()?;
@@ -70,7 +70,7 @@ impl App {
     }
 
     /// Ends visual mode in the focused pane.
-    fn end_selection(&mut self) {
+    pub(super) fn end_selection(&mut self) {
         if let Some(pane) = self.panes.get_mut(self.focus) {
             pane.selection = None;
         }
@@ -91,7 +91,7 @@ impl App {
         }
         match action {
             Action::Annotate => self.make(Color::default(), true),
-            Action::TagSelection => self.prompt(PromptKind::Tag),
+            Action::TagSelection => self.open_tag_picker(),
             Action::Copy => self.copy(),
             Action::Back => self.end_selection(),
             Action::Visual => self.visual(false),
@@ -122,29 +122,6 @@ impl App {
         } else {
             self.requests.push(Request::Annotate(new));
         }
-    }
-
-    /// The tag prompt's answer: an annotation of the selection with that tag (a theme of the
-    /// codebook by id or name, else free text).
-    pub(super) fn tag_selection(&mut self, typed: &str) {
-        let typed = typed.trim();
-        let Some((doc, span, _)) = self.selection().filter(|_| !typed.is_empty()) else {
-            return;
-        };
-        let tag = self
-            .panes
-            .get(self.focus)
-            .and_then(|p| p.themes.as_deref())
-            .and_then(|t| t.labels.iter().find(|l| l.id == typed || l.matches(typed)))
-            .map_or_else(|| typed.to_string(), |l| l.id.clone());
-        self.end_selection();
-        self.requests.push(Request::Annotate(NewAnnotation {
-            doc,
-            span,
-            color: Color::default(),
-            note: String::new(),
-            tags: vec![tag],
-        }));
     }
 
     /// `y`: the selection to the system clipboard through the terminal (OSC 52).

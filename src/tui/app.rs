@@ -14,6 +14,7 @@ use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
 use super::related::RelatedView;
+use super::tag_picker::TagPicker;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::search::Hit;
@@ -76,6 +77,8 @@ pub enum View {
     Passage(PassageView),
     /// The note editor over the reader.
     Note(NoteEditor),
+    /// The tag picker over the reader (the selection stays).
+    Tags(TagPicker),
     Related(RelatedView),
     Matrix(MatrixView),
     Compare(CompareView),
@@ -95,8 +98,6 @@ pub enum PromptKind {
     },
     /// A question of the themes view.
     Codebook(Ask),
-    /// A tag for the selection.
-    Tag,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +239,7 @@ impl App {
             View::Reader if self.selecting() => InputMode::Keys(Context::Visual),
             View::Reader => InputMode::Keys(Context::Reader),
             View::Note(_) => InputMode::Editor,
+            View::Tags(_) => InputMode::Text,
             View::Library(lib) if lib.editing => InputMode::Text,
             View::Library(_) => InputMode::Keys(Context::Library),
             View::Results(_) => InputMode::Keys(Context::Results),
@@ -309,6 +311,7 @@ impl App {
                     Action::NoteEdited(result) => self.note_edited(result),
                     _ => {}
                 },
+                View::Tags(picker) => self.tag_picker_action(action, picker),
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
                 View::Passage(view) => self.passage_action(action, view),
@@ -741,7 +744,6 @@ impl App {
                 self.set_status(format!("kept {title}"), false)
             }
             PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
-            PromptKind::Tag => self.tag_selection(&input),
         }
     }
 

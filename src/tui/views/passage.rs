@@ -164,7 +164,7 @@ fn adding<'a>(
 }
 
 /// A theme's chip, name in the document's script, English name and id.
-fn name_spans<'a>(
+pub(super) fn name_spans<'a>(
     label: &Label,
     script: Script,
     status: Status,

@@ -55,32 +55,6 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 format!("remove «{}» with its layers? (y/n)", sanitize_line(title))
             }
             PromptKind::Codebook(ask) => format!("{}{input}", sanitize_line(&ask.label())),
-            PromptKind::Tag => {
-                let typed = prompt.input.trim();
-                let label = app
-                    .panes
-                    .get(app.focus)
-                    .and_then(|p| p.themes.as_deref())
-                    .and_then(|t| {
-                        t.labels
-                            .iter()
-                            .find(|l| !typed.is_empty() && l.matches(typed))
-                    });
-                let meaning = match label {
-                    Some(l) => format!("   → theme {} ({})", sanitize_line(&l.name), l.id),
-                    None if typed.is_empty() => String::new(),
-                    None => "   → a tag of your own".to_string(),
-                };
-                return render_prompt_line(
-                    area,
-                    buf,
-                    &format!("tag the selection (a theme, or any word): {input}▏{meaning}"),
-                    left_width,
-                    theme,
-                    &right,
-                    right_width,
-                );
-            }
         };
         (
             format!("{text}▏"),
@@ -108,6 +82,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
             View::Themes(view) => crate::tui::codebook::hint(view),
             View::Note(_) => "Esc or Ctrl-s saves the note  Ctrl-c leaves without saving",
+            View::Tags(_) => "tagging the selection: a theme of the codebook, or any word",
             View::Annotations(view) => crate::tui::annotations::hint(view),
         };
         (hint.to_string(), theme.status)
@@ -165,21 +140,6 @@ fn legend(app: &App, theme: &Theme) -> Option<Line<'static>> {
         ));
     }
     (!spans.is_empty()).then(|| Line::from(spans))
-}
-
-/// The prompt line with a hint after its cursor bar, and the flags on the right.
-fn render_prompt_line(
-    area: Rect,
-    buf: &mut Buffer,
-    text: &str,
-    left_width: usize,
-    theme: &Theme,
-    right: &str,
-    right_width: usize,
-) {
-    let style = theme.status.add_modifier(Modifier::BOLD);
-    buf.set_stringn(area.x, area.y, fit(text, left_width), left_width, style);
-    flags_at_right(area, buf, right, right_width, theme);
 }
 
 /// The annotation under the cursor: its colour, tags and the note's first line, and what
