@@ -164,3 +164,42 @@ fn the_picker_takes_a_tag_of_ones_own_and_esc_goes_back_to_the_selection() {
     let tags = stored_tags(&h);
     assert!(tags.contains(&vec!["待查".to_string()]), "{tags:?}");
 }
+
+#[test]
+fn m_on_an_annotation_selects_it_and_enter_puts_it_where_the_selection_is_now() {
+    let mut h = reader(80, 14);
+    let start = h.app.panes[0].document().unwrap().paragraph_start(2);
+    let a = annotate(&mut h, start + 3, start + 6, Color::Pink, "挪一挪");
+    let size = h.app.text_size(0);
+    h.app.panes[0].jump(start + 4, size);
+    h.keys("m");
+    let selected = h.app.panes[0].selected().expect("its span selected");
+    assert_eq!((selected.start, selected.end), (start + 3, start + 6));
+    assert_eq!(h.app.moving(), Some(a.id));
+    // To the end of the clause (here the sentence's); Enter puts it there.
+    h.keys(",");
+    let selected = h.app.panes[0].selected().unwrap();
+    key(&mut h, KeyCode::Enter);
+    let moved = h.store.annotation(a.id).unwrap().unwrap();
+    let doc = h.app.panes[0].document().unwrap();
+    assert_eq!(
+        (moved.start, moved.end),
+        (doc.to_stored(selected.start), doc.to_stored(selected.end))
+    );
+    assert_eq!((moved.note.as_str(), moved.color), ("挪一挪", Color::Pink));
+    assert_eq!(
+        moved.quote,
+        "，“新质生产力”成为观察我国经济与科技发展的一个关键词。"
+    );
+    assert_eq!(h.app.panes[0].marks()[0].span, selected, "shown there");
+    // Enter on a selection that moves nothing says what it is for.
+    h.keys("v");
+    key(&mut h, KeyCode::Enter);
+    let status = h
+        .app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.contains("being moved"), "{status}");
+}

@@ -332,3 +332,65 @@ fn snapshots_of_the_list_and_the_review_at_80_and_120() {
         insta::assert_snapshot!(format!("annotations_review_{width}"), h.text());
     }
 }
+
+#[test]
+fn m_in_the_review_moves_a_drifted_annotation_to_a_selection_adjusted_in_the_reader() {
+    let (store, m) = library();
+    let mut h = open(store, 100, 20);
+    h.keys("AD");
+    assert_eq!(listed(&h), [m.edited.id]);
+    h.keys("m");
+    assert_eq!(h.app.view, View::Reader, "the reader, at the annotation");
+    let pane = &h.app.panes[h.app.focus];
+    let doc = pane.document().expect("loaded");
+    let selected = pane.selected().expect("its place selected");
+    let before = h.store.annotation(m.edited.id).unwrap().unwrap();
+    assert_eq!(
+        (doc.to_stored(selected.start), doc.to_stored(selected.end)),
+        (before.start, before.end)
+    );
+    assert_eq!(h.app.moving(), Some(m.edited.id));
+    assert!(h.text().contains("moving annotation"), "{}", h.text());
+
+    // Esc leaves it where it was.
+    esc(&mut h);
+    assert!(!h.app.selecting() && h.app.moving().is_none());
+    assert_eq!(h.store.annotation(m.edited.id).unwrap().unwrap(), before);
+
+    // Again, the selection extended to the end of the next clause, and Enter puts it there.
+    h.keys("ADm,");
+    let pane = &h.app.panes[h.app.focus];
+    let doc = pane.document().unwrap();
+    let selected = pane.selected().unwrap();
+    let span = (doc.to_stored(selected.start), doc.to_stored(selected.end));
+    assert!(span.1 > before.end, "{span:?} extends {before:?}");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(!h.app.selecting());
+    let moved = h.store.annotation(m.edited.id).unwrap().unwrap();
+    assert_eq!((moved.start, moved.end), span);
+    assert_eq!(moved.status, AnchorStatus::Ok);
+    let text = h.store.text(moved.doc).unwrap();
+    let quote: String = text.chars().skip(span.0).take(span.1 - span.0).collect();
+    assert_eq!(moved.quote, quote, "its quote is the text there now");
+    assert!(quote.starts_with(&m.changed));
+    assert_eq!(
+        moved.prefix, before.prefix,
+        "the same start, the same context before"
+    );
+    assert_ne!(moved.suffix, before.suffix);
+    assert!(status(&h).contains("moved annotation"), "{}", status(&h));
+    // The pane shows it at its new place; the review has nothing left.
+    let mark = h.app.panes[h.app.focus].marks()[..]
+        .iter()
+        .find(|mk| mk.id == moved.id)
+        .copied()
+        .expect("marked");
+    assert_eq!(mark.span, selected);
+    h.keys("AD");
+    assert!(listed(&h).is_empty());
+
+    // One change: u puts it back, drifted, where it was.
+    h.keys("qq");
+    h.keys("u");
+    assert_eq!(h.store.annotation(m.edited.id).unwrap().unwrap(), before);
+}

@@ -155,6 +155,43 @@ impl Store {
         replace(tx, before, &after).map_err(sql)
     }
 
+    /// Moves an annotation to `span` of its document (the reader's selection): its quote and
+    /// context are read from the text there, and it is placed (`ok`) whatever it was. One
+    /// transaction with its undo-log entry; returns the annotation as it is now.
+    pub fn move_annotation(
+        &mut self,
+        id: AnnotationId,
+        span: Span,
+    ) -> Result<Annotation, StoreError> {
+        let doc = self
+            .annotation(id)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?
+            .doc;
+        let (prefix, quote, suffix) = self.quote_at(doc, span)?;
+        let name = self.display_name();
+        let tx = self.write("moving an annotation")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        let before = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        if before.doc != doc {
+            return Err(StoreError::AnnotationMoved(id));
+        }
+        let after = Annotation {
+            start: span.start,
+            end: span.end,
+            quote,
+            prefix,
+            suffix,
+            status: AnchorStatus::Ok,
+            ..before.clone()
+        };
+        if after == before {
+            return Ok(before);
+        }
+        replace(tx, before, &after).map_err(sql)
+    }
+
     /// The text now at an annotation's span and up to [`CONTEXT_CHARS`] code points around
     /// it: (prefix, quote, suffix), read by range. An error when the span is not in the text.
     pub fn quote_now(
@@ -405,8 +442,9 @@ impl Store {
     }
 }
 
-/// Writes `after` (an annotation changed in its colour, note, tags, quote or status) over
-/// `before` with the time now, logs the change for undo and commits; the annotation as stored.
+/// Writes `after` (an annotation changed in its place, colour, note, tags, quote or status)
+/// over `before` with the time now, logs the change for undo and commits; the annotation as
+/// stored.
 fn replace(
     tx: Transaction<'_>,
     before: Annotation,
@@ -415,7 +453,7 @@ fn replace(
     tx.execute(
         &format!(
             "UPDATE annotations SET color = ?2, note = ?3, tags = ?4, quote = ?5, prefix = ?6,
-                    suffix = ?7, status = ?8, updated_at = {NOW}
+                    suffix = ?7, status = ?8, start = ?9, end = ?10, updated_at = {NOW}
              WHERE id = ?1"
         ),
         params![
@@ -426,7 +464,9 @@ fn replace(
             after.quote,
             after.prefix,
             after.suffix,
-            after.status.as_str()
+            after.status.as_str(),
+            after.start as i64,
+            after.end as i64,
         ],
     )?;
     // The transaction read `before` already: the row is there.
@@ -793,6 +833,48 @@ mod tests {
             .map(|a| (a.id, a.quote.len(), a.note.clone()))
             .collect();
         assert_eq!(texts, whole);
+    }
+
+    #[test]
+    fn moving_places_an_annotation_on_a_new_span_with_its_text_and_undoes() {
+        let (mut store, doc) = library(None, TEXT);
+        let mut made = new(doc, 6, 11);
+        made.note = "笔记".into();
+        let a = store.create_annotation(&made).unwrap();
+        let tx = store.write("test").unwrap();
+        restore(
+            &tx,
+            &Annotation {
+                status: AnchorStatus::Drifted,
+                ..a.clone()
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let moved = store.move_annotation(a.id, Span::new(19, 25)).unwrap();
+        assert_eq!((moved.start, moved.end), (19, 25));
+        assert_eq!(moved.quote, "企业科技创新");
+        assert!(moved.prefix.ends_with("第二段：强化"));
+        assert!(moved.suffix.starts_with("主体地位"));
+        assert_eq!(moved.status, AnchorStatus::Ok);
+        assert_eq!(
+            (moved.note.as_str(), moved.guid.as_str()),
+            ("笔记", a.guid.as_str())
+        );
+        assert_eq!(store.annotation(a.id).unwrap(), Some(moved));
+        assert_eq!(
+            store.undo().unwrap().unwrap().describe(),
+            format!("annotation #{} changed", a.id)
+        );
+        let back = store.annotation(a.id).unwrap().unwrap();
+        assert_eq!(
+            (back.start, back.end, back.status, back.quote.as_str()),
+            (6, 11, AnchorStatus::Drifted, "新质生产力")
+        );
+        let err = store.move_annotation(a.id, Span::new(30, 999)).unwrap_err();
+        assert!(matches!(err, StoreError::SpanOutOfRange { .. }), "{err}");
+        let err = store.move_annotation(999, Span::new(0, 2)).unwrap_err();
+        assert!(matches!(err, StoreError::NoSuchAnnotation(999)));
     }
 
     #[test]

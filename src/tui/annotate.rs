@@ -10,9 +10,9 @@ use super::action::Action;
 use super::app::{App, View};
 use super::editor::{EditKey, NoteEditor, NoteTarget};
 use super::pane::Selection;
-use super::worker::Request;
+use super::worker::{Request, Saved};
 use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, Color, NewAnnotation};
-use crate::doc::DocId;
+use crate::doc::{DocId, Span};
 use crate::store::Change;
 use crate::text::cache::Paragraphs;
 
@@ -35,6 +35,7 @@ impl App {
             None => Some(Selection {
                 anchor: pane.cursor,
                 paragraphs,
+                moving: None,
             }),
         };
         if pane.selection.is_some() {
@@ -46,11 +47,11 @@ impl App {
     }
 
     /// The focused pane's selection in stored offsets, its document and its text.
-    pub(super) fn selection(&self) -> Option<(DocId, crate::doc::Span, String)> {
+    pub(super) fn selection(&self) -> Option<(DocId, Span, String)> {
         let pane = self.panes.get(self.focus)?;
         let doc = pane.document()?;
         let span = pane.selected()?;
-        let stored = crate::doc::Span::new(doc.to_stored(span.start), doc.to_stored(span.end));
+        let stored = Span::new(doc.to_stored(span.start), doc.to_stored(span.end));
         // The text from the paragraphs it spans (a line break between two).
         let (first, last) = (doc.locate(span.start).0, doc.locate(span.end - 1).0);
         let text: Vec<String> = (first..=last)
@@ -93,7 +94,13 @@ impl App {
             Action::Annotate => self.make(Color::default(), true),
             Action::TagSelection => self.open_tag_picker(),
             Action::Copy => self.copy(),
-            Action::Back => self.end_selection(),
+            Action::Back => {
+                if self.moving().is_some() {
+                    self.set_status("not moved", false);
+                }
+                self.end_selection();
+            }
+            Action::Select => self.put_moved(),
             Action::Visual => self.visual(false),
             Action::VisualParagraphs => self.visual(true),
             Action::SentenceEnd => self.reader_jump(|p| p.sentence_end()),
@@ -101,6 +108,60 @@ impl App {
             Action::PreviousClause => self.reader_jump(|p| p.clause_step(false)),
             other => self.reader_action(other),
         }
+    }
+
+    /// The annotation the focused pane's selection is moving, if any.
+    pub fn moving(&self) -> Option<AnnotationId> {
+        self.panes.get(self.focus)?.selection?.moving
+    }
+
+    /// `m`: moves annotation `id` of document `doc`, now at stored `span`: the document opens
+    /// in the focused pane with the span selected, for the visual motions to adjust; `Enter`
+    /// puts it there ([`Self::put_moved`]).
+    pub(super) fn move_annotation(&mut self, id: AnnotationId, doc: DocId, span: Span) {
+        self.open_here(doc, Some(span.start), None);
+        let size = self.text_size(self.focus);
+        let Some(pane) = self.panes.get_mut(self.focus) else {
+            return;
+        };
+        if pane
+            .document()
+            .is_some_and(|d| d.complete && d.meta.id == doc)
+        {
+            pane.select_to_move(span, id, size);
+        } else {
+            pane.select_on_load = Some((span, id));
+        }
+        self.set_status(
+            format!(
+                "moving annotation #{id}: adjust the selection, Enter puts it there, Esc leaves it"
+            ),
+            false,
+        );
+    }
+
+    /// `m` on the annotation under the cursor.
+    pub(super) fn move_here(&mut self) {
+        match self.annotation_here() {
+            Some(a) => self.move_annotation(a.id, a.doc, a.span()),
+            None => self.set_status("no annotation here to move", false),
+        }
+    }
+
+    /// `Enter` on a selection: the annotation being moved goes there (one change, undone by
+    /// `u`).
+    fn put_moved(&mut self) {
+        let Some(id) = self.moving() else {
+            return self.set_status(
+                "Enter puts an annotation being moved (m); h highlights the selection",
+                false,
+            );
+        };
+        let Some((_, span, _)) = self.selection() else {
+            return;
+        };
+        self.end_selection();
+        self.requests.push(Request::MoveAnnotation { id, span });
     }
 
     /// Makes an annotation of the selection in `color`; with `note`, opens the editor first
@@ -214,6 +275,7 @@ impl App {
                 pane.selection = Some(Selection {
                     anchor: word.start,
                     paragraphs: false,
+                    moving: None,
                 });
                 pane.cursor = word.end - 1;
             }
@@ -234,6 +296,7 @@ impl App {
             pane.selection = Some(Selection {
                 anchor: pane.cursor,
                 paragraphs: false,
+                moving: None,
             });
         }
         pane.cursor = at;
@@ -333,10 +396,15 @@ impl App {
     /// An annotation made, changed or deleted: the panes showing its document take it (the
     /// worker answers with the one annotation, not the document's thousands), and the status
     /// line says so.
-    pub(super) fn annotation_saved(&mut self, a: Annotation, deleted: bool) {
-        let what = match deleted {
-            true => format!("deleted annotation #{} (u brings it back)", a.id),
-            false => format!(
+    pub(super) fn annotation_saved(&mut self, a: Annotation, saved: Saved) {
+        let what = match saved {
+            Saved::Deleted => format!("deleted annotation #{} (u brings it back)", a.id),
+            Saved::Moved => format!(
+                "moved annotation #{} to «{}» (u puts it back)",
+                a.id,
+                cut(&a.quote)
+            ),
+            Saved::Written => format!(
                 "saved annotation #{} «{}» ({})",
                 a.id,
                 cut(&a.quote),
@@ -344,7 +412,8 @@ impl App {
             ),
         };
         self.set_status(what, false);
-        self.annotation_now(a.doc, a.id, (!deleted).then_some(a));
+        let now = (saved != Saved::Deleted).then_some(a.clone());
+        self.annotation_now(a.doc, a.id, now);
     }
 
     /// Annotation `id` of document `doc` is `now` (`None`: gone) in every pane showing the

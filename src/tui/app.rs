@@ -666,10 +666,9 @@ impl App {
             Response::Codebook(answer) => self.codebook_answer(answer),
             Response::Annotations { id, annotations } => self.annotations_loaded(id, annotations),
             Response::LibraryChanged => self.library_changed(),
-            Response::AnnotationSaved {
-                annotation,
-                deleted,
-            } => self.annotation_saved(*annotation, deleted),
+            Response::AnnotationSaved { annotation, saved } => {
+                self.annotation_saved(*annotation, saved)
+            }
             Response::Undone { redo, change } => self.undone(redo, change.map(|c| *c)),
             Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Done(message) => self.set_status(message, false),
@@ -1032,6 +1031,7 @@ impl App {
             Action::Visual => self.visual(false),
             Action::VisualParagraphs => self.visual(true),
             Action::DeleteAnnotation => self.delete_here(),
+            Action::MoveAnnotation => self.move_here(),
             Action::Undo => self.undo(false),
             Action::Redo => self.undo(true),
             Action::NextTheme | Action::PreviousTheme => {

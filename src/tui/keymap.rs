@@ -328,7 +328,8 @@ impl Keymap {
             (Context::Reader, Action::Select) => {
                 "on an annotation: edit its note; else the passage's themes"
             }
-            (Context::Visual, Action::Back) => "stop selecting",
+            (Context::Visual, Action::Back) => "stop selecting (moving: leave the annotation)",
+            (Context::Visual, Action::Select) => "moving an annotation (m): put it here",
             (Context::Passage, Action::Select) => "follow this theme in every pane",
             (Context::Passage, Action::AddTheme) => {
                 "add a theme from the codebook (type to find it)"
@@ -364,6 +365,9 @@ impl Keymap {
                 "drifted: confirm it (the text now at its place is its quote)"
             }
             (Context::Annotations, Action::Reject) => "drifted: make it an orphan (kept)",
+            (Context::Annotations, Action::MoveAnnotation) => {
+                "move it: its place selected in the reader, Enter puts it where the selection is"
+            }
             (Context::Annotations, Action::Back) => "clear the filter / leave the review / back",
             _ => action.describe(),
         }
@@ -467,6 +471,7 @@ pub const BINDABLE: &[Action] = &[
     Action::ClauseEnd,
     Action::PreviousClause,
     Action::DeleteAnnotation,
+    Action::MoveAnnotation,
     Action::Undo,
     Action::Redo,
     Action::Select,

@@ -44,6 +44,8 @@ pub struct Selection {
     pub anchor: usize,
     /// Whole paragraphs (`V`).
     pub paragraphs: bool,
+    /// The annotation being moved to the selection (`m`; `Enter` puts it there), if any.
+    pub moving: Option<AnnotationId>,
 }
 
 /// What a pane shows.
@@ -72,6 +74,9 @@ pub struct Pane {
     /// Where to put the cursor when the document arrives, instead of its saved position: a
     /// stored-text offset (a library search hit).
     pub goto: Option<usize>,
+    /// A stored span to select when the whole document has arrived, to move an annotation
+    /// there.
+    pub select_on_load: Option<(Span, AnnotationId)>,
     /// For a pane showing the beginning of a file being imported: the file's place among
     /// the files imported.
     pub preview_slot: Option<usize>,
@@ -115,6 +120,7 @@ impl Pane {
             cursor: 0,
             top: Anchor::default(),
             goto: None,
+            select_on_load: None,
             preview_slot: None,
             themes: None,
             annotations: HashMap::new(),
@@ -193,6 +199,7 @@ impl Pane {
             let (para, offset) = doc.locate(top);
             Anchor { para, offset }
         });
+        let complete = doc.complete;
         self.content = Content::Ready(doc);
         self.refold();
         match top {
@@ -202,6 +209,23 @@ impl Pane {
             }
             None => self.jump(cursor, size),
         }
+        if complete && let Some((span, id)) = self.select_on_load.take() {
+            self.select_to_move(span, id, size);
+        }
+    }
+
+    /// Selects stored span `span` to move annotation `id` there: the selection from its
+    /// start, the cursor on its last character.
+    pub fn select_to_move(&mut self, span: Span, id: AnnotationId, size: TextSize) {
+        let Some(doc) = self.document() else { return };
+        let from = doc.to_view(span.start);
+        let to = doc.to_view(span.end).max(from + 1);
+        self.jump(to - 1, size);
+        self.selection = Some(Selection {
+            anchor: from.min(self.cursor),
+            paragraphs: false,
+            moving: Some(id),
+        });
     }
 
     /// Shows the document's folded noise (`true`) or its reading view, keeping the cursor on

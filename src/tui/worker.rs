@@ -93,6 +93,11 @@ pub enum Request {
         edit: AnnotationEdit,
     },
     DeleteAnnotation(AnnotationId),
+    /// Move an annotation to a stored span of its document (placed there); answered with it.
+    MoveAnnotation {
+        id: AnnotationId,
+        span: Span,
+    },
     /// A consistent copy of the library (`:backup [PATH]`).
     Backup(Option<PathBuf>),
     /// Undo (or with `redo`, redo) the last change to annotations and theme decisions.
@@ -127,6 +132,16 @@ pub enum Request {
         positions: Vec<(DocId, usize)>,
         panes: Vec<SavedPane>,
     },
+}
+
+/// What was done to an annotation the worker saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Made, or changed in its colour, note or tags.
+    Written,
+    /// Moved to another span.
+    Moved,
+    Deleted,
 }
 
 /// What the reader does with the matches of a search when they arrive.
@@ -173,11 +188,10 @@ pub enum Response {
         id: DocId,
         annotations: Vec<Annotation>,
     },
-    /// An annotation was saved (made, changed or deleted: `deleted`): the panes take it as it
-    /// is now.
+    /// An annotation was saved: the panes take it as it is now (or drop it, deleted).
     AnnotationSaved {
         annotation: Box<Annotation>,
-        deleted: bool,
+        saved: Saved,
     },
     /// What undo (or redo) did (the change as it was made, with the annotation before and
     /// after); `None`: nothing to undo.
@@ -291,27 +305,26 @@ pub fn handle(
             Ok(path) => Response::Done(format!("backed up the library to {}", path.display())),
             Err(e) => failed("backing up", &e),
         }),
-        Request::Annotate(new) => emit(match store.create_annotation(&new) {
-            Ok(made) => Response::AnnotationSaved {
-                annotation: Box::new(made),
-                deleted: false,
-            },
-            Err(e) => failed("saving the annotation", &e),
-        }),
-        Request::EditAnnotation { id, edit } => emit(match store.edit_annotation(id, &edit) {
-            Ok(changed) => Response::AnnotationSaved {
-                annotation: Box::new(changed),
-                deleted: false,
-            },
-            Err(e) => failed("saving the annotation", &e),
-        }),
-        Request::DeleteAnnotation(id) => emit(match store.delete_annotation(id) {
-            Ok(gone) => Response::AnnotationSaved {
-                annotation: Box::new(gone),
-                deleted: true,
-            },
-            Err(e) => failed("deleting the annotation", &e),
-        }),
+        Request::Annotate(new) => emit(saved(
+            store.create_annotation(&new),
+            Saved::Written,
+            "saving the annotation",
+        )),
+        Request::EditAnnotation { id, edit } => emit(saved(
+            store.edit_annotation(id, &edit),
+            Saved::Written,
+            "saving the annotation",
+        )),
+        Request::MoveAnnotation { id, span } => emit(saved(
+            store.move_annotation(id, span),
+            Saved::Moved,
+            "moving the annotation",
+        )),
+        Request::DeleteAnnotation(id) => emit(saved(
+            store.delete_annotation(id),
+            Saved::Deleted,
+            "deleting the annotation",
+        )),
         Request::Undo { redo } => {
             let done = if redo { store.redo() } else { store.undo() };
             emit(match done {
@@ -396,6 +409,21 @@ pub fn handle(
                 emit(failed("saving the reading positions", &e));
             }
         }
+    }
+}
+
+/// An annotation the store saved as an answer, or why it could not.
+fn saved(
+    result: Result<Annotation, crate::store::StoreError>,
+    saved: Saved,
+    what: &str,
+) -> Response {
+    match result {
+        Ok(a) => Response::AnnotationSaved {
+            annotation: Box::new(a),
+            saved,
+        },
+        Err(e) => Response::Failed(format!("{what}: {e}")),
     }
 }
 

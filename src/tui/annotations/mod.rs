@@ -100,7 +100,7 @@ impl AnnotationsView {
 /// The status line's hint in the annotations view.
 pub fn hint(view: &AnnotationsView) -> &'static str {
     if view.review {
-        "y confirm (the text now is its quote)  x orphan  Enter open  D all  Esc back"
+        "y confirm it here  x orphan  m move  Enter open  D all  Esc back"
     } else {
         "Enter open  type to filter  c colour  # tag  s sort  d this document  D drifted"
     }
@@ -254,6 +254,13 @@ impl App {
             Action::ReviewDrifted => {
                 view.review = !view.review;
                 view.refilter();
+            }
+            Action::MoveAnnotation => {
+                let Some(a) = view.selected_row().map(|r| &r.annotation) else {
+                    return self.set_annotations_view(view);
+                };
+                let (id, doc, span) = (a.id, a.doc, crate::doc::Span::new(a.start, a.end));
+                return self.move_annotation(id, doc, span);
             }
             Action::Accept | Action::Reject => {
                 let settle = if action == Action::Accept {

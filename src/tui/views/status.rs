@@ -71,6 +71,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         (sanitize_line(&status.text), style)
     } else {
         let hint = match &app.view {
+            View::Reader if app.moving().is_some() => {
+                "moving an annotation: adjust the selection  Enter put it here  Esc leave it"
+            }
             View::Reader if app.selecting() => {
                 "h highlight  1–5 colour  a note  t tag  y copy  , clause  ) sentence  Esc cancel"
             }
