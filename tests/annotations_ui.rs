@@ -15,6 +15,7 @@ use pizhu::store::Store;
 use pizhu::tui::action::Action;
 use pizhu::tui::annotations::AnnotationsView;
 use pizhu::tui::app::{Start, View};
+use pizhu::tui::worker::Response;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 /// The library, `w`×`h`, with its last document open in one pane.
@@ -46,6 +47,15 @@ fn listed(h: &Harness) -> Vec<i64> {
         .iter()
         .map(|&i| data.rows[i].annotation.id)
         .collect()
+}
+
+/// The id of the annotation selected.
+fn selected(h: &Harness) -> Option<i64> {
+    view(h).selected_row().map(|r| r.annotation.id)
+}
+
+fn key_enter(h: &mut Harness) {
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
 }
 
 fn status(h: &Harness) -> String {
@@ -393,4 +403,45 @@ fn m_in_the_review_moves_a_drifted_annotation_to_a_selection_adjusted_in_the_rea
     h.keys("qq");
     h.keys("u");
     assert_eq!(h.store.annotation(m.edited.id).unwrap().unwrap(), before);
+}
+
+#[test]
+fn the_view_reads_the_list_again_when_the_library_changes_under_it_keeping_filter_and_selection() {
+    let (store, m) = library();
+    let mut h = open(store, 100, 16);
+    h.keys("A/人才");
+    key_enter(&mut h);
+    assert_eq!(listed(&h), [m.traditional.id, m.kept.id]);
+    h.keys("j");
+    assert_eq!(selected(&h), Some(m.kept.id));
+
+    // Another process (the command line) adds one that the filter matches and deletes one.
+    let made = annotate(
+        &mut h.store,
+        m.updated,
+        "人才",
+        Color::Purple,
+        "另一个进程",
+        &[],
+    );
+    h.store.delete_annotation(m.gone.id).unwrap();
+    assert!(view(&h).data.as_deref().unwrap().rows.len() == 4, "not yet");
+    h.act(Action::Worker(Response::LibraryChanged));
+    let v = view(&h);
+    assert_eq!(
+        v.data.as_deref().unwrap().rows.len(),
+        4,
+        "one more, one less"
+    );
+    assert_eq!(v.filter, "人才", "the filter stays");
+    assert!(v.data.as_deref().unwrap().folded, "typing matches at once");
+    let mut now = listed(&h);
+    now.sort();
+    assert_eq!(now, [m.traditional.id, m.kept.id, made.id]);
+    assert_eq!(
+        selected(&h),
+        Some(m.kept.id),
+        "the selection stays on its annotation"
+    );
+    assert!(h.text().contains("另一个进程"), "{}", h.text());
 }

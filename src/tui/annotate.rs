@@ -379,9 +379,11 @@ impl App {
     }
 
     /// Another connection changed the library (another pizhu, the command line): the open
-    /// documents' annotations and themes, and the list of documents, are read again.
+    /// documents' annotations and themes, the list of documents, and the annotations view's
+    /// list are read again.
     pub(super) fn library_changed(&mut self) {
         self.requests.push(Request::ListDocuments);
+        self.reload_annotations_view();
         for pane in self
             .panes
             .iter()

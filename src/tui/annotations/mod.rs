@@ -114,6 +114,17 @@ impl App {
             .push(Request::AnnotationList(AnnotationsRequest::Load));
     }
 
+    /// The annotations view's list read again, when it shows one: its filters, sort and
+    /// selected annotation stay.
+    pub(super) fn reload_annotations_view(&mut self) {
+        if let View::Annotations(view) = &self.view
+            && view.data.is_some()
+        {
+            self.requests
+                .push(Request::AnnotationList(AnnotationsRequest::Reload));
+        }
+    }
+
     /// The worker's answers.
     pub(super) fn annotations_answer(&mut self, answer: AnnotationsResponse) {
         let View::Annotations(view) = &mut self.view else {
