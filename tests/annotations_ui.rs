@@ -234,11 +234,11 @@ fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document()
     h.keys("#");
     assert_eq!(listed(&h), all);
 
-    h.keys("d");
+    h.keys("o");
     assert_eq!(view(&h).doc, Some(m.updated));
     assert_eq!(listed(&h), [m.kept.id, m.gone.id, m.edited.id]);
     assert!(h.text().contains(&format!("#{} only", m.updated)));
-    h.keys("d");
+    h.keys("o");
     h.keys("s");
     let mut newest = all.clone();
     newest.sort_by(|a, b| b.cmp(a));
@@ -444,4 +444,27 @@ fn the_view_reads_the_list_again_when_the_library_changes_under_it_keeping_filte
         "the selection stays on its annotation"
     );
     assert!(h.text().contains("另一个进程"), "{}", h.text());
+}
+
+#[test]
+fn d_deletes_the_selected_annotation_and_u_and_ctrl_r_undo_and_redo_in_the_view() {
+    let (store, m) = library();
+    let mut h = open(store, 100, 16);
+    h.keys("Aj");
+    assert_eq!(selected(&h), Some(m.kept.id));
+    h.keys("d");
+    assert!(h.store.annotation(m.kept.id).unwrap().is_none());
+    assert!(matches!(h.app.view, View::Annotations(_)), "the view stays");
+    assert_eq!(listed(&h), [m.traditional.id, m.gone.id, m.edited.id]);
+    assert!(status(&h).contains("deleted annotation"), "{}", status(&h));
+    // The reader's pane on its document lost it too.
+    let pane = &h.app.panes[h.app.focus];
+    assert!(pane.annotation(m.kept.id).is_none());
+    h.keys("u");
+    assert!(h.store.annotation(m.kept.id).unwrap().is_some());
+    assert_eq!(listed(&h).len(), 4, "back in the list");
+    assert!(h.app.panes[h.app.focus].annotation(m.kept.id).is_some());
+    h.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert!(h.store.annotation(m.kept.id).unwrap().is_none());
+    assert_eq!(listed(&h).len(), 3);
 }

@@ -416,6 +416,7 @@ impl App {
         self.set_status(what, false);
         let now = (saved != Saved::Deleted).then_some(a.clone());
         self.annotation_now(a.doc, a.id, now);
+        self.reload_annotations_view();
     }
 
     /// Annotation `id` of document `doc` is `now` (`None`: gone) in every pane showing the
@@ -451,6 +452,7 @@ impl App {
                 let id = before.as_ref().or(after.as_ref()).map_or(0, |a| a.id);
                 let now = if redo { after } else { before };
                 self.annotation_now(doc, id, now.map(|a| *a));
+                self.reload_annotations_view();
             }
         }
     }

@@ -365,6 +365,10 @@ impl Keymap {
                 "drifted: confirm it (the text now at its place is its quote)"
             }
             (Context::Annotations, Action::Reject) => "drifted: make it an orphan (kept)",
+            (Context::Annotations, Action::DeleteAnnotation) => "delete it (u brings it back)",
+            (Context::Passage, Action::ClearDecision) => {
+                "clear your decision (back to the suggestion; an added theme goes)"
+            }
             (Context::Annotations, Action::MoveAnnotation) => {
                 "move it: its place selected in the reader, Enter puts it where the selection is"
             }

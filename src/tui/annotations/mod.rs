@@ -102,7 +102,7 @@ pub fn hint(view: &AnnotationsView) -> &'static str {
     if view.review {
         "y confirm it here  x orphan  m move  Enter open  D all  Esc back"
     } else {
-        "Enter open  type to filter  c colour  # tag  s sort  d this document  D drifted"
+        "Enter open  d delete  m move  u undo  / c # o filter  s sort  D drifted"
     }
 }
 
@@ -266,6 +266,12 @@ impl App {
                 view.review = !view.review;
                 view.refilter();
             }
+            Action::DeleteAnnotation => {
+                if let Some(id) = selected_id(&view) {
+                    self.requests.push(Request::DeleteAnnotation(id));
+                }
+            }
+            Action::Undo | Action::Redo => self.undo(action == Action::Redo),
             Action::MoveAnnotation => {
                 let Some(a) = view.selected_row().map(|r| &r.annotation) else {
                     return self.set_annotations_view(view);

@@ -80,7 +80,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
             View::Reader => "? help  / search  t themes  o library  | split  q quit",
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
-            View::Passage(_) => "y accept  x reject  a add  Enter follow  Esc close",
+            View::Passage(_) => {
+                "y accept  x reject  d clear  a add  u undo  Enter follow  Esc close"
+            }
             View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
             View::Themes(view) => crate::tui::codebook::hint(view),
@@ -163,7 +165,7 @@ fn annotation(app: &App, theme: &Theme) -> Option<Line<'static>> {
         Span::styled("✎ ", theme.status.patch(theme.mark(a.color))),
         Span::styled(format!("{}{note}", sanitize_line(&tags)), theme.status),
         Span::styled(
-            "  Enter edit · d delete · u undo",
+            "  Enter edit · d delete · m move · u undo",
             theme.status.patch(theme.dim),
         ),
     ]))
