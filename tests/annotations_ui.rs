@@ -15,6 +15,7 @@ use pizhu::store::Store;
 use pizhu::tui::action::Action;
 use pizhu::tui::annotations::AnnotationsView;
 use pizhu::tui::app::{Start, View};
+use pizhu::tui::worker::Response;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 /// The library, `w`×`h`, with its last document open in one pane.
@@ -46,6 +47,15 @@ fn listed(h: &Harness) -> Vec<i64> {
         .iter()
         .map(|&i| data.rows[i].annotation.id)
         .collect()
+}
+
+/// The id of the annotation selected.
+fn selected(h: &Harness) -> Option<i64> {
+    view(h).selected_row().map(|r| r.annotation.id)
+}
+
+fn key_enter(h: &mut Harness) {
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
 }
 
 fn status(h: &Harness) -> String {
@@ -224,11 +234,11 @@ fn the_view_lists_every_annotation_and_filters_by_text_colour_tag_and_document()
     h.keys("#");
     assert_eq!(listed(&h), all);
 
-    h.keys("d");
+    h.keys("o");
     assert_eq!(view(&h).doc, Some(m.updated));
     assert_eq!(listed(&h), [m.kept.id, m.gone.id, m.edited.id]);
     assert!(h.text().contains(&format!("#{} only", m.updated)));
-    h.keys("d");
+    h.keys("o");
     h.keys("s");
     let mut newest = all.clone();
     newest.sort_by(|a, b| b.cmp(a));
@@ -331,4 +341,130 @@ fn snapshots_of_the_list_and_the_review_at_80_and_120() {
         h.keys("D");
         insta::assert_snapshot!(format!("annotations_review_{width}"), h.text());
     }
+}
+
+#[test]
+fn m_in_the_review_moves_a_drifted_annotation_to_a_selection_adjusted_in_the_reader() {
+    let (store, m) = library();
+    let mut h = open(store, 100, 20);
+    h.keys("AD");
+    assert_eq!(listed(&h), [m.edited.id]);
+    h.keys("m");
+    assert_eq!(h.app.view, View::Reader, "the reader, at the annotation");
+    let pane = &h.app.panes[h.app.focus];
+    let doc = pane.document().expect("loaded");
+    let selected = pane.selected().expect("its place selected");
+    let before = h.store.annotation(m.edited.id).unwrap().unwrap();
+    assert_eq!(
+        (doc.to_stored(selected.start), doc.to_stored(selected.end)),
+        (before.start, before.end)
+    );
+    assert_eq!(h.app.moving(), Some(m.edited.id));
+    assert!(h.text().contains("moving annotation"), "{}", h.text());
+
+    // Esc leaves it where it was.
+    esc(&mut h);
+    assert!(!h.app.selecting() && h.app.moving().is_none());
+    assert_eq!(h.store.annotation(m.edited.id).unwrap().unwrap(), before);
+
+    // Again, the selection extended to the end of the next clause, and Enter puts it there.
+    h.keys("ADm,");
+    let pane = &h.app.panes[h.app.focus];
+    let doc = pane.document().unwrap();
+    let selected = pane.selected().unwrap();
+    let span = (doc.to_stored(selected.start), doc.to_stored(selected.end));
+    assert!(span.1 > before.end, "{span:?} extends {before:?}");
+    h.key(KeyCode::Enter, KeyModifiers::NONE);
+    assert!(!h.app.selecting());
+    let moved = h.store.annotation(m.edited.id).unwrap().unwrap();
+    assert_eq!((moved.start, moved.end), span);
+    assert_eq!(moved.status, AnchorStatus::Ok);
+    let text = h.store.text(moved.doc).unwrap();
+    let quote: String = text.chars().skip(span.0).take(span.1 - span.0).collect();
+    assert_eq!(moved.quote, quote, "its quote is the text there now");
+    assert!(quote.starts_with(&m.changed));
+    assert_eq!(
+        moved.prefix, before.prefix,
+        "the same start, the same context before"
+    );
+    assert_ne!(moved.suffix, before.suffix);
+    assert!(status(&h).contains("moved annotation"), "{}", status(&h));
+    // The pane shows it at its new place; the review has nothing left.
+    let mark = h.app.panes[h.app.focus].marks()[..]
+        .iter()
+        .find(|mk| mk.id == moved.id)
+        .copied()
+        .expect("marked");
+    assert_eq!(mark.span, selected);
+    h.keys("AD");
+    assert!(listed(&h).is_empty());
+
+    // One change: u puts it back, drifted, where it was.
+    h.keys("qq");
+    h.keys("u");
+    assert_eq!(h.store.annotation(m.edited.id).unwrap().unwrap(), before);
+}
+
+#[test]
+fn the_view_reads_the_list_again_when_the_library_changes_under_it_keeping_filter_and_selection() {
+    let (store, m) = library();
+    let mut h = open(store, 100, 16);
+    h.keys("A/人才");
+    key_enter(&mut h);
+    assert_eq!(listed(&h), [m.traditional.id, m.kept.id]);
+    h.keys("j");
+    assert_eq!(selected(&h), Some(m.kept.id));
+
+    // Another process (the command line) adds one that the filter matches and deletes one.
+    let made = annotate(
+        &mut h.store,
+        m.updated,
+        "人才",
+        Color::Purple,
+        "另一个进程",
+        &[],
+    );
+    h.store.delete_annotation(m.gone.id).unwrap();
+    assert!(view(&h).data.as_deref().unwrap().rows.len() == 4, "not yet");
+    h.act(Action::Worker(Response::LibraryChanged));
+    let v = view(&h);
+    assert_eq!(
+        v.data.as_deref().unwrap().rows.len(),
+        4,
+        "one more, one less"
+    );
+    assert_eq!(v.filter, "人才", "the filter stays");
+    assert!(v.data.as_deref().unwrap().folded, "typing matches at once");
+    let mut now = listed(&h);
+    now.sort();
+    assert_eq!(now, [m.traditional.id, m.kept.id, made.id]);
+    assert_eq!(
+        selected(&h),
+        Some(m.kept.id),
+        "the selection stays on its annotation"
+    );
+    assert!(h.text().contains("另一个进程"), "{}", h.text());
+}
+
+#[test]
+fn d_deletes_the_selected_annotation_and_u_and_ctrl_r_undo_and_redo_in_the_view() {
+    let (store, m) = library();
+    let mut h = open(store, 100, 16);
+    h.keys("Aj");
+    assert_eq!(selected(&h), Some(m.kept.id));
+    h.keys("d");
+    assert!(h.store.annotation(m.kept.id).unwrap().is_none());
+    assert!(matches!(h.app.view, View::Annotations(_)), "the view stays");
+    assert_eq!(listed(&h), [m.traditional.id, m.gone.id, m.edited.id]);
+    assert!(status(&h).contains("deleted annotation"), "{}", status(&h));
+    // The reader's pane on its document lost it too.
+    let pane = &h.app.panes[h.app.focus];
+    assert!(pane.annotation(m.kept.id).is_none());
+    h.keys("u");
+    assert!(h.store.annotation(m.kept.id).unwrap().is_some());
+    assert_eq!(listed(&h).len(), 4, "back in the list");
+    assert!(h.app.panes[h.app.focus].annotation(m.kept.id).is_some());
+    h.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert!(h.store.annotation(m.kept.id).unwrap().is_none());
+    assert_eq!(listed(&h).len(), 3);
 }

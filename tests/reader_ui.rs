@@ -944,7 +944,7 @@ fn t_lists_a_passages_themes_and_decisions_are_saved_at_once() {
     assert_eq!(stored(&h), [(first.clone(), Decision::Accepted)]);
     assert!(h.text().contains('●'), "an accepted theme's chip is solid");
 
-    // x rejects, c clears back to the suggestion.
+    // x rejects, d clears back to the suggestion; u and Ctrl-r undo and redo it here.
     char_key(&mut h, 'x');
     assert_eq!(stored(&h), [(first.clone(), Decision::Rejected)]);
     assert!(
@@ -963,7 +963,24 @@ fn t_lists_a_passages_themes_and_decisions_are_saved_at_once() {
     if let View::Passage(view) = &mut h.app.view {
         view.selected = row;
     }
-    char_key(&mut h, 'c');
+    char_key(&mut h, 'd');
+    assert_eq!(stored(&h), []);
+    char_key(&mut h, 'u');
+    assert_eq!(stored(&h), [(first.clone(), Decision::Rejected)]);
+    assert!(
+        matches!(h.app.view, View::Passage(_)),
+        "the list stays open"
+    );
+    assert!(
+        !h.app.panes[0]
+            .themes
+            .as_ref()
+            .unwrap()
+            .on(passage)
+            .any(|t| t.theme == first),
+        "the list shows it rejected again"
+    );
+    h.key(KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert_eq!(stored(&h), []);
 
     // a adds a theme found by typing its English name.
@@ -1589,8 +1606,9 @@ fn y_copies_the_selection_for_the_terminal_clipboard_and_t_tags_it() {
     char_key(&mut h, 'V');
     char_key(&mut h, 't');
     h.type_text("人才");
-    let status = h.text().lines().last().unwrap().to_string();
-    assert!(status.contains("→ theme 人才 (talent)"), "{status}");
+    let screen = h.text();
+    assert!(screen.contains("人才  Talent (talent)"), "{screen}");
+    assert!(!screen.contains("new tag"), "the theme's name: {screen}");
     h.act(Action::Submit);
     let stored = stored_annotations(&h, 1);
     assert_eq!(stored.len(), 1);

@@ -18,6 +18,7 @@ use crate::store::{Store, StoreError};
 use crate::text::fold::{Shadow, fold_str};
 use crate::themes::Codebook;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// How many code points of context an annotation keeps on each side of its quote.
 pub const CONTEXT_CHARS: usize = 32;
@@ -152,6 +153,58 @@ impl Annotation {
     }
 }
 
+/// Most code points of the quote and of the note's first line a [`Summary`] keeps: more than a
+/// row of any screen shows.
+pub const SUMMARY_CHARS: usize = 160;
+
+/// An annotation as a list shows it: its place, colour, status and tags, the beginning of its
+/// quote and of its note's first line; not its context, whole note, GUID or times, which a
+/// list of 100,000 would read for nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub id: AnnotationId,
+    pub doc: DocId,
+    pub start: usize,
+    pub end: usize,
+    pub color: Color,
+    pub status: AnchorStatus,
+    /// Shared by the summaries with the same tags.
+    pub tags: Arc<[String]>,
+    /// At most [`SUMMARY_CHARS`] code points of each.
+    pub quote: String,
+    pub note_line: String,
+}
+
+impl Summary {
+    /// The beginning of a quote as a summary keeps it.
+    pub fn cut(text: &str) -> String {
+        text.chars().take(SUMMARY_CHARS).collect()
+    }
+
+    /// A note's first line (see [`Annotation::note_line`]) as a summary keeps it: without
+    /// its indent, cut.
+    pub fn first_line(note: &str) -> String {
+        let line = note.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        Summary::cut(line.trim_start())
+    }
+}
+
+impl From<&Annotation> for Summary {
+    fn from(a: &Annotation) -> Summary {
+        Summary {
+            id: a.id,
+            doc: a.doc,
+            start: a.start,
+            end: a.end,
+            color: a.color,
+            status: a.status,
+            tags: a.tags.clone().into(),
+            quote: Summary::cut(&a.quote),
+            note_line: Summary::first_line(&a.note),
+        }
+    }
+}
+
 /// What a new annotation is made of (its quote and context are read from the text).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAnnotation {
@@ -201,17 +254,24 @@ pub fn normalize_tags(tags: impl IntoIterator<Item = String>) -> Vec<String> {
 /// script, or English), else the text as typed.
 pub fn resolve_tag(codebook: &Codebook, tag: &str) -> String {
     let tag = tag.trim();
-    let folded = fold_str(tag);
     codebook
         .themes
         .iter()
-        .find(|t| {
-            t.id == tag
-                || t.name_en.eq_ignore_ascii_case(tag)
-                || fold_str(&t.name) == folded
-                || (!t.name_hant.is_empty() && fold_str(&t.name_hant) == folded)
-        })
+        .find(|t| names_theme(tag, &t.id, &t.name_en, [&t.name, &t.name_hant]))
         .map_or_else(|| tag.to_string(), |t| t.id.clone())
+}
+
+/// Whether `typed` (trimmed) names a theme exactly: its id, its English name in any case, or
+/// one of its Chinese names (Simplified, Traditional) in either script.
+pub fn names_theme(typed: &str, id: &str, name_en: &str, names: [&str; 2]) -> bool {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return false;
+    }
+    let folded = fold_str(typed);
+    id == typed
+        || name_en.eq_ignore_ascii_case(typed)
+        || names.iter().any(|n| !n.is_empty() && fold_str(n) == folded)
 }
 
 /// Where `quote` is in a document's stored text (code point spans): exactly as typed, else

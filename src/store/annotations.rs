@@ -10,10 +10,12 @@ use super::{Store, StoreError};
 use crate::annotations::anchor::quote_in;
 use crate::annotations::{
     AnchorStatus, Annotation, AnnotationEdit, AnnotationFilter, AnnotationId, CONTEXT_CHARS, Color,
-    NewAnnotation, normalize_tags,
+    NewAnnotation, SUMMARY_CHARS, Summary, normalize_tags,
 };
 use crate::doc::{DocId, Span};
 use crate::tagging::merge::DecisionRow;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 const COLUMNS: &str = "id, guid, doc_id, start, end, quote, prefix, suffix, color, note, tags, \
                        status, created_at, updated_at";
@@ -147,6 +149,43 @@ impl Store {
         if let Some((prefix, quote, suffix)) = requoted {
             (after.prefix, after.quote, after.suffix) = (prefix, quote, suffix);
         }
+        if after == before {
+            return Ok(before);
+        }
+        replace(tx, before, &after).map_err(sql)
+    }
+
+    /// Moves an annotation to `span` of its document (the reader's selection): its quote and
+    /// context are read from the text there, and it is placed (`ok`) whatever it was. One
+    /// transaction with its undo-log entry; returns the annotation as it is now.
+    pub fn move_annotation(
+        &mut self,
+        id: AnnotationId,
+        span: Span,
+    ) -> Result<Annotation, StoreError> {
+        let doc = self
+            .annotation(id)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?
+            .doc;
+        let (prefix, quote, suffix) = self.quote_at(doc, span)?;
+        let name = self.display_name();
+        let tx = self.write("moving an annotation")?;
+        let sql = |e| StoreError::sqlite(&name, e);
+        let before = read(&tx, id)
+            .map_err(sql)?
+            .ok_or(StoreError::NoSuchAnnotation(id))?;
+        if before.doc != doc {
+            return Err(StoreError::AnnotationMoved(id));
+        }
+        let after = Annotation {
+            start: span.start,
+            end: span.end,
+            quote,
+            prefix,
+            suffix,
+            status: AnchorStatus::Ok,
+            ..before.clone()
+        };
         if after == before {
             return Ok(before);
         }
@@ -297,6 +336,70 @@ impl Store {
             .collect())
     }
 
+    /// Every annotation of the library as a list shows it, in the order they were made: the
+    /// table read straight through (no index to follow; the caller sorts), nine columns of
+    /// fourteen, only the beginning of the quote and of the note, and each distinct tag list
+    /// decoded once.
+    pub fn annotation_summaries(&self) -> Result<Vec<Summary>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT id, doc_id, start, end, color, status, tags, substr(quote, 1, {SUMMARY_CHARS}),
+                        substr(ltrim(note, ' ' || char(9, 10, 13, 12288)), 1, {SUMMARY_CHARS})
+                 FROM annotations ORDER BY id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut tag_lists: HashMap<String, Arc<[String]>> = HashMap::new();
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let summary = (|| {
+                let tags = text(row, 6)?;
+                let tags = match tag_lists.get(tags) {
+                    Some(list) => Arc::clone(list),
+                    None => {
+                        let list: Arc<[String]> = parse_tags(tags)?.into();
+                        tag_lists.insert(tags.to_string(), Arc::clone(&list));
+                        list
+                    }
+                };
+                Ok(Summary {
+                    id: row.get(0)?,
+                    doc: row.get(1)?,
+                    start: row.get::<_, i64>(2)? as usize,
+                    end: row.get::<_, i64>(3)? as usize,
+                    color: Color::from_stored(text(row, 4)?).ok_or_else(|| bad(4, "colour"))?,
+                    status: AnchorStatus::parse(text(row, 5)?).ok_or_else(|| bad(5, "status"))?,
+                    tags,
+                    quote: row.get(7)?,
+                    note_line: Summary::first_line(text(row, 8)?),
+                })
+            })()
+            .map_err(|e: rusqlite::Error| self.err(e))?;
+            out.push(summary);
+        }
+        Ok(out)
+    }
+
+    /// Every annotation's whole quote and note, in the order they were made, to `each`
+    /// (borrowed: nothing is kept that the caller does not keep).
+    pub fn annotation_texts(
+        &self,
+        mut each: impl FnMut(AnnotationId, &str, &str),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, quote, note FROM annotations ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let (id, quote, note) = (|| Ok((row.get(0)?, text(row, 1)?, text(row, 2)?)))()
+                .map_err(|e: rusqlite::Error| self.err(e))?;
+            each(id, quote, note);
+        }
+        Ok(())
+    }
+
     /// A document's annotations, by place.
     pub fn document_annotations(&self, doc: DocId) -> Result<Vec<Annotation>, StoreError> {
         let mut stmt = self
@@ -341,8 +444,9 @@ impl Store {
     }
 }
 
-/// Writes `after` (an annotation changed in its colour, note, tags, quote or status) over
-/// `before` with the time now, logs the change for undo and commits; the annotation as stored.
+/// Writes `after` (an annotation changed in its place, colour, note, tags, quote or status)
+/// over `before` with the time now, logs the change for undo and commits; the annotation as
+/// stored.
 fn replace(
     tx: Transaction<'_>,
     before: Annotation,
@@ -351,7 +455,7 @@ fn replace(
     tx.execute(
         &format!(
             "UPDATE annotations SET color = ?2, note = ?3, tags = ?4, quote = ?5, prefix = ?6,
-                    suffix = ?7, status = ?8, updated_at = {NOW}
+                    suffix = ?7, status = ?8, start = ?9, end = ?10, updated_at = {NOW}
              WHERE id = ?1"
         ),
         params![
@@ -362,7 +466,9 @@ fn replace(
             after.quote,
             after.prefix,
             after.suffix,
-            after.status.as_str()
+            after.status.as_str(),
+            after.start as i64,
+            after.end as i64,
         ],
     )?;
     // The transaction read `before` already: the row is there.
@@ -428,14 +534,28 @@ pub(super) fn restore(tx: &Transaction<'_>, annotation: &Annotation) -> rusqlite
     .map(|_| ())
 }
 
+/// Column `i` of a row as text, borrowed.
+fn text<'a>(row: &'a Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
+    row.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// The error for column `i` holding no valid `what`.
+fn bad(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("not an annotation {what}").into(),
+    )
+}
+
+/// Tags as the library stores them, read back.
+fn parse_tags(json: &str) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(json).map_err(|_| bad(10, "tag list"))
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Annotation> {
-    let bad = |i: usize, what: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("not an annotation {what}").into(),
-        )
-    };
     let color: String = row.get(8)?;
     let tags: String = row.get(10)?;
     let status: String = row.get(11)?;
@@ -450,7 +570,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Annotation> {
         suffix: row.get(7)?,
         color: Color::from_stored(&color).ok_or_else(|| bad(8, "colour"))?,
         note: row.get(9)?,
-        tags: serde_json::from_str(&tags).map_err(|_| bad(10, "tag list"))?,
+        tags: parse_tags(&tags)?,
         status: AnchorStatus::parse(&status).ok_or_else(|| bad(11, "status"))?,
         created: row.get(12)?,
         updated: row.get(13)?,
@@ -669,6 +789,94 @@ mod tests {
         tx.commit().unwrap();
         let err = store.settle_annotation(a.id, AnchorStatus::Ok).unwrap_err();
         assert!(matches!(err, StoreError::SpanOutOfRange { .. }), "{err}");
+    }
+
+    #[test]
+    fn summaries_are_what_lists_show_of_each_annotation_read_cheaply() {
+        let (mut store, doc) = library(None, &TEXT.repeat(10));
+        let mut long = new(doc, 0, 200);
+        long.note = "\n \u{3000}\n\u{3000}第一行笔记\r\n第二行".into();
+        long.tags = vec!["talent".into(), "待查".into()];
+        let mut tagged = new(doc, 6, 11);
+        tagged.tags = long.tags.clone();
+        tagged.color = Color::Purple;
+        let made: Vec<Annotation> = [long, tagged, new(doc, 13, 30)]
+            .iter()
+            .map(|n| store.create_annotation(n).unwrap())
+            .collect();
+        let tx = store.write("test").unwrap();
+        restore(
+            &tx,
+            &Annotation {
+                status: AnchorStatus::Drifted,
+                ..made[2].clone()
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let all = store.annotations(&AnnotationFilter::default()).unwrap();
+        let mut expected: Vec<Summary> = all.iter().map(Summary::from).collect();
+        expected.sort_by_key(|s| s.id);
+        let summaries = store.annotation_summaries().unwrap();
+        assert_eq!(summaries, expected, "in the order they were made");
+        assert_eq!(summaries[0].note_line, "第一行笔记");
+        assert_eq!(summaries[0].quote.chars().count(), SUMMARY_CHARS);
+        assert_eq!(summaries[2].status, AnchorStatus::Drifted);
+        assert!(
+            Arc::ptr_eq(&summaries[0].tags, &summaries[1].tags),
+            "one tag list decoded once"
+        );
+        let mut texts = Vec::new();
+        store
+            .annotation_texts(|id, quote, note| texts.push((id, quote.len(), note.to_string())))
+            .unwrap();
+        let whole: Vec<_> = made
+            .iter()
+            .map(|a| (a.id, a.quote.len(), a.note.clone()))
+            .collect();
+        assert_eq!(texts, whole);
+    }
+
+    #[test]
+    fn moving_places_an_annotation_on_a_new_span_with_its_text_and_undoes() {
+        let (mut store, doc) = library(None, TEXT);
+        let mut made = new(doc, 6, 11);
+        made.note = "笔记".into();
+        let a = store.create_annotation(&made).unwrap();
+        let tx = store.write("test").unwrap();
+        restore(
+            &tx,
+            &Annotation {
+                status: AnchorStatus::Drifted,
+                ..a.clone()
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let moved = store.move_annotation(a.id, Span::new(19, 25)).unwrap();
+        assert_eq!((moved.start, moved.end), (19, 25));
+        assert_eq!(moved.quote, "企业科技创新");
+        assert!(moved.prefix.ends_with("第二段：强化"));
+        assert!(moved.suffix.starts_with("主体地位"));
+        assert_eq!(moved.status, AnchorStatus::Ok);
+        assert_eq!(
+            (moved.note.as_str(), moved.guid.as_str()),
+            ("笔记", a.guid.as_str())
+        );
+        assert_eq!(store.annotation(a.id).unwrap(), Some(moved));
+        assert_eq!(
+            store.undo().unwrap().unwrap().describe(),
+            format!("annotation #{} changed", a.id)
+        );
+        let back = store.annotation(a.id).unwrap().unwrap();
+        assert_eq!(
+            (back.start, back.end, back.status, back.quote.as_str()),
+            (6, 11, AnchorStatus::Drifted, "新质生产力")
+        );
+        let err = store.move_annotation(a.id, Span::new(30, 999)).unwrap_err();
+        assert!(matches!(err, StoreError::SpanOutOfRange { .. }), "{err}");
+        let err = store.move_annotation(999, Span::new(0, 2)).unwrap_err();
+        assert!(matches!(err, StoreError::NoSuchAnnotation(999)));
     }
 
     #[test]

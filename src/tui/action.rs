@@ -102,6 +102,8 @@ pub enum Action {
     PreviousClause,
     /// Delete the annotation under the cursor.
     DeleteAnnotation,
+    /// Move an annotation: its span selected, for the motions to adjust; `Enter` puts it there.
+    MoveAnnotation,
     /// Undo / redo the last change to annotations and theme decisions.
     Undo,
     Redo,
@@ -237,6 +239,9 @@ impl Action {
             Action::ClauseEnd => "to the end of the clause (，；：)",
             Action::PreviousClause => "back to the start of the clause",
             Action::DeleteAnnotation => "delete the annotation under the cursor",
+            Action::MoveAnnotation => {
+                "move the annotation under the cursor: adjust its selection, Enter puts it there"
+            }
             Action::Undo => "undo (annotations and theme decisions, also after a restart)",
             Action::Redo => "redo",
             Action::ThemeList => "themes of this passage: accept, reject, add, follow one",

@@ -7,12 +7,12 @@
 //! the document's annotations.
 
 use super::action::Action;
-use super::app::{App, PromptKind, View};
+use super::app::{App, View};
 use super::editor::{EditKey, NoteEditor, NoteTarget};
 use super::pane::Selection;
-use super::worker::Request;
-use crate::annotations::{Annotation, AnnotationEdit, Color, NewAnnotation};
-use crate::doc::DocId;
+use super::worker::{Request, Saved};
+use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, Color, NewAnnotation};
+use crate::doc::{DocId, Span};
 use crate::store::Change;
 use crate::text::cache::Paragraphs;
 
@@ -35,6 +35,7 @@ impl App {
             None => Some(Selection {
                 anchor: pane.cursor,
                 paragraphs,
+                moving: None,
             }),
         };
         if pane.selection.is_some() {
@@ -46,11 +47,11 @@ impl App {
     }
 
     /// The focused pane's selection in stored offsets, its document and its text.
-    fn selection(&self) -> Option<(DocId, crate::doc::Span, String)> {
+    pub(super) fn selection(&self) -> Option<(DocId, Span, String)> {
         let pane = self.panes.get(self.focus)?;
         let doc = pane.document()?;
         let span = pane.selected()?;
-        let stored = crate::doc::Span::new(doc.to_stored(span.start), doc.to_stored(span.end));
+        let stored = Span::new(doc.to_stored(span.start), doc.to_stored(span.end));
         // The text from the paragraphs it spans (a line break between two).
         let (first, last) = (doc.locate(span.start).0, doc.locate(span.end - 1).0);
         let text: Vec<String> = (first..=last)
@@ -70,7 +71,7 @@ impl App {
     }
 
     /// Ends visual mode in the focused pane.
-    fn end_selection(&mut self) {
+    pub(super) fn end_selection(&mut self) {
         if let Some(pane) = self.panes.get_mut(self.focus) {
             pane.selection = None;
         }
@@ -91,9 +92,15 @@ impl App {
         }
         match action {
             Action::Annotate => self.make(Color::default(), true),
-            Action::TagSelection => self.prompt(PromptKind::Tag),
+            Action::TagSelection => self.open_tag_picker(),
             Action::Copy => self.copy(),
-            Action::Back => self.end_selection(),
+            Action::Back => {
+                if self.moving().is_some() {
+                    self.set_status("not moved", false);
+                }
+                self.end_selection();
+            }
+            Action::Select => self.put_moved(),
             Action::Visual => self.visual(false),
             Action::VisualParagraphs => self.visual(true),
             Action::SentenceEnd => self.reader_jump(|p| p.sentence_end()),
@@ -101,6 +108,60 @@ impl App {
             Action::PreviousClause => self.reader_jump(|p| p.clause_step(false)),
             other => self.reader_action(other),
         }
+    }
+
+    /// The annotation the focused pane's selection is moving, if any.
+    pub fn moving(&self) -> Option<AnnotationId> {
+        self.panes.get(self.focus)?.selection?.moving
+    }
+
+    /// `m`: moves annotation `id` of document `doc`, now at stored `span`: the document opens
+    /// in the focused pane with the span selected, for the visual motions to adjust; `Enter`
+    /// puts it there ([`Self::put_moved`]).
+    pub(super) fn move_annotation(&mut self, id: AnnotationId, doc: DocId, span: Span) {
+        self.open_here(doc, Some(span.start), None);
+        let size = self.text_size(self.focus);
+        let Some(pane) = self.panes.get_mut(self.focus) else {
+            return;
+        };
+        if pane
+            .document()
+            .is_some_and(|d| d.complete && d.meta.id == doc)
+        {
+            pane.select_to_move(span, id, size);
+        } else {
+            pane.select_on_load = Some((span, id));
+        }
+        self.set_status(
+            format!(
+                "moving annotation #{id}: adjust the selection, Enter puts it there, Esc leaves it"
+            ),
+            false,
+        );
+    }
+
+    /// `m` on the annotation under the cursor.
+    pub(super) fn move_here(&mut self) {
+        match self.annotation_here() {
+            Some(a) => self.move_annotation(a.id, a.doc, a.span()),
+            None => self.set_status("no annotation here to move", false),
+        }
+    }
+
+    /// `Enter` on a selection: the annotation being moved goes there (one change, undone by
+    /// `u`).
+    fn put_moved(&mut self) {
+        let Some(id) = self.moving() else {
+            return self.set_status(
+                "Enter puts an annotation being moved (m); h highlights the selection",
+                false,
+            );
+        };
+        let Some((_, span, _)) = self.selection() else {
+            return;
+        };
+        self.end_selection();
+        self.requests.push(Request::MoveAnnotation { id, span });
     }
 
     /// Makes an annotation of the selection in `color`; with `note`, opens the editor first
@@ -124,29 +185,6 @@ impl App {
         }
     }
 
-    /// The tag prompt's answer: an annotation of the selection with that tag (a theme of the
-    /// codebook by id or name, else free text).
-    pub(super) fn tag_selection(&mut self, typed: &str) {
-        let typed = typed.trim();
-        let Some((doc, span, _)) = self.selection().filter(|_| !typed.is_empty()) else {
-            return;
-        };
-        let tag = self
-            .panes
-            .get(self.focus)
-            .and_then(|p| p.themes.as_deref())
-            .and_then(|t| t.labels.iter().find(|l| l.id == typed || l.matches(typed)))
-            .map_or_else(|| typed.to_string(), |l| l.id.clone());
-        self.end_selection();
-        self.requests.push(Request::Annotate(NewAnnotation {
-            doc,
-            span,
-            color: Color::default(),
-            note: String::new(),
-            tags: vec![tag],
-        }));
-    }
-
     /// `y`: the selection to the system clipboard through the terminal (OSC 52).
     fn copy(&mut self) {
         let Some((_, _, text)) = self.selection() else {
@@ -168,7 +206,7 @@ impl App {
     fn annotation_here(&self) -> Option<&Annotation> {
         let pane = self.panes.get(self.focus)?;
         let mark = pane.mark_at(pane.cursor)?;
-        pane.annotations.iter().find(|a| a.id == mark.id)
+        pane.annotation(mark.id)
     }
 
     /// `Enter`: the note of the annotation under the cursor, else the passage's themes.
@@ -237,6 +275,7 @@ impl App {
                 pane.selection = Some(Selection {
                     anchor: word.start,
                     paragraphs: false,
+                    moving: None,
                 });
                 pane.cursor = word.end - 1;
             }
@@ -257,6 +296,7 @@ impl App {
             pane.selection = Some(Selection {
                 anchor: pane.cursor,
                 paragraphs: false,
+                moving: None,
             });
         }
         pane.cursor = at;
@@ -339,9 +379,11 @@ impl App {
     }
 
     /// Another connection changed the library (another pizhu, the command line): the open
-    /// documents' annotations and themes, and the list of documents, are read again.
+    /// documents' annotations and themes, the list of documents, and the annotations view's
+    /// list are read again.
     pub(super) fn library_changed(&mut self) {
         self.requests.push(Request::ListDocuments);
+        self.reload_annotations_view();
         for pane in self
             .panes
             .iter()
@@ -353,11 +395,18 @@ impl App {
         }
     }
 
-    /// An annotation made, changed or deleted: say so.
-    pub(super) fn annotation_saved(&mut self, a: &Annotation, deleted: bool) {
-        let what = match deleted {
-            true => format!("deleted annotation #{} (u brings it back)", a.id),
-            false => format!(
+    /// An annotation made, changed or deleted: the panes showing its document take it (the
+    /// worker answers with the one annotation, not the document's thousands), and the status
+    /// line says so.
+    pub(super) fn annotation_saved(&mut self, a: Annotation, saved: Saved) {
+        let what = match saved {
+            Saved::Deleted => format!("deleted annotation #{} (u brings it back)", a.id),
+            Saved::Moved => format!(
+                "moved annotation #{} to «{}» (u puts it back)",
+                a.id,
+                cut(&a.quote)
+            ),
+            Saved::Written => format!(
                 "saved annotation #{} «{}» ({})",
                 a.id,
                 cut(&a.quote),
@@ -365,24 +414,47 @@ impl App {
             ),
         };
         self.set_status(what, false);
+        let now = (saved != Saved::Deleted).then_some(a.clone());
+        self.annotation_now(a.doc, a.id, now);
+        self.reload_annotations_view();
     }
 
-    /// What undo or redo did; theme decisions are read again for the document it touched.
-    pub(super) fn undone(&mut self, redo: bool, change: Option<&Change>) {
+    /// Annotation `id` of document `doc` is `now` (`None`: gone) in every pane showing the
+    /// document.
+    fn annotation_now(&mut self, doc: DocId, id: AnnotationId, now: Option<Annotation>) {
+        for pane in self.panes.iter_mut().filter(|p| p.doc_id() == doc) {
+            match &now {
+                Some(a) => pane.put_annotation(a.clone()),
+                None => pane.remove_annotation(id),
+            }
+        }
+    }
+
+    /// What undo or redo did: the annotation it changed is put as it is now in the panes, or
+    /// the theme decisions are read again for the document it touched.
+    pub(super) fn undone(&mut self, redo: bool, change: Option<Change>) {
         let verb = if redo { "redone" } else { "undone" };
         let Some(change) = change else {
             let what = if redo { "redo" } else { "undo" };
             return self.set_status(format!("nothing to {what}"), false);
         };
-        if let Change::Decision { doc, .. } = change {
-            for pane in self.panes.iter().filter(|p| p.doc_id() == *doc) {
-                self.requests.push(Request::Themes {
-                    pane: pane.id,
-                    id: *doc,
-                });
+        self.set_status(format!("{verb}: {}", change.describe()), false);
+        match change {
+            Change::Decision { doc, .. } => {
+                for pane in self.panes.iter().filter(|p| p.doc_id() == doc) {
+                    self.requests.push(Request::Themes {
+                        pane: pane.id,
+                        id: doc,
+                    });
+                }
+            }
+            Change::Annotation { doc, before, after } => {
+                let id = before.as_ref().or(after.as_ref()).map_or(0, |a| a.id);
+                let now = if redo { after } else { before };
+                self.annotation_now(doc, id, now.map(|a| *a));
+                self.reload_annotations_view();
             }
         }
-        self.set_status(format!("{verb}: {}", change.describe()), false);
     }
 }
 

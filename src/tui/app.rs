@@ -15,6 +15,7 @@ use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
 use super::related::RelatedView;
+use super::tag_picker::TagPicker;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::search::Hit;
@@ -77,6 +78,8 @@ pub enum View {
     Passage(PassageView),
     /// The note editor over the reader.
     Note(NoteEditor),
+    /// The tag picker over the reader (the selection stays).
+    Tags(TagPicker),
     Related(RelatedView),
     Matrix(MatrixView),
     Compare(CompareView),
@@ -96,8 +99,6 @@ pub enum PromptKind {
     },
     /// A question of the themes view.
     Codebook(Ask),
-    /// A tag for the selection.
-    Tag,
     /// The export's file exists: overwrite it?
     ConfirmOverwrite(Box<ExportJob>),
 }
@@ -252,6 +253,7 @@ impl App {
             View::Reader if self.selecting() => InputMode::Keys(Context::Visual),
             View::Reader => InputMode::Keys(Context::Reader),
             View::Note(_) => InputMode::Editor,
+            View::Tags(_) => InputMode::Text,
             View::Library(lib) if lib.editing => InputMode::Text,
             View::Library(_) => InputMode::Keys(Context::Library),
             View::Results(_) => InputMode::Keys(Context::Results),
@@ -324,6 +326,7 @@ impl App {
                     Action::NoteEdited(result) => self.note_edited(result),
                     _ => {}
                 },
+                View::Tags(picker) => self.tag_picker_action(action, picker),
                 View::Library(lib) => self.library_action(action, lib),
                 View::Results(results) => self.results_action(action, results),
                 View::Passage(view) => self.passage_action(action, view),
@@ -678,11 +681,10 @@ impl App {
             Response::Codebook(answer) => self.codebook_answer(answer),
             Response::Annotations { id, annotations } => self.annotations_loaded(id, annotations),
             Response::LibraryChanged => self.library_changed(),
-            Response::AnnotationSaved {
-                annotation,
-                deleted,
-            } => self.annotation_saved(&annotation, deleted),
-            Response::Undone { redo, change } => self.undone(redo, change.as_deref()),
+            Response::AnnotationSaved { annotation, saved } => {
+                self.annotation_saved(*annotation, saved)
+            }
+            Response::Undone { redo, change } => self.undone(redo, change.map(|c| *c)),
             Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Done(message) => self.set_status(message, false),
             Response::Export(answer) => self.export_answer(answer),
@@ -760,7 +762,6 @@ impl App {
                 self.set_status(format!("kept {title}"), false)
             }
             PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
-            PromptKind::Tag => self.tag_selection(&input),
             PromptKind::ConfirmOverwrite(job) => self.export_overwrite(*job, false),
         }
     }
@@ -1032,6 +1033,7 @@ impl App {
             Action::Visual => self.visual(false),
             Action::VisualParagraphs => self.visual(true),
             Action::DeleteAnnotation => self.delete_here(),
+            Action::MoveAnnotation => self.move_here(),
             Action::Undo => self.undo(false),
             Action::Redo => self.undo(true),
             Action::NextTheme | Action::PreviousTheme => {

@@ -53,6 +53,8 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             KeyCode::Backspace => Some(Action::Backspace),
             KeyCode::Down => Some(Action::Down),
             KeyCode::Up => Some(Action::Up),
+            KeyCode::Char('n') if ctrl => Some(Action::Down),
+            KeyCode::Char('p') if ctrl => Some(Action::Up),
             KeyCode::Char(c) if !ctrl && !c.is_control() => Some(Action::Input(c)),
             _ => None,
         },

@@ -332,7 +332,8 @@ impl Keymap {
             (Context::Reader, Action::Select) => {
                 "on an annotation: edit its note; else the passage's themes"
             }
-            (Context::Visual, Action::Back) => "stop selecting",
+            (Context::Visual, Action::Back) => "stop selecting (moving: leave the annotation)",
+            (Context::Visual, Action::Select) => "moving an annotation (m): put it here",
             (Context::Passage, Action::Select) => "follow this theme in every pane",
             (Context::Passage, Action::AddTheme) => {
                 "add a theme from the codebook (type to find it)"
@@ -368,6 +369,13 @@ impl Keymap {
                 "drifted: confirm it (the text now at its place is its quote)"
             }
             (Context::Annotations, Action::Reject) => "drifted: make it an orphan (kept)",
+            (Context::Annotations, Action::DeleteAnnotation) => "delete it (u brings it back)",
+            (Context::Passage, Action::ClearDecision) => {
+                "clear your decision (back to the suggestion; an added theme goes)"
+            }
+            (Context::Annotations, Action::MoveAnnotation) => {
+                "move it: its place selected in the reader, Enter puts it where the selection is"
+            }
             (Context::Annotations, Action::Back) => "clear the filter / leave the review / back",
             (Context::Export, Action::Down) => "next field",
             (Context::Export, Action::Up) => "previous field",
@@ -477,6 +485,7 @@ pub const BINDABLE: &[Action] = &[
     Action::ClauseEnd,
     Action::PreviousClause,
     Action::DeleteAnnotation,
+    Action::MoveAnnotation,
     Action::Undo,
     Action::Redo,
     Action::Select,

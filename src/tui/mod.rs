@@ -31,6 +31,7 @@ pub mod pane;
 pub mod passage;
 pub mod related;
 pub mod search;
+pub mod tag_picker;
 pub mod theme;
 pub mod themes;
 pub mod views;

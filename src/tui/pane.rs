@@ -13,6 +13,7 @@ use crate::text::layout::LayoutOptions;
 use crate::text::segment::Segmenter;
 use crate::text::width::{WidthOptions, char_width, str_width};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Sentences end after one of these (and any closing quotes or brackets that follow).
@@ -31,6 +32,11 @@ pub struct Mark {
     pub id: AnnotationId,
 }
 
+/// How marks are sorted: by start, an annotation inside another after it.
+fn mark_order(m: &Mark) -> (usize, std::cmp::Reverse<usize>, AnnotationId) {
+    (m.span.start, std::cmp::Reverse(m.span.end), m.id)
+}
+
 /// A selection in visual mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selection {
@@ -38,6 +44,8 @@ pub struct Selection {
     pub anchor: usize,
     /// Whole paragraphs (`V`).
     pub paragraphs: bool,
+    /// The annotation being moved to the selection (`m`; `Enter` puts it there), if any.
+    pub moving: Option<AnnotationId>,
 }
 
 /// What a pane shows.
@@ -66,6 +74,9 @@ pub struct Pane {
     /// Where to put the cursor when the document arrives, instead of its saved position: a
     /// stored-text offset (a library search hit).
     pub goto: Option<usize>,
+    /// A stored span to select when the whole document has arrived, to move an annotation
+    /// there.
+    pub select_on_load: Option<(Span, AnnotationId)>,
     /// For a pane showing the beginning of a file being imported: the file's place among
     /// the files imported.
     pub preview_slot: Option<usize>,
@@ -75,8 +86,9 @@ pub struct Pane {
     pub current_match: Option<usize>,
     /// The document's passages and their themes, once the worker has them.
     pub themes: Option<Box<DocThemes>>,
-    /// The document's annotations, and where they are in the text shown (innermost last).
-    pub annotations: Vec<Annotation>,
+    /// The document's annotations by id, and where they are in the text shown (sorted by
+    /// place, an annotation inside another after it).
+    annotations: HashMap<AnnotationId, Annotation>,
     marks: Vec<Mark>,
     /// Visual mode: where the selection started (it runs to the cursor, both included).
     pub selection: Option<Selection>,
@@ -108,9 +120,10 @@ impl Pane {
             cursor: 0,
             top: Anchor::default(),
             goto: None,
+            select_on_load: None,
             preview_slot: None,
             themes: None,
-            annotations: Vec::new(),
+            annotations: HashMap::new(),
             marks: Vec::new(),
             selection: None,
             filter: None,
@@ -186,6 +199,7 @@ impl Pane {
             let (para, offset) = doc.locate(top);
             Anchor { para, offset }
         });
+        let complete = doc.complete;
         self.content = Content::Ready(doc);
         self.refold();
         match top {
@@ -195,6 +209,23 @@ impl Pane {
             }
             None => self.jump(cursor, size),
         }
+        if complete && let Some((span, id)) = self.select_on_load.take() {
+            self.select_to_move(span, id, size);
+        }
+    }
+
+    /// Selects stored span `span` to move annotation `id` there: the selection from its
+    /// start, the cursor on its last character.
+    pub fn select_to_move(&mut self, span: Span, id: AnnotationId, size: TextSize) {
+        let Some(doc) = self.document() else { return };
+        let from = doc.to_view(span.start);
+        let to = doc.to_view(span.end).max(from + 1);
+        self.jump(to - 1, size);
+        self.selection = Some(Selection {
+            anchor: from.min(self.cursor),
+            paragraphs: false,
+            moving: Some(id),
+        });
     }
 
     /// Shows the document's folded noise (`true`) or its reading view, keeping the cursor on
@@ -254,30 +285,55 @@ impl Pane {
 
     /// Sets the document's annotations.
     pub fn set_annotations(&mut self, annotations: Vec<Annotation>) {
-        self.annotations = annotations;
+        self.annotations = annotations.into_iter().map(|a| (a.id, a)).collect();
         self.remark();
     }
 
-    /// Where the annotations are in the text shown now (orphans are nowhere); sorted so that
-    /// an annotation inside another comes after it.
-    fn remark(&mut self) {
-        let Some(doc) = self.document() else {
-            self.marks.clear();
-            return;
+    /// Puts one annotation of the document, made or changed, in its place: its mark goes
+    /// where it sorts, nothing else is looked at again.
+    pub fn put_annotation(&mut self, annotation: Annotation) {
+        self.marks.retain(|m| m.id != annotation.id);
+        if let Some(mark) = self.mark_of(&annotation) {
+            let at = self
+                .marks
+                .partition_point(|m| mark_order(m) < mark_order(&mark));
+            self.marks.insert(at, mark);
+        }
+        self.annotations.insert(annotation.id, annotation);
+    }
+
+    /// Takes one annotation (deleted) off the document.
+    pub fn remove_annotation(&mut self, id: AnnotationId) {
+        self.marks.retain(|m| m.id != id);
+        self.annotations.remove(&id);
+    }
+
+    /// One of the document's annotations.
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.get(&id)
+    }
+
+    /// Where an annotation is in the text shown: nowhere for an orphan, or before the
+    /// document is there.
+    fn mark_of(&self, a: &Annotation) -> Option<Mark> {
+        let doc = self.document()?;
+        let mark = Mark {
+            span: Span::new(doc.to_view(a.start), doc.to_view(a.end)),
+            color: a.color,
+            note: !a.note.trim().is_empty(),
+            id: a.id,
         };
+        (a.status != AnchorStatus::Orphan && !mark.span.is_empty()).then_some(mark)
+    }
+
+    /// Where the annotations are in the text shown now.
+    fn remark(&mut self) {
         let mut marks: Vec<Mark> = self
             .annotations
-            .iter()
-            .filter(|a| a.status != AnchorStatus::Orphan)
-            .map(|a| Mark {
-                span: Span::new(doc.to_view(a.start), doc.to_view(a.end)),
-                color: a.color,
-                note: !a.note.trim().is_empty(),
-                id: a.id,
-            })
-            .filter(|m| !m.span.is_empty())
+            .values()
+            .filter_map(|a| self.mark_of(a))
             .collect();
-        marks.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        marks.sort_unstable_by_key(mark_order);
         self.marks = marks;
     }
 

@@ -1,6 +1,6 @@
 //! The theme list of one passage (`t` or `Enter` in the reader): its themes with their
-//! status, score and the matched terms that explain them; `y` accepts, `x` rejects, `c`
-//! clears a decision, `a` adds a theme from the codebook (typing filters it, in either script
+//! status, score and the matched terms that explain them; `y` accepts, `x` rejects, `d`
+//! clears a decision (`u` / `Ctrl-r` undo and redo, as everywhere), `a` adds a theme from the codebook (typing filters it, in either script
 //! or English), `Enter` follows a theme across the panes. Decisions show at once (applied to
 //! the pane's [`DocThemes`]) and are stored by the tagging thread, which answers with the
 //! document's themes as the library has them.
@@ -169,6 +169,7 @@ impl App {
                 let rows = self.listed(&view).map_or(0, |t| view.themes(t).len());
                 view.selected = view.selected.min(rows.saturating_sub(1));
             }
+            Action::Undo | Action::Redo => self.undo(action == Action::Redo),
             Action::Select => {
                 if let Some(theme) = selected_theme {
                     self.view = View::Reader;

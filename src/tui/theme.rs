@@ -178,6 +178,12 @@ impl Theme {
         }
     }
 
+    /// The gutter's mark on a row several annotations cover: the innermost one's highlight,
+    /// bold (without colour: underlined and bold).
+    pub fn stacked_marks(&self, inner: crate::annotations::Color) -> Style {
+        self.highlight(inner).add_modifier(Modifier::BOLD)
+    }
+
     /// The theme for this terminal.
     pub fn detect() -> Theme {
         Theme::new(Palette::detect(|name| std::env::var(name).ok()))

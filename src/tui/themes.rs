@@ -154,6 +154,16 @@ impl Label {
                 .any(|s| fold_str(s).contains(&folded))
     }
 
+    /// Whether what is typed names the theme exactly (as a tag resolves to it).
+    pub fn is_named(&self, typed: &str) -> bool {
+        crate::annotations::names_theme(
+            typed,
+            &self.id,
+            &self.name_en,
+            [&self.name, &self.name_hant],
+        )
+    }
+
     /// The name in the script of the document it is shown with.
     pub fn name_for(&self, script: Script) -> &str {
         match script {

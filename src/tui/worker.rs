@@ -86,14 +86,19 @@ pub enum Request {
     Annotations {
         id: DocId,
     },
-    /// Make an annotation; answered with the document's annotations.
+    /// Make an annotation; answered with it.
     Annotate(NewAnnotation),
-    /// Change an annotation's note, colour or tags; answered with the document's annotations.
+    /// Change an annotation's note, colour or tags; answered with it as it is now.
     EditAnnotation {
         id: AnnotationId,
         edit: AnnotationEdit,
     },
     DeleteAnnotation(AnnotationId),
+    /// Move an annotation to a stored span of its document (placed there); answered with it.
+    MoveAnnotation {
+        id: AnnotationId,
+        span: Span,
+    },
     /// A consistent copy of the library (`:backup [PATH]`).
     Backup(Option<PathBuf>),
     /// Undo (or with `redo`, redo) the last change to annotations and theme decisions.
@@ -125,6 +130,16 @@ pub enum Request {
         positions: Vec<(DocId, usize)>,
         panes: Vec<SavedPane>,
     },
+}
+
+/// What was done to an annotation the worker saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Made, or changed in its colour, note or tags.
+    Written,
+    /// Moved to another span.
+    Moved,
+    Deleted,
 }
 
 /// What the reader does with the matches of a search when they arrive.
@@ -165,17 +180,19 @@ pub enum Response {
     },
     Matrix(Box<MatrixData>),
     Compare(Box<CompareData>),
-    /// A document's annotations (after any change to them).
+    /// A document's annotations (when it is loaded, and when another connection changed the
+    /// library).
     Annotations {
         id: DocId,
         annotations: Vec<Annotation>,
     },
-    /// An annotation was saved (made, changed or deleted: `deleted`), for the status line.
+    /// An annotation was saved: the panes take it as it is now (or drop it, deleted).
     AnnotationSaved {
         annotation: Box<Annotation>,
-        deleted: bool,
+        saved: Saved,
     },
-    /// What undo (or redo) did, in the document it did it in; `None`: nothing to undo.
+    /// What undo (or redo) did (the change as it was made, with the annotation before and
+    /// after); `None`: nothing to undo.
     Undone {
         redo: bool,
         change: Option<Box<Change>>,
@@ -288,56 +305,35 @@ pub fn handle(
             Ok(path) => Response::Done(format!("backed up the library to {}", path.display())),
             Err(e) => failed("backing up", &e),
         }),
-        Request::Annotate(new) => {
-            let doc = new.doc;
-            match store.create_annotation(&new) {
-                Ok(made) => {
-                    emit(Response::AnnotationSaved {
-                        annotation: Box::new(made),
-                        deleted: false,
-                    });
-                    emit(annotations_of(store, doc));
-                }
-                Err(e) => emit(failed("saving the annotation", &e)),
-            }
-        }
-        Request::EditAnnotation { id, edit } => match store.edit_annotation(id, &edit) {
-            Ok(changed) => {
-                let doc = changed.doc;
-                emit(Response::AnnotationSaved {
-                    annotation: Box::new(changed),
-                    deleted: false,
-                });
-                emit(annotations_of(store, doc));
-            }
-            Err(e) => emit(failed("saving the annotation", &e)),
-        },
-        Request::DeleteAnnotation(id) => match store.delete_annotation(id) {
-            Ok(gone) => {
-                let doc = gone.doc;
-                emit(Response::AnnotationSaved {
-                    annotation: Box::new(gone),
-                    deleted: true,
-                });
-                emit(annotations_of(store, doc));
-            }
-            Err(e) => emit(failed("deleting the annotation", &e)),
-        },
+        Request::Annotate(new) => emit(saved(
+            store.create_annotation(&new),
+            Saved::Written,
+            "saving the annotation",
+        )),
+        Request::EditAnnotation { id, edit } => emit(saved(
+            store.edit_annotation(id, &edit),
+            Saved::Written,
+            "saving the annotation",
+        )),
+        Request::MoveAnnotation { id, span } => emit(saved(
+            store.move_annotation(id, span),
+            Saved::Moved,
+            "moving the annotation",
+        )),
+        Request::DeleteAnnotation(id) => emit(saved(
+            store.delete_annotation(id),
+            Saved::Deleted,
+            "deleting the annotation",
+        )),
         Request::Undo { redo } => {
             let done = if redo { store.redo() } else { store.undo() };
-            match done {
-                Ok(change) => {
-                    let doc = change.as_ref().map(Change::doc);
-                    emit(Response::Undone {
-                        redo,
-                        change: change.map(Box::new),
-                    });
-                    if let Some(doc) = doc {
-                        emit(annotations_of(store, doc));
-                    }
-                }
-                Err(e) => emit(failed(if redo { "redoing" } else { "undoing" }, &e)),
-            }
+            emit(match done {
+                Ok(change) => Response::Undone {
+                    redo,
+                    change: change.map(Box::new),
+                },
+                Err(e) => failed(if redo { "redoing" } else { "undoing" }, &e),
+            })
         }
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
@@ -401,6 +397,21 @@ pub fn handle(
                 emit(failed("saving the reading positions", &e));
             }
         }
+    }
+}
+
+/// An annotation the store saved as an answer, or why it could not.
+fn saved(
+    result: Result<Annotation, crate::store::StoreError>,
+    saved: Saved,
+    what: &str,
+) -> Response {
+    match result {
+        Ok(a) => Response::AnnotationSaved {
+            annotation: Box::new(a),
+            saved,
+        },
+        Err(e) => Response::Failed(format!("{what}: {e}")),
     }
 }
 
@@ -756,7 +767,10 @@ mod tests {
             }
             false
         };
-        assert!(wait(&|r| matches!(r, Response::Annotations { .. }), 10.0));
+        assert!(wait(
+            &|r| matches!(r, Response::AnnotationSaved { .. }),
+            10.0
+        ));
         // Two looks at the library go by.
         assert!(
             !wait(&|r| matches!(r, Response::LibraryChanged), 2.5),

@@ -16,15 +16,18 @@ pub use work::{AnnotationsData, AnnotationsRequest, AnnotationsResponse, Row, an
 use super::action::Action;
 use super::app::{App, LibraryView, Target, View};
 use super::worker::Request;
-use crate::annotations::{AnchorStatus, AnnotationId, Color};
+use crate::annotations::{AnchorStatus, Annotation, AnnotationId, Color};
 use crate::doc::DocId;
 use crate::text::fold::fold_str;
 use std::sync::Arc;
 
-/// The text now at the span of the annotation under review.
+/// The annotation under review as stored (its old quote in its old context) and the text now
+/// at its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Now {
     pub id: AnnotationId,
+    /// `None` when the library no longer has it.
+    pub was: Option<Box<Annotation>>,
     /// (prefix, text, suffix), or why it could not be read.
     pub text: Result<(String, String, String), String>,
 }
@@ -72,10 +75,16 @@ impl AnnotationsView {
     /// Chooses the rows to show from the filters and sorts them; the selection stays on its
     /// annotation when it is still shown.
     fn refilter(&mut self) {
+        let was = self.selected_row().map(|r| r.annotation.id);
+        self.refilter_keeping(was);
+    }
+
+    /// Chooses the rows to show, the selection on annotation `was` when it is shown, else on
+    /// the row where it was.
+    fn refilter_keeping(&mut self, was: Option<AnnotationId>) {
         let Some(data) = self.data.as_deref() else {
             return;
         };
-        let was = self.selected_row().map(|r| r.annotation.id);
         let query = fold_str(self.filter.trim());
         let keep = |&i: &usize| {
             let row = &data.rows[i];
@@ -92,7 +101,7 @@ impl AnnotationsView {
         };
         self.selected = was
             .and_then(|id| shown.iter().position(|&i| data.rows[i].annotation.id == id))
-            .unwrap_or(0);
+            .unwrap_or_else(|| self.selected.min(shown.len().saturating_sub(1)));
         self.shown = shown;
     }
 }
@@ -100,9 +109,9 @@ impl AnnotationsView {
 /// The status line's hint in the annotations view.
 pub fn hint(view: &AnnotationsView) -> &'static str {
     if view.review {
-        "y confirm (the text now is its quote)  x orphan  Enter open  D all  Esc back"
+        "y confirm it here  x orphan  m move  Enter open  D all  Esc back"
     } else {
-        "Enter open  / filter  c colour  # tag  s sort  d document  D drifted  E export"
+        "Enter open  d delete  m move  / c # o filter  s sort  D drifted  E export"
     }
 }
 
@@ -114,6 +123,17 @@ impl App {
             .push(Request::AnnotationList(AnnotationsRequest::Load));
     }
 
+    /// The annotations view's list read again, when it shows one: its filters, sort and
+    /// selected annotation stay.
+    pub(super) fn reload_annotations_view(&mut self) {
+        if let View::Annotations(view) = &self.view
+            && view.data.is_some()
+        {
+            self.requests
+                .push(Request::AnnotationList(AnnotationsRequest::Reload));
+        }
+    }
+
     /// The worker's answers.
     pub(super) fn annotations_answer(&mut self, answer: AnnotationsResponse) {
         let View::Annotations(view) = &mut self.view else {
@@ -121,8 +141,13 @@ impl App {
         };
         match answer {
             AnnotationsResponse::Loaded(data) => {
+                let was = view.selected_row().map(|r| r.annotation.id);
                 view.data = Some(data);
-                view.refilter();
+                view.refilter_keeping(was);
+                // The text now may have changed too.
+                view.now = None;
+                let request = review_request(view);
+                self.requests.extend(request);
             }
             AnnotationsResponse::Folded(folded) => {
                 if let Some(data) = &mut view.data {
@@ -130,9 +155,9 @@ impl App {
                 }
                 view.refilter();
             }
-            AnnotationsResponse::Now { id, text } => {
-                if view.selected_row().is_some_and(|r| r.annotation.id == id) {
-                    view.now = Some(Now { id, text });
+            AnnotationsResponse::Now { id, was, text } => {
+                if selected_id(view) == Some(id) {
+                    view.now = Some(Now { id, was, text });
                 }
             }
             AnnotationsResponse::Settled(annotation) => {
@@ -147,7 +172,7 @@ impl App {
                     ),
                 };
                 if let Some(data) = &mut view.data {
-                    Arc::make_mut(data).replace(*annotation);
+                    Arc::make_mut(data).replace(&annotation);
                 }
                 view.refilter();
                 view.now = None;
@@ -251,6 +276,19 @@ impl App {
                 view.refilter();
             }
             Action::OpenExport => self.open_export(),
+            Action::DeleteAnnotation => {
+                if let Some(id) = selected_id(&view) {
+                    self.requests.push(Request::DeleteAnnotation(id));
+                }
+            }
+            Action::Undo | Action::Redo => self.undo(action == Action::Redo),
+            Action::MoveAnnotation => {
+                let Some(a) = view.selected_row().map(|r| &r.annotation) else {
+                    return self.set_annotations_view(view);
+                };
+                let (id, doc, span) = (a.id, a.doc, crate::doc::Span::new(a.start, a.end));
+                return self.move_annotation(id, doc, span);
+            }
             Action::Accept | Action::Reject => {
                 let settle = if action == Action::Accept {
                     AnchorStatus::Ok
@@ -308,5 +346,5 @@ fn selected_id(view: &AnnotationsView) -> Option<AnnotationId> {
 fn review_request(view: &AnnotationsView) -> Option<Request> {
     let row = view.selected_row().filter(|_| view.review)?;
     (row.annotation.status == AnchorStatus::Drifted)
-        .then(|| Request::AnnotationList(AnnotationsRequest::Now(Box::new(row.annotation.clone()))))
+        .then(|| Request::AnnotationList(AnnotationsRequest::Now(row.annotation.id)))
 }

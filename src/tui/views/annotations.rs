@@ -130,13 +130,13 @@ fn row_line(
     let tags = fit(&tags, room / 3);
     room = room.saturating_sub(tags.width());
     // With a note, the quote leaves it a third of the room.
-    let quote_room = match a.note_line() {
+    let quote_room = match a.note_line.as_str() {
         "" => room,
         _ => (room * 2 / 3).max(room.min(12)),
     };
     let quote = fit(&format!("«{}»", one_line(&a.quote)), quote_room);
     room = room.saturating_sub(quote.width());
-    let note = match a.note_line() {
+    let note = match a.note_line.as_str() {
         "" => String::new(),
         line => fit(&format!(" {}", one_line(line)), room),
     };
@@ -185,7 +185,10 @@ fn review(
             text_width,
         )
     };
-    lines.extend(runs(&a.prefix, &a.quote, &a.suffix, theme.matched));
+    match view.now.as_ref().and_then(|n| n.was.as_deref()) {
+        Some(was) => lines.extend(runs(&was.prefix, &was.quote, &was.suffix, theme.matched)),
+        None => lines.push(Line::styled("  reading…", theme.dim)),
+    }
     lines.push(Line::styled(" now:", theme.key));
     match &view.now {
         Some(Now {

@@ -15,6 +15,7 @@ mod reader;
 mod related;
 mod results;
 mod status;
+mod tag_picker;
 mod themes;
 
 pub use reader::Layer;
@@ -48,6 +49,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         View::Note(editor) => {
             reader::render(app, theme, main, buf);
             editor::render(app, editor, theme, main, buf);
+        }
+        View::Tags(picker) => {
+            reader::render(app, theme, main, buf);
+            tag_picker::render(app, picker, theme, main, buf);
         }
         View::Annotations(view) => annotations::render(view, theme, main, buf),
     }

@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 /// The keys, at the foot of the list.
-const KEYS: &str = "y accept · x reject · c clear · a add · Enter follow · Esc close";
+const KEYS: &str = "y accept · x reject · d clear · a add · u undo · Enter follow";
 const ADD_KEYS: &str = "type to find · ↑/↓ choose · Enter add · Esc back";
 
 pub fn render(app: &App, view: &PassageView, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -164,7 +164,7 @@ fn adding<'a>(
 }
 
 /// A theme's chip, name in the document's script, English name and id.
-fn name_spans<'a>(
+pub(super) fn name_spans<'a>(
     label: &Label,
     script: Script,
     status: Status,

@@ -1,6 +1,10 @@
 //! The reading panes: a title bar (title, script, position), a gutter column kept for theme
-//! chips and note markers, and the text drawn through the layout engine with styling layers
-//! (search matches, the current match, folded noise, the cursor) applied over it.
+//! chips and annotation marks, and the text drawn through the layout engine with styling
+//! layers (search matches, the current match, folded noise, the cursor) applied over it.
+//!
+//! Annotations colour the text with the innermost one's colour; the gutter marks every row
+//! an annotation covers: `▎` in its colour (`✎` on the row its note starts), or where several
+//! overlap, how many (`2`…`9`, `*` for more) on the innermost one's colour.
 
 use super::fit;
 use crate::doc::Span as TextSpan;
@@ -238,15 +242,21 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
                 doc.paragraph_start(line.para) + line.span.start,
                 doc.paragraph_start(line.para) + line.span.end.max(line.span.start + 1),
             );
-            let marked = marks
+            let covering: Vec<&Mark> = marks
                 .iter()
+                .copied()
                 .filter(|m| m.span.start < row.end && row.start < m.span.end)
-                .min_by_key(|m| m.span.len());
-            let chips = match marked {
-                Some(mark) if gutter.width > 1 => {
-                    let noted = marks.iter().any(|m| m.note && row.contains(m.span.start));
-                    let symbol = if noted { "✎" } else { "▎" };
-                    buf.set_string(gutter.x + 1, y, symbol, theme.mark(mark.color));
+                .collect();
+            let chips = match covering.iter().min_by_key(|m| m.span.len()) {
+                Some(inner) if gutter.width > 1 => {
+                    let (symbol, style) = match covering.len() {
+                        1 if inner.note && row.contains(inner.span.start) => {
+                            ("✎", theme.mark(inner.color))
+                        }
+                        1 => ("▎", theme.mark(inner.color)),
+                        n => (count_symbol(n), theme.stacked_marks(inner.color)),
+                    };
+                    buf.set_string(gutter.x + 1, y, symbol, style);
                     Rect::new(gutter.x, y, 1, 1)
                 }
                 _ => gutter,
@@ -296,6 +306,12 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             }
         }
     });
+}
+
+/// The gutter's mark on a row that `n` annotations (more than one) cover: how many.
+fn count_symbol(n: usize) -> &'static str {
+    const COUNTS: [&str; 8] = ["2", "3", "4", "5", "6", "7", "8", "9"];
+    COUNTS.get(n.saturating_sub(2)).copied().unwrap_or("*")
 }
 
 /// The chips of the passage that starts in display paragraph `para`: one column per theme, as

@@ -59,32 +59,6 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 "{} exists: overwrite it? (y/n)",
                 sanitize_line(&job.path.display().to_string())
             ),
-            PromptKind::Tag => {
-                let typed = prompt.input.trim();
-                let label = app
-                    .panes
-                    .get(app.focus)
-                    .and_then(|p| p.themes.as_deref())
-                    .and_then(|t| {
-                        t.labels
-                            .iter()
-                            .find(|l| !typed.is_empty() && l.matches(typed))
-                    });
-                let meaning = match label {
-                    Some(l) => format!("   → theme {} ({})", sanitize_line(&l.name), l.id),
-                    None if typed.is_empty() => String::new(),
-                    None => "   → a tag of your own".to_string(),
-                };
-                return render_prompt_line(
-                    area,
-                    buf,
-                    &format!("tag the selection (a theme, or any word): {input}▏{meaning}"),
-                    left_width,
-                    theme,
-                    &right,
-                    right_width,
-                );
-            }
         };
         (
             format!("{text}▏"),
@@ -101,17 +75,23 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
         (sanitize_line(&status.text), style)
     } else {
         let hint = match &app.view {
+            View::Reader if app.moving().is_some() => {
+                "moving an annotation: adjust the selection  Enter put it here  Esc leave it"
+            }
             View::Reader if app.selecting() => {
                 "h highlight  1–5 colour  a note  t tag  y copy  , clause  ) sentence  Esc cancel"
             }
             View::Reader => "? help  / search  t themes  o library  | split  q quit",
             View::Library(_) => "Enter open  type to filter  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
-            View::Passage(_) => "y accept  x reject  a add  Enter follow  Esc close",
+            View::Passage(_) => {
+                "y accept  x reject  d clear  a add  u undo  Enter follow  Esc close"
+            }
             View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
             View::Compare(_) => "Enter open in context  h/l documents  j/k passages  Esc back",
             View::Themes(view) => crate::tui::codebook::hint(view),
             View::Note(_) => "Esc or Ctrl-s saves the note  Ctrl-c leaves without saving",
+            View::Tags(_) => "tagging the selection: a theme of the codebook, or any word",
             View::Annotations(view) => crate::tui::annotations::hint(view),
         };
         (hint.to_string(), theme.status)
@@ -171,21 +151,6 @@ fn legend(app: &App, theme: &Theme) -> Option<Line<'static>> {
     (!spans.is_empty()).then(|| Line::from(spans))
 }
 
-/// The prompt line with a hint after its cursor bar, and the flags on the right.
-fn render_prompt_line(
-    area: Rect,
-    buf: &mut Buffer,
-    text: &str,
-    left_width: usize,
-    theme: &Theme,
-    right: &str,
-    right_width: usize,
-) {
-    let style = theme.status.add_modifier(Modifier::BOLD);
-    buf.set_stringn(area.x, area.y, fit(text, left_width), left_width, style);
-    flags_at_right(area, buf, right, right_width, theme);
-}
-
 /// The annotation under the cursor: its colour, tags and the note's first line, and what
 /// the keys do.
 fn annotation(app: &App, theme: &Theme) -> Option<Line<'static>> {
@@ -194,7 +159,7 @@ fn annotation(app: &App, theme: &Theme) -> Option<Line<'static>> {
     }
     let pane = app.panes.get(app.focus)?;
     let mark = pane.mark_at(pane.cursor)?;
-    let a = pane.annotations.iter().find(|a| a.id == mark.id)?;
+    let a = pane.annotation(mark.id)?;
     let tags: String = a.tags.iter().map(|t| format!("#{t} ")).collect();
     let note = match a.note_line() {
         "" => "(no note)".to_string(),
@@ -204,7 +169,7 @@ fn annotation(app: &App, theme: &Theme) -> Option<Line<'static>> {
         Span::styled("✎ ", theme.status.patch(theme.mark(a.color))),
         Span::styled(format!("{}{note}", sanitize_line(&tags)), theme.status),
         Span::styled(
-            "  Enter edit · d delete · u undo",
+            "  Enter edit · d delete · m move · u undo",
             theme.status.patch(theme.dim),
         ),
     ]))
