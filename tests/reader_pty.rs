@@ -406,3 +406,82 @@ fn a_library_deleted_or_replaced_under_the_reader_is_a_message_not_a_crash() {
         assert!(!s.parser.screen().alternate_screen());
     }
 }
+
+#[test]
+fn the_reader_and_three_command_lines_annotate_one_library_at_once_and_nothing_is_lost() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let db_arg = db.to_str().expect("utf-8 path").to_string();
+    let a = "tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt";
+    let mut s = Session::start(home.path(), &["--db", &db_arg, a]);
+    s.wait_for("the document", |screen| screen.contains(" 0% "));
+
+    // Three writers on the command line, 15 annotations each, while the reader makes five.
+    const WRITERS: usize = 3;
+    const EACH: usize = 15;
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let db = db_arg.clone();
+            std::thread::spawn(move || {
+                (0..EACH)
+                    .map(|i| {
+                        let start = (w * EACH + i) * 7;
+                        std::process::Command::new(env!("CARGO_BIN_EXE_pizhu"))
+                            .args(["--db", &db, "annotate", "1"])
+                            .args(["--start", &start.to_string()])
+                            .args(["--end", &(start + 5).to_string()])
+                            .args(["--note", &format!("命令行 {w}-{i}")])
+                            .output()
+                            .expect("run pizhu annotate")
+                    })
+                    .filter(|out| !out.status.success())
+                    .map(|out| String::from_utf8_lossy(&out.stderr).into_owned())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let highlights = || {
+        Store::open(&db)
+            .and_then(|store| store.annotations(&Default::default()))
+            .map_or(0, |all| all.iter().filter(|a| a.note.is_empty()).count())
+    };
+    for n in 1..=5 {
+        s.send("}v)h");
+        let deadline = Instant::now() + TIMEOUT;
+        while highlights() < n {
+            assert!(
+                Instant::now() < deadline,
+                "highlight {n} not saved:\n{}",
+                s.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s.wait_for("the status line", |screen| {
+            screen.lines().last().is_some_and(|l| l.contains("saved"))
+        });
+        let screen = s.screen();
+        assert!(
+            !screen.contains("locked") && !screen.contains("busy"),
+            "highlight {n}: {screen}"
+        );
+        s.send("\x1b");
+    }
+    let failures: Vec<String> = writers
+        .into_iter()
+        .flat_map(|w| w.join().expect("writer thread"))
+        .collect();
+    assert!(failures.is_empty(), "command lines failed: {failures:?}");
+    s.send("q");
+    assert!(s.wait_exit());
+
+    let store = Store::open(&db).expect("library");
+    let notes = store.annotations(&Default::default()).expect("annotations");
+    let from_cli = notes
+        .iter()
+        .filter(|a| a.note.starts_with("命令行"))
+        .count();
+    assert_eq!(from_cli, WRITERS * EACH, "every command line's annotation");
+    assert_eq!(notes.len() - from_cli, 5, "every highlight of the reader");
+    let report = store.check().expect("check");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
