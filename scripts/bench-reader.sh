@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Measures the reader (`pizhu FILE`) on one big document, against `less` as the reference,
-# and prints a Markdown table.
+# and prints a Markdown table (or, with BENCH_FORMAT=tsv, tab-separated figures for
+# scripts/bench.sh, which runs this script as one of its parts).
 #
 #   scripts/bench-reader.sh            # a ~300 MiB document
 #   scripts/bench-reader.sh --quick    # a ~30 MiB document
+#
+# Settings from the environment:
+#   PIZHU_BIN=PATH      the binary to measure (else the release binary is built)
+#   BENCH_FILE=PATH     the document to open (else one is made: scripts/bench-data.sh); it
+#                       must start with the fixtures as bench_document writes them
+#   BENCH_RUNS=N        first-screen runs per case (default 3; the median is reported)
+#   BENCH_KEYS=N        keystrokes per key per session (default 50)
+#   BENCH_TIMEOUT=S     bound on each wait for a first screen (default 120 s)
+#   BENCH_FORMAT=tsv    print `name<TAB>value` lines (times in µs, memory in kB, or a word:
+#                       n/a, timeout, exited, skipped) instead of the Markdown table
 #
 # What it measures, every tool the same way inside a private tmux server (120×40):
 #   1. time to the first full screen: from starting the command until `tmux capture-pane`
@@ -12,12 +23,12 @@
 #      document open", do not count). Cases: `less FILE`; `pizhu --db LIB.db FILE`, LIB.db
 #      a library holding one small fixture, so the file is new to an existing library (pizhu
 #      shows the beginning of the file while it imports it); `pizhu --db LIB.db` after
-#      quitting (pizhu restores the last open panes). Each 3 times (a fresh library for each
-#      import); the median is reported.
-#   2. keystroke to frame: `j` and `Space`, 50 each; per key, the time from `tmux send-keys`
-#      until the captured screen (with attributes: pizhu's `j` moves a highlighted cursor)
-#      changes. p50 and p99. This includes tmux's own cost (a client process per send and per
-#      capture, a few ms each); `less`, measured the same way, shows that floor.
+#      quitting (pizhu restores the last open panes). Each BENCH_RUNS times (a fresh library
+#      for each import); the median is reported.
+#   2. keystroke to frame: `j` and `Space`, BENCH_KEYS each; per key, the time from `tmux
+#      send-keys` until the captured screen (with attributes: pizhu's `j` moves a highlighted
+#      cursor) changes. p50 and p99. This includes tmux's own cost (a client process per send
+#      and per capture, a few ms each); `less`, measured the same way, shows that floor.
 #      Also the first paint: the first screen with anything on it. And the same keystrokes
 #      timed inside pizhu (PIZHU_FRAME_LOG: from reading the key to the end of its frame),
 #      which leaves out tmux's share.
@@ -27,16 +38,13 @@
 #   3. peak RSS (VmHWM from /proc/PID/status) of the process just before quitting, for pizhu
 #      after the import and after reopening.
 #
-# The generated text is the fixtures with empty lines squeezed out (so a screen of text is
-# 40 non-blank rows in both tools), repeated with a heading line `第N部分` per block.
-#
-# Needs bash, coreutils and tmux. Builds the release binary first unless PIZHU_BIN names one.
-# BENCH_TIMEOUT (seconds, default 120) bounds each wait for a first screen. Everything it
-# makes lives in a temporary folder and a private tmux server, both removed at the end.
+# Needs bash, coreutils and tmux. Everything it makes lives in a temporary folder and a
+# private tmux server, both removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 size_mib=300
+format=${BENCH_FORMAT:-markdown}
 case "${1:-}" in
   --quick) size_mib=30 ;;
   "") ;;
@@ -44,13 +52,15 @@ case "${1:-}" in
   *) echo "usage: scripts/bench-reader.sh [--quick]" >&2; exit 2 ;;
 esac
 
-runs=3                                   # first-screen runs per case (median reported)
-keys=50                                  # keystrokes per key per session
+runs=${BENCH_RUNS:-3}                    # first-screen runs per case (median reported)
+keys=${BENCH_KEYS:-50}                   # keystrokes per key per session
 cols=120 rows=40 full_rows=35            # the screen, and what "full" means
 screen_timeout_s=${BENCH_TIMEOUT:-120}   # bound on each wait for a first screen
 key_timeout_us=2000000                   # bound on each wait for a keystroke's frame
 quit_timeout_us=30000000                 # bound on each wait for a process to exit
-needle="充分认识科技创新"                # from the start of the document (3rd line)
+# shellcheck source=scripts/bench-data.sh
+. scripts/bench-data.sh
+needle=$BENCH_NEEDLE                     # from the start of the document (3rd line)
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench-reader: $*"; exit 1; }
@@ -96,15 +106,17 @@ show_us() { if [[ $1 == [0-9]* ]]; then echo "$(ms "$1") ms"; else echo "$1"; fi
 show_kb() { if [[ $1 == [0-9]* ]]; then echo "$(mib "$1") MiB"; else echo "$1"; fi; }
 
 # --- 1. the document --------------------------------------------------------------------------
-file="$work/big.txt"
-block=$(for f in tests/fixtures/*.txt; do cat "$f"; echo; done | tr -s '\n')
-block_bytes=$(printf '%s\n' "$block" | wc -c)
-blocks=$((size_mib * 1048576 / (block_bytes + 16) + 1))
-say "writing $blocks blocks of $block_bytes bytes to $file"
-for ((i = 1; i <= blocks; i++)); do printf '第%d部分\n%s\n' "$i" "$block"; done >"$file"
+if [ -n "${BENCH_FILE:-}" ]; then
+  file=$BENCH_FILE
+  [ -r "$file" ] || die "cannot read BENCH_FILE $file"
+else
+  file="$work/big.txt"
+  say "writing a $size_mib MiB document to $file"
+  bench_document "$file" "$size_mib"
+fi
 file_bytes=$(wc -c <"$file")
 head -c 4096 "$file" | tr -d '\n' | { read -r start; [[ $start == *"$needle"* ]]; } ||
-  die "the marker '$needle' is not at the start of the generated file (fixtures changed?)"
+  die "the marker '$needle' is not at the start of $file (fixtures changed?)"
 
 # --- tmux -------------------------------------------------------------------------------------
 # One idle session keeps the server up, so no case pays for starting it. Dead panes stay
@@ -323,6 +335,24 @@ verdict() { # verdict VALUE LIMIT: pass when both are numbers and VALUE ≤ LIMI
   if [[ $1 == [0-9]* && $2 == [0-9]* ]] && (($1 <= $2)); then echo pass; else echo fail; fi
 }
 
+if [ "$format" = tsv ]; then
+  cat "$work"/*.j.send "$work"/*.space.send >"$work/send" 2>/dev/null || true
+  tsv() { printf '%s\t%s\n' "$@"; }
+  tsv file_bytes "$file_bytes"
+  tsv runs "$runs"
+  for n in less.first pizhu.import pizhu.reopen pizhu.import-loaded pizhu.reopen-loaded \
+    less.paint pizhu.import-paint pizhu.reopen-paint less.rss pizhu.rss-import pizhu.rss-reopen; do
+    tsv "$n.median" "$(median "$n")"
+  done
+  for n in less.j pizhu.j less.space pizhu.space pizhu.frame send; do
+    tsv "$n.n" "$(count "$n")"
+    tsv "$n.p50" "$(pct "$n" 50)"
+    tsv "$n.p99" "$(pct "$n" 99)"
+  done
+  tsv seconds "$((SECONDS - script_start))"
+  exit 0
+fi
+
 file_kb=$((file_bytes / 1024))
 rss_goal_kb=$((2 * file_kb + 40 * 1024))
 less_first=$(median less.first)
@@ -331,7 +361,7 @@ if [[ $less_first == [0-9]* ]]; then first_goal=$((2 * less_first)); fi
 row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$@"; }
 
 echo
-echo "pizhu reader benchmark: $(mib "$file_kb") MiB document ($file_bytes bytes, $blocks blocks), \
+echo "pizhu reader benchmark: $(mib "$file_kb") MiB document ($file_bytes bytes), \
 ${cols}×${rows} tmux pane, $runs runs, $keys keys per run; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 row metric pizhu less ratio goal pass/fail

@@ -1,0 +1,107 @@
+//! The analysis pipeline against bare jieba-rs on a text file, for `scripts/bench.sh`:
+//!
+//! ```text
+//! cargo bench --bench pipeline -- FILE [ROUNDS]
+//! ```
+//!
+//! The file's non-empty lines are the paragraphs. Three cases, timed in turn in each of
+//! ROUNDS rounds (default 3; the best round of each is kept, the least disturbed by other
+//! work on the machine):
+//!
+//! - `jieba-cut`: bare `jieba_rs::Jieba::cut`, HMM off, per paragraph (the reference);
+//! - `fold+segment+tag`: what analysing a passage costs in pizhu — the Simplified shadow
+//!   (`text::fold::Shadow`), pizhu's segmenter with the codebook's keywords (as the reader's
+//!   word layer and `pizhu themes suggest` segment) and the theme tagger;
+//! - `fold+tag`: the same without segmentation (what tagging a library does).
+//!
+//! Prints one tab-separated line per case: name, MiB/s, bytes of paragraph text, seconds.
+//! Dictionaries and automata are built before any timing.
+
+use anyhow::{Context, Result, bail};
+use pizhu::text::fold::Shadow;
+use pizhu::text::segment::Segmenter;
+use pizhu::themes::{Codebook, DEFAULT_THRESHOLD, Tagger};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn main() -> Result<()> {
+    // `cargo bench` adds `--bench`; flags are not ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let (file, rounds) = match args.as_slice() {
+        [file] => (file, 3),
+        [file, rounds] => (
+            file,
+            rounds
+                .parse::<usize>()
+                .with_context(|| format!("ROUNDS must be a number, not {rounds:?}"))?,
+        ),
+        _ => bail!("usage: cargo bench --bench pipeline -- FILE [ROUNDS]"),
+    };
+    let text = std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read"))?;
+    let paragraphs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let bytes: usize = paragraphs.iter().map(|p| p.len()).sum();
+    if bytes == 0 {
+        bail!("{file}: no text");
+    }
+
+    let jieba = jieba_rs::Jieba::new();
+    let codebook = Codebook::default_codebook();
+    let tagger = Tagger::new(&codebook).context("the default codebook's tagger")?;
+    let segmenter = Segmenter::new();
+    segmenter.add_words(
+        codebook
+            .themes
+            .iter()
+            .flat_map(|t| t.keywords.iter().map(|k| k.term.as_str())),
+    );
+
+    let cut = || {
+        paragraphs
+            .iter()
+            .map(|p| jieba.cut(black_box(p), false).len())
+            .sum::<usize>()
+    };
+    let analyse = || {
+        paragraphs
+            .iter()
+            .map(|p| {
+                let shadow = Shadow::new(black_box(p));
+                segmenter.words(shadow.text()).len()
+                    + tagger.suggest(shadow.text(), DEFAULT_THRESHOLD).len()
+            })
+            .sum::<usize>()
+    };
+    let tag = || {
+        paragraphs
+            .iter()
+            .map(|p| {
+                let shadow = Shadow::new(black_box(p));
+                tagger.suggest(shadow.text(), DEFAULT_THRESHOLD).len()
+            })
+            .sum::<usize>()
+    };
+    let cases: [(&str, &dyn Fn() -> usize); 3] = [
+        ("jieba-cut", &cut),
+        ("fold+segment+tag", &analyse),
+        ("fold+tag", &tag),
+    ];
+    let mut best = [Duration::MAX; 3];
+    for _ in 0..rounds.max(1) {
+        for (slot, (_, run)) in best.iter_mut().zip(&cases) {
+            let start = Instant::now();
+            black_box(run());
+            *slot = (*slot).min(start.elapsed());
+        }
+    }
+    for ((name, _), time) in cases.iter().zip(best) {
+        let seconds = time.as_secs_f64();
+        println!(
+            "{name}\t{:.2}\t{bytes}\t{seconds:.3}",
+            bytes as f64 / 1_048_576.0 / seconds
+        );
+    }
+    Ok(())
+}
