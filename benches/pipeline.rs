@@ -1,10 +1,11 @@
 //! The analysis pipeline against bare jieba-rs on a text file, for `scripts/bench.sh`:
 //!
 //! ```text
-//! cargo bench --bench pipeline -- FILE [ROUNDS]
+//! cargo bench --bench pipeline -- [FILE [ROUNDS]]
 //! ```
 //!
-//! The file's non-empty lines are the paragraphs. Three cases, timed in turn in each of
+//! The file's non-empty lines are the paragraphs (without a file, as in a plain `cargo
+//! bench`: ~4 MiB of the fixtures). Three cases, timed in turn in each of
 //! ROUNDS rounds (default 3; the best round of each is kept, the least disturbed by other
 //! work on the machine):
 //!
@@ -30,21 +31,24 @@ fn main() -> Result<()> {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let (file, rounds) = match args.as_slice() {
-        [file] => (file, 3),
+    let read = |file: &String| {
+        std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read"))
+    };
+    let (text, rounds) = match args.as_slice() {
+        [] => (fixtures(4), 3),
+        [file] => (read(file)?, 3),
         [file, rounds] => (
-            file,
+            read(file)?,
             rounds
                 .parse::<usize>()
                 .with_context(|| format!("ROUNDS must be a number, not {rounds:?}"))?,
         ),
-        _ => bail!("usage: cargo bench --bench pipeline -- FILE [ROUNDS]"),
+        _ => bail!("usage: cargo bench --bench pipeline -- [FILE [ROUNDS]]"),
     };
-    let text = std::fs::read_to_string(file).with_context(|| format!("{file}: cannot read"))?;
     let paragraphs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let bytes: usize = paragraphs.iter().map(|p| p.len()).sum();
     if bytes == 0 {
-        bail!("{file}: no text");
+        bail!("no text to analyse");
     }
 
     let jieba = jieba_rs::Jieba::new();
@@ -104,4 +108,17 @@ fn main() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// About `mebibytes` MiB of the fixtures' text.
+fn fixtures(mebibytes: usize) -> String {
+    let block = [
+        include_str!("../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt"),
+        include_str!("../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt"),
+        include_str!("../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt"),
+        include_str!("../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt"),
+        include_str!("../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt"),
+    ]
+    .concat();
+    block.repeat((mebibytes << 20) / block.len() + 1)
 }

@@ -468,3 +468,70 @@ fn d_deletes_the_selected_annotation_and_u_and_ctrl_r_undo_and_redo_in_the_view(
     assert!(h.store.annotation(m.kept.id).unwrap().is_none());
     assert_eq!(listed(&h).len(), 3);
 }
+
+#[test]
+fn a_long_list_shows_its_first_page_by_place_before_the_whole_is_read() {
+    use pizhu::tui::annotations::{AnnotationsRequest, AnnotationsResponse, FIRST_PAGE, answer};
+    let mut store = pizhu::demo::open().expect("demo library");
+    let n = FIRST_PAGE as usize + 50;
+    for i in 0..n {
+        store
+            .create_annotation(&NewAnnotation {
+                doc: (i % 4) as i64 + 1,
+                span: Span::new(i * 3 % 500, i * 3 % 500 + 2),
+                color: Color::Green,
+                note: String::new(),
+                tags: Vec::new(),
+            })
+            .unwrap();
+    }
+    let mut answers = Vec::new();
+    answer(&mut store, AnnotationsRequest::Load, &mut |r| {
+        answers.push(r)
+    });
+    let [first, whole, folded] = <[_; 3]>::try_from(answers).expect("three answers");
+    let (
+        Response::AnnotationList(AnnotationsResponse::Loaded(first_data)),
+        Response::AnnotationList(AnnotationsResponse::Loaded(all)),
+    ) = (&first, &whole)
+    else {
+        panic!("the first page, then the whole: {first:?}");
+    };
+    assert!(matches!(
+        &folded,
+        Response::AnnotationList(AnnotationsResponse::Folded(f)) if f.len() == n
+    ));
+    let by_place = |d: &pizhu::tui::annotations::AnnotationsData| -> Vec<i64> {
+        d.by_place
+            .iter()
+            .map(|&i| d.rows[i].annotation.id)
+            .collect()
+    };
+    assert!(first_data.partial && !all.partial);
+    assert_eq!(
+        (first_data.rows.len(), first_data.total),
+        (FIRST_PAGE as usize, n)
+    );
+    assert_eq!(
+        by_place(first_data)[..],
+        by_place(all)[..FIRST_PAGE as usize]
+    );
+
+    // The view shows the page at once, then the whole with the selection kept.
+    let mut h = open(store, 100, 16);
+    h.app.update(Action::OpenAnnotations);
+    h.app.requests.clear();
+    h.app.update(Action::Worker(first));
+    let screen = h.text();
+    assert!(
+        screen.contains(&format!("the first {FIRST_PAGE} of {n}, reading the rest")),
+        "{screen}"
+    );
+    h.app.update(Action::Down);
+    let chosen = selected(&h);
+    h.app.update(Action::Worker(whole));
+    h.app.update(Action::Worker(folded));
+    assert_eq!(listed(&h).len(), n);
+    assert_eq!(selected(&h), chosen);
+    assert!(h.text().contains(&format!("Annotations: {n} of {n}")));
+}

@@ -178,7 +178,15 @@ pub struct Summary {
 impl Summary {
     /// The beginning of a quote as a summary keeps it.
     pub fn cut(text: &str) -> String {
-        text.chars().take(SUMMARY_CHARS).collect()
+        // No more bytes than the code points kept: nothing to count.
+        if text.len() <= SUMMARY_CHARS {
+            return text.to_string();
+        }
+        let end = text
+            .char_indices()
+            .nth(SUMMARY_CHARS)
+            .map_or(text.len(), |(at, _)| at);
+        text[..end].to_string()
     }
 
     /// A note's first line (see [`Annotation::note_line`]) as a summary keeps it: without

@@ -10,7 +10,7 @@ use super::{Store, StoreError};
 use crate::annotations::anchor::quote_in;
 use crate::annotations::{
     AnchorStatus, Annotation, AnnotationEdit, AnnotationFilter, AnnotationId, CONTEXT_CHARS, Color,
-    NewAnnotation, SUMMARY_CHARS, Summary, normalize_tags,
+    NewAnnotation, Summary, normalize_tags,
 };
 use crate::doc::{DocId, Span};
 use crate::tagging::merge::DecisionRow;
@@ -336,22 +336,43 @@ impl Store {
             .collect())
     }
 
+    /// How many annotations the library holds.
+    pub fn annotation_count(&self) -> Result<usize, StoreError> {
+        self.conn()
+            .query_row("SELECT count(*) FROM annotations", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.err(e))
+    }
+
     /// Every annotation of the library as a list shows it, in the order they were made: the
     /// table read straight through (no index to follow; the caller sorts), nine columns of
-    /// fourteen, only the beginning of the quote and of the note, and each distinct tag list
-    /// decoded once.
+    /// fourteen, text borrowed from SQLite's page and only what a row shows copied (the
+    /// quote's beginning, the note's first line), each distinct tag list decoded once.
     pub fn annotation_summaries(&self) -> Result<Vec<Summary>, StoreError> {
+        let count = self.annotation_count()?;
+        self.summaries("ORDER BY id", u32::MAX, count)
+    }
+
+    /// The first `n` annotations by place (document, start, end) as a list shows them, read
+    /// through the index on places: a screen of the list before the whole is read.
+    pub fn first_annotation_summaries(&self, n: u32) -> Result<Vec<Summary>, StoreError> {
+        self.summaries("ORDER BY doc_id, start, end, id", n, n as usize)
+    }
+
+    /// The summaries of at most `limit` annotations in `order` (an `ORDER BY` clause).
+    fn summaries(&self, order: &str, limit: u32, room: usize) -> Result<Vec<Summary>, StoreError> {
         let mut stmt = self
             .conn()
             .prepare_cached(&format!(
-                "SELECT id, doc_id, start, end, color, status, tags, substr(quote, 1, {SUMMARY_CHARS}),
-                        substr(ltrim(note, ' ' || char(9, 10, 13, 12288)), 1, {SUMMARY_CHARS})
-                 FROM annotations ORDER BY id"
+                "SELECT id, doc_id, start, end, color, status, tags, quote, note
+                 FROM annotations {order} LIMIT ?1"
             ))
             .map_err(|e| self.err(e))?;
         let mut tag_lists: HashMap<String, Arc<[String]>> = HashMap::new();
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
+        let mut rows = stmt.query([limit]).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(room);
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let summary = (|| {
                 let tags = text(row, 6)?;
@@ -371,7 +392,7 @@ impl Store {
                     color: Color::from_stored(text(row, 4)?).ok_or_else(|| bad(4, "colour"))?,
                     status: AnchorStatus::parse(text(row, 5)?).ok_or_else(|| bad(5, "status"))?,
                     tags,
-                    quote: row.get(7)?,
+                    quote: Summary::cut(text(row, 7)?),
                     note_line: Summary::first_line(text(row, 8)?),
                 })
             })()
@@ -819,8 +840,15 @@ mod tests {
         expected.sort_by_key(|s| s.id);
         let summaries = store.annotation_summaries().unwrap();
         assert_eq!(summaries, expected, "in the order they were made");
+        let first = store.first_annotation_summaries(2).unwrap();
+        let by_place: Vec<_> = all.iter().take(2).map(Summary::from).collect();
+        assert_eq!(first, by_place, "the first by place");
+        assert_eq!(store.annotation_count().unwrap(), 3);
         assert_eq!(summaries[0].note_line, "第一行笔记");
-        assert_eq!(summaries[0].quote.chars().count(), SUMMARY_CHARS);
+        assert_eq!(
+            summaries[0].quote.chars().count(),
+            crate::annotations::SUMMARY_CHARS
+        );
         assert_eq!(summaries[2].status, AnchorStatus::Drifted);
         assert!(
             Arc::ptr_eq(&summaries[0].tags, &summaries[1].tags),

@@ -11,7 +11,10 @@
 
 mod work;
 
-pub use work::{AnnotationsData, AnnotationsRequest, AnnotationsResponse, Row, answer, load};
+pub use work::{
+    AnnotationsData, AnnotationsRequest, AnnotationsResponse, FIRST_PAGE, Row, answer, load,
+    load_first,
+};
 
 use super::action::Action;
 use super::app::{App, LibraryView, Target, View};
@@ -97,7 +100,7 @@ impl AnnotationsView {
         };
         let shown: Vec<usize> = match self.newest {
             true => data.newest.iter().copied().filter(keep).collect(),
-            false => (0..data.rows.len()).filter(keep).collect(),
+            false => data.by_place.iter().copied().filter(keep).collect(),
         };
         self.selected = was
             .and_then(|id| shown.iter().position(|&i| data.rows[i].annotation.id == id))

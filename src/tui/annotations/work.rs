@@ -1,7 +1,8 @@
-//! The annotations view's requests, answered on the worker (which owns the library): every
+//! The annotations view's requests, answered on the worker (which owns the library): the
+//! first page of the list by place (read through the index in a few milliseconds), then every
 //! annotation as its row shows it (a [`Summary`], with its document title, passage number and
 //! tag names), then what typing is matched against (quote, whole note and tags folded to
-//! Simplified once, here, in a second answer so the list shows first); the list again, whole,
+//! Simplified once, here, in a last answer so the list shows first); the list again, whole,
 //! when the library changed under the view; an annotation with the text now at its span (the
 //! drifted review); settling one (confirmed or orphaned).
 
@@ -10,15 +11,17 @@ use crate::annotations::{AnchorStatus, Annotation, AnnotationId, Summary};
 use crate::doc::{DocId, Span};
 use crate::store::{Store, StoreError};
 use crate::text::fold::fold_str;
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// How many rows the first answer holds: more than a screen shows.
+pub const FIRST_PAGE: u32 = 200;
 
 /// What the annotations view asks of the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnnotationsRequest {
-    /// Every annotation of the library, with its row's data; what typing matches comes in a
-    /// second answer.
+    /// Every annotation of the library, with its row's data: the first page by place, then
+    /// the whole list, then what typing matches in it.
     Load,
     /// The same in one answer, what typing matches included: the list read again for a view
     /// that shows it already (typing keeps matching what it matched).
@@ -64,8 +67,10 @@ pub struct Row {
 /// Every annotation of the library and the names its rows show.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnnotationsData {
-    /// In document order (document, place).
+    /// In the order they were made (as the library holds them).
     pub rows: Vec<Row>,
+    /// Row indices in document order (document, place).
+    pub by_place: Vec<usize>,
     /// Documents' titles by id.
     pub titles: HashMap<DocId, String>,
     /// Tags that are codebook themes: their names by id.
@@ -76,6 +81,9 @@ pub struct AnnotationsData {
     pub newest: Vec<usize>,
     /// Whether the rows' folded text is there (else typing matches titles only).
     pub folded: bool,
+    /// The first page by place only, while the whole list is read; how many there are.
+    pub partial: bool,
+    pub total: usize,
     folded_titles: HashMap<DocId, String>,
 }
 
@@ -144,15 +152,12 @@ pub fn answer(store: &mut Store, request: AnnotationsRequest, emit: &mut dyn FnM
     let answer = |r: AnnotationsResponse| Response::AnnotationList(r);
     let failed = |e: StoreError| Response::Failed(format!("reading the annotations: {e}"));
     match request {
-        AnnotationsRequest::Load => match load(store) {
-            Ok(data) => {
-                let data = Arc::new(data);
-                emit(answer(AnnotationsResponse::Loaded(Arc::clone(&data))));
-                match folded(store, &data) {
-                    Ok(folded) => emit(answer(AnnotationsResponse::Folded(folded))),
-                    Err(e) => emit(failed(e)),
-                }
+        AnnotationsRequest::Load => match load_first(store) {
+            Ok(first) if first.partial => {
+                emit(answer(AnnotationsResponse::Loaded(Arc::new(first))));
+                answer_load(store, emit);
             }
+            Ok(_) => answer_load(store, emit),
             Err(e) => emit(failed(e)),
         },
         AnnotationsRequest::Reload => {
@@ -188,12 +193,54 @@ pub fn answer(store: &mut Store, request: AnnotationsRequest, emit: &mut dyn FnM
     }
 }
 
-/// Every annotation with its row's data: the summaries read in the order they were made and
-/// sorted here by place (cheaper than following the index row by row), titles, passage
-/// numbers (each document's paragraph layer read alone, once), tag names from the codebook;
-/// not yet the rows' folded text.
+/// The whole list (after its first page), then what typing matches in its rows.
+fn answer_load(store: &Store, emit: &mut dyn FnMut(Response)) {
+    let answer = |r: AnnotationsResponse| Response::AnnotationList(r);
+    let failed = |e: StoreError| Response::Failed(format!("reading the annotations: {e}"));
+    match load(store) {
+        Ok(data) => {
+            let data = Arc::new(data);
+            emit(answer(AnnotationsResponse::Loaded(Arc::clone(&data))));
+            let folded = folded(store, &data);
+            // The view's copy alone, so that it takes the folded text without copying.
+            drop(data);
+            match folded {
+                Ok(folded) => emit(answer(AnnotationsResponse::Folded(folded))),
+                Err(e) => emit(failed(e)),
+            }
+        }
+        Err(e) => emit(failed(e)),
+    }
+}
+
+/// Every annotation with its row's data: the summaries read in the order they were made (the
+/// rows' order, newest last), their order by place sorted here (cheaper than following the
+/// index row by row), titles, passage numbers (each document's paragraph layer read alone,
+/// once), tag names from the codebook; not yet the rows' folded text.
 pub fn load(store: &Store) -> Result<AnnotationsData, StoreError> {
     let summaries = store.annotation_summaries()?;
+    let total = summaries.len();
+    rows_data(store, summaries, total)
+}
+
+/// The first [`FIRST_PAGE`] annotations by place with their rows' data (`partial`): what the
+/// view shows while the whole list is read.
+pub fn load_first(store: &Store) -> Result<AnnotationsData, StoreError> {
+    let total = store.annotation_count()?;
+    let mut summaries = store.first_annotation_summaries(FIRST_PAGE)?;
+    // The rows' order is the order they were made.
+    summaries.sort_unstable_by_key(|s| s.id);
+    let mut data = rows_data(store, summaries, total)?;
+    data.partial = data.rows.len() < total;
+    Ok(data)
+}
+
+/// The list's data from `summaries` (in the order they were made) of `total` annotations.
+fn rows_data(
+    store: &Store,
+    summaries: Vec<Summary>,
+    total: usize,
+) -> Result<AnnotationsData, StoreError> {
     let titles: HashMap<DocId, String> = store
         .list_documents()?
         .into_iter()
@@ -205,51 +252,51 @@ pub fn load(store: &Store) -> Result<AnnotationsData, StoreError> {
         .iter()
         .map(|t| (t.id.clone(), t.name.clone()))
         .collect();
-    // The summaries are in the order they were made: sorting their indices by place gives
-    // the rows, and the rows' places read backwards give newest first.
-    let mut order: Vec<usize> = (0..summaries.len()).collect();
-    order.sort_unstable_by_key(|&i| {
-        let s = &summaries[i];
-        (s.doc, s.start, s.end, s.id)
-    });
-    let mut place = vec![0; order.len()];
-    for (row, &i) in order.iter().enumerate() {
-        place[i] = row;
-    }
-    let mut summaries: Vec<Option<Summary>> = summaries.into_iter().map(Some).collect();
-    let mut paragraphs: HashMap<DocId, Vec<Span>> = HashMap::new();
-    let mut rows = Vec::with_capacity(order.len());
-    for i in order {
-        let Some(annotation) = summaries[i].take() else {
-            continue;
-        };
-        let spans = match paragraphs.entry(annotation.doc) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(store.paragraphs(annotation.doc)?),
-        };
-        let passage = match annotation.status {
-            AnchorStatus::Orphan => None,
-            _ => passage_at(spans, annotation.start),
-        };
-        rows.push(Row {
-            folded: String::new(),
-            passage,
+    let mut places: Vec<(DocId, usize, usize, AnnotationId, usize)> = summaries
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.doc, s.start, s.end, s.id, i))
+        .collect();
+    places.sort_unstable();
+    let by_place: Vec<usize> = places.into_iter().map(|(.., i)| i).collect();
+    let mut rows: Vec<Row> = summaries
+        .into_iter()
+        .map(|annotation| Row {
             annotation,
-        });
+            passage: None,
+            folded: String::new(),
+        })
+        .collect();
+    // By place, a document's rows come together: its paragraphs are read once.
+    let mut paragraphs: (Option<DocId>, Vec<Span>) = (None, Vec::new());
+    for &i in &by_place {
+        let row = &mut rows[i];
+        let doc = row.annotation.doc;
+        if paragraphs.0 != Some(doc) {
+            paragraphs = (Some(doc), store.paragraphs(doc)?);
+        }
+        if row.annotation.status != AnchorStatus::Orphan {
+            row.passage = passage_at(&paragraphs.1, row.annotation.start);
+        }
     }
     let mut data = AnnotationsData {
+        newest: (0..rows.len()).rev().collect(),
+        total,
         rows,
-        newest: place.into_iter().rev().collect(),
+        by_place,
         folded_titles: titles.iter().map(|(id, t)| (*id, fold_str(t))).collect(),
         titles,
         tag_names,
         ..AnnotationsData::default()
     };
-    let in_use: HashSet<&str> = data
-        .rows
-        .iter()
-        .flat_map(|r| r.annotation.tags.iter().map(String::as_str))
-        .collect();
+    // Each distinct tag list once (they are shared).
+    let mut lists: HashSet<*const [String]> = HashSet::new();
+    let mut in_use: HashSet<&str> = HashSet::new();
+    for row in &data.rows {
+        if lists.insert(Arc::as_ptr(&row.annotation.tags)) {
+            in_use.extend(row.annotation.tags.iter().map(String::as_str));
+        }
+    }
     let mut tags: Vec<String> = in_use.into_iter().map(str::to_string).collect();
     tags.sort_by_cached_key(|t| (data.tag_name(t).to_string(), t.clone()));
     data.tags = tags;
@@ -257,18 +304,15 @@ pub fn load(store: &Store) -> Result<AnnotationsData, StoreError> {
 }
 
 /// What typing matches in each row of `data` (in its order): the whole quotes and notes read
-/// again in the order the annotations were made, which is `data.newest` backwards; a row the
-/// library no longer has matches by its title only.
+/// again in the order the annotations were made, the rows' order; a row the library no longer
+/// has matches by its title only.
 pub fn folded(store: &Store, data: &AnnotationsData) -> Result<Vec<String>, StoreError> {
     let mut folded = vec![String::new(); data.rows.len()];
-    let mut oldest_first = data.newest.iter().rev().peekable();
+    let mut rows = data.rows.iter().zip(folded.iter_mut()).peekable();
     store.annotation_texts(|id, quote, note| {
-        while oldest_first
-            .next_if(|&&i| data.rows[i].annotation.id < id)
-            .is_some()
-        {}
-        if let Some(&i) = oldest_first.next_if(|&&i| data.rows[i].annotation.id == id) {
-            folded[i] = searchable(data, quote, note, &data.rows[i].annotation.tags);
+        while rows.next_if(|(r, _)| r.annotation.id < id).is_some() {}
+        if let Some((row, text)) = rows.next_if(|(r, _)| r.annotation.id == id) {
+            *text = searchable(data, quote, note, &row.annotation.tags);
         }
     })?;
     Ok(folded)

@@ -73,11 +73,14 @@ fn title(view: &AnnotationsView) -> String {
     let Some(data) = view.data.as_deref() else {
         return format!(" {what}: reading…");
     };
-    let mut parts = vec![format!(
-        " {what}: {} of {}",
-        view.shown.len(),
-        data.rows.len()
-    )];
+    let mut parts = vec![match data.partial {
+        true => format!(
+            " {what}: the first {} of {}, reading the rest…",
+            data.rows.len(),
+            data.total
+        ),
+        false => format!(" {what}: {} of {}", view.shown.len(), data.rows.len()),
+    }];
     if let Some(doc) = view.doc {
         parts.push(format!("#{doc} only"));
     }

@@ -215,7 +215,7 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
         let top = cache.position_of(doc, pane.top);
         let cursor_row = cursor_position(doc, cache, pane.cursor);
         let rows = cache.screen(doc, top, size.height);
-        // The annotations on screen: the innermost one colours a character.
+        // The annotations on screen (sorted by start, as the pane keeps them).
         let shown = match (rows.first(), rows.last()) {
             (Some(first), Some(last)) => TextSpan::new(
                 doc.paragraph_start(first.para) + first.span.start,
@@ -228,12 +228,6 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             .iter()
             .filter(|m| m.span.start < shown.end && shown.start < m.span.end)
             .collect();
-        let mark_at = |offset: usize| {
-            marks
-                .iter()
-                .filter(|m| m.span.contains(offset))
-                .min_by_key(|m| m.span.len())
-        };
         for (row, line) in rows.iter().enumerate() {
             let y = body.y + u16::try_from(row).unwrap_or(u16::MAX);
             let gutter = Rect::new(body.x, y, GUTTER.min(body.width), 1);
@@ -242,11 +236,12 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
                 doc.paragraph_start(line.para) + line.span.start,
                 doc.paragraph_start(line.para) + line.span.end.max(line.span.start + 1),
             );
-            let covering: Vec<&Mark> = marks
+            let covering: Vec<&Mark> = marks[..marks.partition_point(|m| m.span.start < row.end)]
                 .iter()
                 .copied()
-                .filter(|m| m.span.start < row.end && row.start < m.span.end)
+                .filter(|m| row.start < m.span.end)
                 .collect();
+            let inner = innermost(&covering, row);
             let chips = match covering.iter().min_by_key(|m| m.span.len()) {
                 Some(inner) if gutter.width > 1 => {
                     let (symbol, style) = match covering.len() {
@@ -296,7 +291,8 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
                 &width_opts,
                 |offset, piece| {
                     let at = para_start + offset;
-                    let base = mark_at(at).map_or(base, |m| base.patch(theme.highlight(m.color)));
+                    let mark = at.checked_sub(row.start).and_then(|i| *inner.get(i)?);
+                    let base = mark.map_or(base, |m| base.patch(theme.highlight(m.color)));
                     let style = style_at(&layers, base, at);
                     cells.put(piece, str_width(piece, &width_opts), style);
                 },
@@ -306,6 +302,21 @@ fn render_text(app: &App, pane: &Pane, focused: bool, theme: &Theme, body: Rect,
             }
         }
     });
+}
+
+/// The annotation that colours each character of `row`: the innermost of those `covering`
+/// it (the shortest; the first of equals).
+fn innermost<'a>(covering: &[&'a Mark], row: TextSpan) -> Vec<Option<&'a Mark>> {
+    let mut inner: Vec<Option<&Mark>> = vec![None; row.len()];
+    for &m in covering {
+        let (from, to) = (m.span.start.max(row.start), m.span.end.min(row.end));
+        for slot in inner.iter_mut().take(to - row.start).skip(from - row.start) {
+            if slot.is_none_or(|s| m.span.len() < s.span.len()) {
+                *slot = Some(m);
+            }
+        }
+    }
+    inner
 }
 
 /// The gutter's mark on a row that `n` annotations (more than one) cover: how many.
