@@ -1152,16 +1152,7 @@ impl App {
             Action::Top => results.selected = 0,
             Action::Bottom => results.selected = last,
             Action::Back => {
-                self.view = if self.panes.is_empty() {
-                    View::Library(LibraryView {
-                        selected: 0,
-                        filter: String::new(),
-                        editing: false,
-                        target: Target::FocusedPane,
-                    })
-                } else {
-                    View::Reader
-                };
+                self.back_to_reader();
                 return;
             }
             Action::Select => {

@@ -229,9 +229,9 @@ impl App {
         view.data = Some(Shared::new(data));
     }
 
-    /// Where `Esc` goes from the matrix and the compare view: the reader, or the library when
-    /// no pane is open.
-    fn back_to_reader(&mut self) {
+    /// Where `Esc` goes from a view over the reader (matrix, compare, search results, themes,
+    /// annotations): the reader, or the library when no pane is open.
+    pub(super) fn back_to_reader(&mut self) {
         self.view = if self.panes.is_empty() {
             View::Library(LibraryView {
                 selected: 0,

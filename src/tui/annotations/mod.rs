@@ -17,7 +17,7 @@ pub use work::{
 };
 
 use super::action::Action;
-use super::app::{App, LibraryView, Target, View};
+use super::app::{App, View};
 use super::worker::Request;
 use crate::annotations::{AnchorStatus, Annotation, AnnotationId, Color};
 use crate::doc::DocId;
@@ -222,16 +222,7 @@ impl App {
                 view.refilter();
             }
             Action::Back => {
-                self.view = if self.panes.is_empty() {
-                    View::Library(LibraryView {
-                        selected: 0,
-                        filter: String::new(),
-                        editing: false,
-                        target: Target::FocusedPane,
-                    })
-                } else {
-                    View::Reader
-                };
+                self.back_to_reader();
                 return;
             }
             Action::CycleColor => {

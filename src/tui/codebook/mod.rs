@@ -18,7 +18,7 @@ pub use work::{
 };
 
 use super::action::Action;
-use super::app::{App, LibraryView, Prompt, PromptKind, Target, View};
+use super::app::{App, Prompt, PromptKind, View};
 use super::worker::Request;
 use crate::doc::DocId;
 use crate::themes::{Codebook, Edit, Keyword, Theme, UncoveredTerm};
@@ -167,16 +167,7 @@ impl App {
                 view.focus = Focus::Themes;
             }
             Action::Back => {
-                self.view = if self.panes.is_empty() {
-                    View::Library(LibraryView {
-                        selected: 0,
-                        filter: String::new(),
-                        editing: false,
-                        target: Target::FocusedPane,
-                    })
-                } else {
-                    View::Reader
-                };
+                self.back_to_reader();
                 return;
             }
             Action::Select if view.merging.is_some() => self.pick_merge_target(&mut view),
