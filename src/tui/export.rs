@@ -317,14 +317,14 @@ fn home_expanded(path: &Path) -> PathBuf {
 }
 
 impl App {
-    /// Opens the export dialog: from the annotations view with a filter on, for the
-    /// annotations it lists; else for the focused pane's document, when there is one.
+    /// Opens the export dialog: from the annotations view with a filter on (and the whole list
+    /// read, not only its first page), for the annotations it lists; else for the focused pane's document, when there is one.
     pub(super) fn open_export(&mut self) {
         let mut scopes = Vec::new();
         if let View::Annotations(view) = &self.view
             && view.narrowed()
             && !view.shown.is_empty()
-            && let Some(data) = view.data.as_deref()
+            && let Some(data) = view.data.as_deref().filter(|d| !d.partial)
         {
             let ids = view.shown.iter().map(|&i| data.rows[i].annotation.id);
             scopes.push(Scope::Listed(ids.collect()));
