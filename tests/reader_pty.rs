@@ -464,7 +464,12 @@ fn the_reader_and_three_command_lines_annotate_one_library_at_once_and_nothing_i
             !screen.contains("locked") && !screen.contains("busy"),
             "highlight {n}: {screen}"
         );
+        // Esc clears the message. Wait for that, or the next keys arrive in the same read and
+        // the terminal's parser takes Esc and the next key for Alt and that key.
         s.send("\x1b");
+        s.wait_for("the message cleared", |screen| {
+            screen.lines().last().is_some_and(|l| !l.contains("saved"))
+        });
     }
     let failures: Vec<String> = writers
         .into_iter()
