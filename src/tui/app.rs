@@ -14,15 +14,17 @@ use super::export::{ExportDialog, ExportJob, Row};
 use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
+use super::path_input::{Completion, home_expanded};
 use super::related::RelatedView;
 use super::worker::{AfterFind, Request, Response};
 use crate::doc::{DocId, DocumentMeta};
 use crate::search::Hit;
 use crate::store::SavedPane;
+use crate::text::sanitize::sanitize_line;
 use crate::text::segment;
 use crate::text::width::WidthOptions;
 use ratatui::layout::Rect;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// At most this many panes side by side.
 pub const MAX_PANES: usize = 4;
@@ -100,6 +102,8 @@ pub enum PromptKind {
     Tag,
     /// The export's file exists: overwrite it?
     ConfirmOverwrite(Box<ExportJob>),
+    /// The path of a file or folder to import.
+    Import,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -686,6 +690,7 @@ impl App {
             Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Done(message) => self.set_status(message, false),
             Response::Export(answer) => self.export_answer(answer),
+            Response::Completed { typed, completion } => self.completed(&typed, completion),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -736,6 +741,9 @@ impl App {
                 }
                 prompt.input.push(c);
             }
+            Action::Complete if prompt.kind == PromptKind::Import => {
+                self.requests.push(Request::Complete(prompt.input.clone()));
+            }
             Action::Backspace if prompt.input.is_empty() => return,
             Action::Backspace => {
                 prompt.input.pop();
@@ -762,6 +770,11 @@ impl App {
             PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
             PromptKind::Tag => self.tag_selection(&input),
             PromptKind::ConfirmOverwrite(job) => self.export_overwrite(*job, false),
+            PromptKind::Import if input.is_empty() => {}
+            PromptKind::Import => {
+                let path = home_expanded(Path::new(&input));
+                self.import(Request::Import(vec![path]), format!("importing {input}…"));
+            }
         }
     }
 
@@ -817,6 +830,34 @@ impl App {
                 self.find(i, AfterFind::Keep);
             }
             self.set_status(format!("folded noise {state}"), false);
+        }
+    }
+
+    /// Sends an import to the worker; its progress shows on the status line and the
+    /// documents it makes open in panes.
+    fn import(&mut self, request: Request, waiting: String) {
+        self.starting = true;
+        self.set_status(waiting, false);
+        self.requests.push(request);
+    }
+
+    /// The worker completed the path in the import prompt (if it still reads the same).
+    fn completed(&mut self, typed: &str, completion: Completion) {
+        let Some(prompt) = self
+            .prompt
+            .as_mut()
+            .filter(|p| p.kind == PromptKind::Import)
+        else {
+            return;
+        };
+        if prompt.input != typed {
+            return;
+        }
+        prompt.input = completion.input;
+        match completion.candidates.as_slice() {
+            [] => self.set_status("no file or folder starts so".to_string(), true),
+            [_] => self.status = None,
+            many => self.set_status(sanitize_line(&many.join("  ")), false),
         }
     }
 
@@ -1086,6 +1127,10 @@ impl App {
             Action::Top => lib.selected = 0,
             Action::Bottom => lib.selected = last,
             Action::Filter => lib.editing = true,
+            Action::Import => self.prompt(PromptKind::Import),
+            Action::ImportDemo => {
+                self.import(Request::ImportDemo, "importing the demo texts…".to_string());
+            }
             Action::Input(c) => {
                 lib.editing = true;
                 lib.filter.push(c);

@@ -59,6 +59,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 "{} exists: overwrite it? (y/n)",
                 sanitize_line(&job.path.display().to_string())
             ),
+            PromptKind::Import => format!("import file or folder (Tab completes): {input}"),
             PromptKind::Tag => {
                 let typed = prompt.input.trim();
                 let label = app
