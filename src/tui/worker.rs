@@ -412,7 +412,6 @@ fn annotations_of(store: &Store, id: DocId) -> Response {
     }
 }
 
-/// Reports an import's progress as status lines, at most ten a second.
 /// Imports `sources` with progress, then reports the documents they became (and what failed:
 /// `failures` so far, and the rest) and lists the library again.
 fn import_sources(
@@ -442,6 +441,7 @@ fn import_sources(
     handle(store, options, Request::ListDocuments, emit);
 }
 
+/// Reports an import's progress as status lines, at most ten a second.
 struct ImportProgress<'a> {
     emit: &'a mut dyn FnMut(Response),
     /// Label and size of each source.

@@ -121,10 +121,11 @@ fn welcome(theme: &Theme, area: Rect, buf: &mut Buffer) {
         ),
         Line::from(""),
         Line::from(vec![
-            Span::styled("Later, from the shell: ", theme.dim),
+            Span::styled("From the shell: ", theme.dim),
             Span::styled("pizhu import PATH...", theme.key),
-            Span::styled(" · or try without a library: ", theme.dim),
+            Span::styled(" or ", theme.dim),
             Span::styled("pizhu --demo", theme.key),
+            Span::styled(" (stores nothing)", theme.dim),
         ]),
         Line::from(""),
         Line::from(Span::styled("q quits · ? shows the keys", theme.dim)),

@@ -59,7 +59,20 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 "{} exists: overwrite it? (y/n)",
                 sanitize_line(&job.path.display().to_string())
             ),
-            PromptKind::Import => format!("import file or folder (Tab completes): {input}"),
+            PromptKind::Import { offered } => {
+                return render_prompt_line(
+                    area,
+                    buf,
+                    &format!(
+                        "import file or folder (Tab completes): {input}▏   {}",
+                        sanitize_line(offered)
+                    ),
+                    left_width,
+                    theme,
+                    &right,
+                    right_width,
+                );
+            }
             PromptKind::Tag => {
                 let typed = prompt.input.trim();
                 let label = app
@@ -106,7 +119,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 "h highlight  1–5 colour  a note  t tag  y copy  , clause  ) sentence  Esc cancel"
             }
             View::Reader => "? help  / search  t themes  o library  | split  q quit",
-            View::Library(_) => "Enter open  type to filter  d remove  Esc back",
+            View::Library(_) if app.documents.as_ref().is_some_and(Vec::is_empty) => {
+                "i import a file or folder  D import the demo texts  ? keys  q quit"
+            }
+            View::Library(_) => "Enter open  type to filter  i import  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
             View::Passage(_) => "y accept  x reject  a add  Enter follow  Esc close",
             View::Matrix(_) => "Enter compare this theme  arrows/hjkl move  Esc back",
