@@ -113,6 +113,10 @@ pub enum Action {
     Remove,
     /// Type a filter for the list.
     Filter,
+    /// Import a file or folder: asks for its path (Tab completes it).
+    Import,
+    /// Import the demo texts into the library.
+    ImportDemo,
     /// Open the themes view: the library's codebook.
     OpenThemes,
     /// Add a theme: to a passage (from the codebook), or to the codebook (themes view; on a
@@ -154,6 +158,9 @@ pub enum Action {
     Backspace,
     /// Delete the character under a field's cursor.
     Delete,
+    /// Complete the path typed in the prompt (Tab).
+    #[serde(skip)]
+    Complete,
     /// Finish the prompt (Enter).
     Submit,
     /// The terminal has this many columns and rows.
@@ -263,6 +270,8 @@ impl Action {
             Action::Select => "open the selected entry",
             Action::Remove => "remove the selected document (asks first)",
             Action::Filter => "filter the list",
+            Action::Import => "import a file or folder (asks for its path; Tab completes)",
+            Action::ImportDemo => "import the demo texts",
             Action::OpenThemes => "themes: edit the library's codebook",
             Action::AddTheme => "add a theme (on a term: as a keyword of the selected theme)",
             Action::RenameTheme => "rename the theme (Simplified, Traditional and English names)",
@@ -290,6 +299,7 @@ impl Action {
             | Action::Click { .. }
             | Action::Drag { .. }
             | Action::Pending(_)
+            | Action::Complete
             | Action::Edit(_)
             | Action::NoteEdited(_)
             | Action::Worker(_) => "",

@@ -14,6 +14,7 @@ use super::export::{ExportDialog, ExportJob, Row};
 use super::keymap::{Context, Key, Keymap};
 use super::pane::{Content, Pane, TextSize, Word};
 use super::passage::PassageView;
+use super::path_input::{Completion, home_expanded};
 use super::related::RelatedView;
 use super::tag_picker::TagPicker;
 use super::worker::{AfterFind, Request, Response};
@@ -23,7 +24,7 @@ use crate::store::SavedPane;
 use crate::text::segment;
 use crate::text::width::WidthOptions;
 use ratatui::layout::Rect;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// At most this many panes side by side.
 pub const MAX_PANES: usize = 4;
@@ -101,6 +102,10 @@ pub enum PromptKind {
     Codebook(Ask),
     /// The export's file exists: overwrite it?
     ConfirmOverwrite(Box<ExportJob>),
+    /// The path of a file or folder to import, and what Tab last offered (shown after it).
+    Import {
+        offered: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -592,58 +597,8 @@ impl App {
                 self.panes[i].loaded(doc, size);
                 self.pane_noise(i);
             }
-            Response::Progress(text) => {
-                if self.starting {
-                    self.set_status(text, false);
-                }
-            }
-            Response::Imported { ids, failures } => {
-                self.starting = false;
-                self.status = Some(Status {
-                    text: "loading…".to_string(),
-                    error: false,
-                });
-                // Panes in the order of the files: a preview stays (the library's document
-                // replaces it where the reader is), the others open; a failed file's preview
-                // goes (the status line says why).
-                let mut previews = std::mem::take(&mut self.panes);
-                for &(slot, id) in ids.iter().take(MAX_PANES) {
-                    let mut pane = match previews.iter().position(|p| p.preview_slot == Some(slot))
-                    {
-                        Some(i) => previews.remove(i),
-                        None => self.new_pane(id),
-                    };
-                    pane.preview_slot = None;
-                    let goto = pane.document().map(|d| d.to_stored(pane.cursor));
-                    self.requests.push(Request::Load {
-                        pane: pane.id,
-                        id,
-                        goto,
-                    });
-                    self.panes.push(pane);
-                }
-                self.reveal_all();
-                self.focus = 0;
-                if let Some(first) = failures.first() {
-                    let more = if failures.len() > 1 {
-                        format!(" (and {} more failures)", failures.len() - 1)
-                    } else {
-                        String::new()
-                    };
-                    self.set_status(format!("{first}{more}"), true);
-                } else if ids.len() > MAX_PANES {
-                    self.set_status(
-                        format!(
-                            "{} documents imported; the first {MAX_PANES} are open",
-                            ids.len()
-                        ),
-                        false,
-                    );
-                }
-                if ids.is_empty() {
-                    self.open_library(Target::FocusedPane);
-                }
-            }
+            Response::Progress(text) => self.set_status(text, false),
+            Response::Imported { ids, failures } => self.imported(&ids, &failures),
             Response::GrepDone { query, hits } => {
                 if let View::Results(results) = &mut self.view
                     && results.query == query
@@ -688,6 +643,7 @@ impl App {
             Response::AnnotationList(answer) => self.annotations_answer(answer),
             Response::Done(message) => self.set_status(message, false),
             Response::Export(answer) => self.export_answer(answer),
+            Response::Completed { typed, completion } => self.completed(&typed, completion),
             Response::Failed(message) => {
                 self.leave_unanswered_view();
                 self.set_status(message, true);
@@ -738,6 +694,9 @@ impl App {
                 }
                 prompt.input.push(c);
             }
+            Action::Complete if matches!(prompt.kind, PromptKind::Import { .. }) => {
+                self.requests.push(Request::Complete(prompt.input.clone()));
+            }
             Action::Backspace if prompt.input.is_empty() => return,
             Action::Backspace => {
                 prompt.input.pop();
@@ -763,6 +722,11 @@ impl App {
             }
             PromptKind::Codebook(ask) => self.codebook_submit(ask, input),
             PromptKind::ConfirmOverwrite(job) => self.export_overwrite(*job, false),
+            PromptKind::Import { .. } if input.is_empty() => {}
+            PromptKind::Import { .. } => {
+                let path = home_expanded(Path::new(&input));
+                self.import(Request::Import(vec![path]), format!("importing {input}…"));
+            }
         }
     }
 
@@ -819,6 +783,98 @@ impl App {
             }
             self.set_status(format!("folded noise {state}"), false);
         }
+    }
+
+    /// Sends an import to the worker; its progress shows on the status line and the
+    /// documents it makes open in panes.
+    fn import(&mut self, request: Request, waiting: String) {
+        self.set_status(waiting, false);
+        self.requests.push(request);
+    }
+
+    /// An import finished. At start (`pizhu FILE...`) its documents take the previews' panes,
+    /// in the order of the files; an import from the library view opens them beside the panes
+    /// already open. Failures and what did not fit go on the status line.
+    fn imported(&mut self, ids: &[(usize, DocId)], failures: &[String]) {
+        let opened = if std::mem::take(&mut self.starting) {
+            self.status = Some(Status {
+                text: "loading…".to_string(),
+                error: false,
+            });
+            // A preview stays (the library's document replaces it where the reader is), the
+            // others open; a failed file's preview goes (the status line says why).
+            let mut previews = std::mem::take(&mut self.panes);
+            for &(slot, id) in ids.iter().take(MAX_PANES) {
+                let mut pane = match previews.iter().position(|p| p.preview_slot == Some(slot)) {
+                    Some(i) => previews.remove(i),
+                    None => self.new_pane(id),
+                };
+                pane.preview_slot = None;
+                let goto = pane.document().map(|d| d.to_stored(pane.cursor));
+                self.requests.push(Request::Load {
+                    pane: pane.id,
+                    id,
+                    goto,
+                });
+                self.panes.push(pane);
+            }
+            self.reveal_all();
+            self.focus = 0;
+            self.panes.len()
+        } else {
+            let before = self.panes.len();
+            let room = MAX_PANES.saturating_sub(before);
+            for &(_, id) in ids.iter().take(room) {
+                self.open_pane(id, None, None);
+            }
+            if self.panes.len() > before {
+                self.focus = before;
+                self.view = View::Reader;
+            }
+            let imported = match ids.len() {
+                1 => "1 document imported".to_string(),
+                n => format!("{n} documents imported"),
+            };
+            self.set_status(imported, false);
+            self.panes.len() - before
+        };
+        if let Some(first) = failures.first() {
+            let more = if failures.len() > 1 {
+                format!(" (and {} more failures)", failures.len() - 1)
+            } else {
+                String::new()
+            };
+            self.set_status(format!("{first}{more}"), true);
+        } else if ids.len() > opened {
+            self.set_status(
+                format!("{} documents imported; {opened} are open", ids.len()),
+                false,
+            );
+        }
+        if ids.is_empty() {
+            self.open_library(Target::FocusedPane);
+        }
+    }
+
+    /// The worker completed the path in the import prompt (if it still reads the same).
+    fn completed(&mut self, typed: &str, completion: Completion) {
+        let Some(prompt) = self
+            .prompt
+            .as_mut()
+            .filter(|p| matches!(p.kind, PromptKind::Import { .. }))
+        else {
+            return;
+        };
+        if prompt.input != typed {
+            return;
+        }
+        prompt.input = completion.input;
+        let offered = match completion.candidates.as_slice() {
+            [] => "(no file or folder starts so)".to_string(),
+            [_] => String::new(),
+            many => many.join("  "),
+        };
+        prompt.kind = PromptKind::Import { offered };
     }
 
     pub(super) fn prompt(&mut self, kind: PromptKind) {
@@ -1088,6 +1144,12 @@ impl App {
             Action::Top => lib.selected = 0,
             Action::Bottom => lib.selected = last,
             Action::Filter => lib.editing = true,
+            Action::Import => self.prompt(PromptKind::Import {
+                offered: String::new(),
+            }),
+            Action::ImportDemo => {
+                self.import(Request::ImportDemo, "importing the demo texts…".to_string());
+            }
             Action::Input(c) => {
                 lib.editing = true;
                 lib.filter.push(c);

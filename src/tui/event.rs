@@ -51,6 +51,7 @@ fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char('c') if ctrl => Some(Action::Back),
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Tab => Some(Action::Complete),
             KeyCode::Down => Some(Action::Down),
             KeyCode::Up => Some(Action::Up),
             KeyCode::Char('n') if ctrl => Some(Action::Down),

@@ -13,13 +13,14 @@
 use super::action::Action;
 use super::app::{App, PromptKind, View};
 use super::field::Field;
+use super::path_input::home_expanded;
 use super::worker::Request;
 use crate::annotations::{AnnotationFilter, AnnotationId};
 use crate::doc::DocId;
 use crate::export::markdown::Grouping;
 use crate::export::{self, Format, Options};
 use crate::store::Store;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The formats in the order the dialog shows them, with the letter that chooses each.
 pub const FORMATS: [(Format, char, &str); 5] = [
@@ -308,14 +309,6 @@ pub fn run(store: &Store, job: ExportJob) -> ExportAnswer {
     }
 }
 
-/// `path` with a leading `~/` made the home folder.
-fn home_expanded(path: &Path) -> PathBuf {
-    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
-        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => path.to_path_buf(),
-    }
-}
-
 impl App {
     /// Opens the export dialog: from the annotations view with a filter on (and the whole list
     /// read, not only its first page), for the annotations it lists; else for the focused pane's document, when there is one.
@@ -531,17 +524,5 @@ mod tests {
         assert!(!job.overwrite);
         d.path.set("  ");
         assert!(d.job().is_err());
-    }
-
-    #[test]
-    fn home_is_expanded() {
-        let Some(home) = std::env::var_os("HOME") else {
-            return;
-        };
-        assert_eq!(
-            home_expanded(Path::new("~/a.md")),
-            PathBuf::from(home).join("a.md")
-        );
-        assert_eq!(home_expanded(Path::new("a~/b")), PathBuf::from("a~/b"));
     }
 }

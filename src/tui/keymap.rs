@@ -491,6 +491,8 @@ pub const BINDABLE: &[Action] = &[
     Action::Select,
     Action::Filter,
     Action::Remove,
+    Action::Import,
+    Action::ImportDemo,
     Action::OpenThemes,
     Action::AddTheme,
     Action::NewTheme,

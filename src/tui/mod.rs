@@ -29,6 +29,7 @@ pub mod follow;
 pub mod keymap;
 pub mod pane;
 pub mod passage;
+pub mod path_input;
 pub mod related;
 pub mod search;
 pub mod tag_picker;

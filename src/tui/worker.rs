@@ -12,6 +12,7 @@ use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
 use super::export::{self, ExportAnswer, ExportJob};
+use super::path_input::{self, Completion};
 use super::search;
 use super::themes::{self, DocThemes};
 use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, NewAnnotation};
@@ -114,6 +115,10 @@ pub enum Request {
     },
     /// Import files, then report the documents they became.
     Import(Vec<PathBuf>),
+    /// Import the demo texts, then report the documents they became.
+    ImportDemo,
+    /// Complete the typed path (Tab in the import prompt).
+    Complete(String),
     /// Search every document.
     Grep(String),
     Remove(DocId),
@@ -154,6 +159,11 @@ pub enum AfterFind {
 /// The worker's answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
+    /// A typed path completed.
+    Completed {
+        typed: String,
+        completion: Completion,
+    },
     Documents(Vec<DocumentMeta>),
     Loaded {
         pane: u64,
@@ -337,25 +347,15 @@ pub fn handle(
         }
         Request::Import(paths) => {
             let (sources, missing) = import::collect(&paths);
-            let import_options = ImportOptions::default();
-            let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
-            let mut ids = Vec::new();
-            let mut progress = ImportProgress::new(&sources, emit);
-            match import::run(store, &sources, &import_options, &mut progress) {
-                Ok(outcomes) => {
-                    for (slot, outcome) in outcomes.into_iter().enumerate() {
-                        match outcome {
-                            Outcome::Imported { id, .. } | Outcome::Existing { id, .. } => {
-                                ids.push((slot, id))
-                            }
-                            Outcome::Failed(e) => failures.push(e.to_string()),
-                        }
-                    }
-                }
-                Err(e) => failures.push(format!("importing: {e}")),
-            }
-            emit(Response::Imported { ids, failures });
-            handle(store, options, Request::ListDocuments, emit);
+            let failures = missing.iter().map(ToString::to_string).collect();
+            import_sources(store, options, &sources, failures, emit);
+        }
+        Request::ImportDemo => {
+            import_sources(store, options, &crate::demo::sources(), Vec::new(), emit);
+        }
+        Request::Complete(typed) => {
+            let completion = path_input::complete(&typed);
+            emit(Response::Completed { typed, completion });
         }
         Request::Grep(query) => {
             // Documents not in the search index yet (imported with --defer-index, or by an
@@ -421,6 +421,35 @@ fn annotations_of(store: &Store, id: DocId) -> Response {
         Ok(annotations) => Response::Annotations { id, annotations },
         Err(e) => Response::Failed(format!("reading the annotations: {e}")),
     }
+}
+
+/// Imports `sources` with progress, then reports the documents they became (and what failed:
+/// `failures` so far, and the rest) and lists the library again.
+fn import_sources(
+    store: &mut Store,
+    options: &ViewOptions,
+    sources: &[import::Source],
+    mut failures: Vec<String>,
+    emit: &mut dyn FnMut(Response),
+) {
+    let import_options = ImportOptions::default();
+    let mut ids = Vec::new();
+    let mut progress = ImportProgress::new(sources, emit);
+    match import::run(store, sources, &import_options, &mut progress) {
+        Ok(outcomes) => {
+            for (slot, outcome) in outcomes.into_iter().enumerate() {
+                match outcome {
+                    Outcome::Imported { id, .. } | Outcome::Existing { id, .. } => {
+                        ids.push((slot, id))
+                    }
+                    Outcome::Failed(e) => failures.push(e.to_string()),
+                }
+            }
+        }
+        Err(e) => failures.push(format!("importing: {e}")),
+    }
+    emit(Response::Imported { ids, failures });
+    handle(store, options, Request::ListDocuments, emit);
 }
 
 /// Reports an import's progress as status lines, at most ten a second.

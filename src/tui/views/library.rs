@@ -96,22 +96,36 @@ pub fn render(app: &App, lib: &LibraryView, theme: &Theme, area: Rect, buf: &mut
 }
 
 fn welcome(theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let choice = |key: &'static str, what: &'static str| {
+        Line::from(vec![
+            Span::raw("  "),
+            Span::styled(key, theme.key),
+            Span::raw(format!("  {what}")),
+        ])
+    };
     let lines = vec![
         Line::from(Span::styled("批注 pizhu", theme.heading)),
         Line::from(""),
-        Line::from("Your library is empty."),
+        Line::from("pizhu is a workbench for close reading of Chinese texts: read documents side"),
+        Line::from("by side, follow themes across them, highlight and write notes, export them."),
+        Line::from(""),
+        Line::from("Your library is empty. Start with:"),
+        Line::from(""),
+        choice(
+            "i",
+            "import a file or folder (type its path; Tab completes)",
+        ),
+        choice(
+            "D",
+            "import the demo texts (four short policy texts) and read them",
+        ),
         Line::from(""),
         Line::from(vec![
-            Span::raw("Import texts:        "),
+            Span::styled("From the shell: ", theme.dim),
             Span::styled("pizhu import PATH...", theme.key),
-        ]),
-        Line::from(vec![
-            Span::raw("Read files at once:  "),
-            Span::styled("pizhu FILE FILE", theme.key),
-        ]),
-        Line::from(vec![
-            Span::raw("Try the demo corpus: "),
+            Span::styled(" or ", theme.dim),
             Span::styled("pizhu --demo", theme.key),
+            Span::styled(" (stores nothing)", theme.dim),
         ]),
         Line::from(""),
         Line::from(Span::styled("q quits · ? shows the keys", theme.dim)),

@@ -47,21 +47,33 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let left_width = usize::from(area.width).saturating_sub(right_width + 1);
     let (left, style) = if let Some(prompt) = &app.prompt {
         let input = sanitize_line(&prompt.input);
-        let text = match &prompt.kind {
-            PromptKind::Command => format!(":{input}"),
-            PromptKind::Search => format!("/{input}"),
-            PromptKind::Grep => format!("search the library: {input}"),
-            PromptKind::ConfirmRemove { title, .. } => {
-                format!("remove «{}» with its layers? (y/n)", sanitize_line(title))
-            }
-            PromptKind::Codebook(ask) => format!("{}{input}", sanitize_line(&ask.label())),
-            PromptKind::ConfirmOverwrite(job) => format!(
-                "{} exists: overwrite it? (y/n)",
-                sanitize_line(&job.path.display().to_string())
+        // What comes before the cursor, and a hint after it.
+        let (text, after) = match &prompt.kind {
+            PromptKind::Command => (format!(":{input}"), String::new()),
+            PromptKind::Search => (format!("/{input}"), String::new()),
+            PromptKind::Grep => (format!("search the library: {input}"), String::new()),
+            PromptKind::ConfirmRemove { title, .. } => (
+                format!("remove «{}» with its layers? (y/n)", sanitize_line(title)),
+                String::new(),
+            ),
+            PromptKind::Codebook(ask) => (
+                format!("{}{input}", sanitize_line(&ask.label())),
+                String::new(),
+            ),
+            PromptKind::ConfirmOverwrite(job) => (
+                format!(
+                    "{} exists: overwrite it? (y/n)",
+                    sanitize_line(&job.path.display().to_string())
+                ),
+                String::new(),
+            ),
+            PromptKind::Import { offered } => (
+                format!("import file or folder (Tab completes): {input}"),
+                format!("   {}", sanitize_line(offered)),
             ),
         };
         (
-            format!("{text}▏"),
+            format!("{text}▏{after}"),
             theme.status.add_modifier(Modifier::BOLD),
         )
     } else if let Some(folded) = folded_here(app) {
@@ -82,7 +94,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 "h highlight  1–5 colour  a note  t tag  y copy  , clause  ) sentence  Esc cancel"
             }
             View::Reader => "? help  / search  t themes  o library  | split  q quit",
-            View::Library(_) => "Enter open  type to filter  d remove  Esc back",
+            View::Library(_) if app.documents.as_ref().is_some_and(Vec::is_empty) => {
+                "i import a file or folder  D import the demo texts  ? keys  q quit"
+            }
+            View::Library(_) => "Enter open  type to filter  i import  d remove  Esc back",
             View::Results(_) | View::Related(_) => "Enter open  j/k move  Esc back",
             View::Passage(_) => {
                 "y accept  x reject  d clear  a add  u undo  Enter follow  Esc close"
