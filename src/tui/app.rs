@@ -28,6 +28,10 @@ use std::path::{Path, PathBuf};
 
 /// At most this many panes side by side.
 pub const MAX_PANES: usize = 4;
+
+/// An import from inside the reader opens at most this many of its documents (two to read
+/// side by side; the rest are in the library).
+const IMPORT_OPENS: usize = 2;
 /// Columns left of the text in each pane, for theme chips and note markers.
 pub const GUTTER: u16 = 2;
 /// Below this size the reader shows "terminal too small".
@@ -793,8 +797,8 @@ impl App {
     }
 
     /// An import finished. At start (`pizhu FILE...`) its documents take the previews' panes,
-    /// in the order of the files; an import from the library view opens them beside the panes
-    /// already open. Failures and what did not fit go on the status line.
+    /// in the order of the files; an import from the library view opens its first two beside
+    /// the panes already open. Failures and what did not fit go on the status line.
     fn imported(&mut self, ids: &[(usize, DocId)], failures: &[String]) {
         let opened = if std::mem::take(&mut self.starting) {
             self.status = Some(Status {
@@ -823,7 +827,7 @@ impl App {
             self.panes.len()
         } else {
             let before = self.panes.len();
-            let room = MAX_PANES.saturating_sub(before);
+            let room = MAX_PANES.saturating_sub(before).min(IMPORT_OPENS);
             for &(_, id) in ids.iter().take(room) {
                 self.open_pane(id, None, None);
             }
