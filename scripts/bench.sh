@@ -23,7 +23,8 @@
 #     against `less` (scripts/bench-reader.sh, in a private tmux server; median of 3 runs,
 #     `--quick` 1);
 #   - import: `pizhu import` of the 100 MiB document (the whole command: decode, clean,
-#     store, search index, theme tagging; and with --defer-index, no search index) against
+#     store, search index, theme tagging; and with --defer-index --defer-themes, decode +
+#     clean + store, which the ≥ 30 MiB/s goal is about) against
 #     a floor, sqlite3 inserting the same lines as rows in one transaction; the 1,000 files;
 #   - analysis: fold + segment + tag against bare jieba-rs `cut` on the first 16 MiB of
 #     that document (`cargo bench --bench pipeline -- FILE`, best of 3 rounds);
@@ -352,15 +353,18 @@ else
 fi
 floor_rate=n/a
 isnum "$floor_us" && floor_rate=$(rate "$doc_bytes" "$floor_us")
-for how in "whole command" "--defer-index: no search index"; do
+for how in "whole command: also indexes and tags" "--defer-index --defer-themes: decode + clean + store"; do
   flags=()
-  [ "${how%%:*}" = --defer-index ] && flags=(--defer-index)
+  [ "${how%%:*}" != "whole command" ] && flags=(--defer-index --defer-themes)
   timed "$bin" --db "$work/import.db" import "${flags[@]}" "$work/doc.txt"
   r=$(rate "$doc_bytes" "$WALL_US")
+  # The goal is for decode + clean + store; the whole command adds the analysis (its own row).
+  goal="≥ 30 MiB/s" verdict=$(judge "$r" '>=' 30)
+  [ ${#flags[@]} -eq 0 ] && goal="— (adds analysis)" verdict="—"
   row "import, $doc_name, \`pizhu import\` ($how), MiB/s wall" \
     "$r (CPU $(cpu_rate "$doc_bytes" "$CPU_S"))" \
     "${floor_why:-sqlite3 $floor_rate MiB/s ($floor_rows rows, one transaction)}" \
-    "$(times "$r" "$floor_rate")" "≥ 30 MiB/s" "$(judge "$r" '>=' 30)"
+    "$(times "$r" "$floor_rate")" "$goal" "$verdict"
   rm -f "$work/import.db"*
 done
 say "import of $big_name (peak RSS)"
@@ -374,9 +378,8 @@ say "import of the library: $files files"
 lib="$work/lib.db"
 timed "$bin" --db "$lib" import "$work/corpus"
 r=$(rate "$corpus_bytes" "$WALL_US")
-row "import, library of $files files ($(calc '%.0f' "$corpus_bytes / 1048576") MiB), MiB/s wall" \
-  "$r (CPU $(cpu_rate "$corpus_bytes" "$CPU_S"))" — — \
-  "≥ 30 MiB/s" "$(judge "$r" '>=' 30)"
+row "import, library of $files files ($(calc '%.0f' "$corpus_bytes / 1048576") MiB), whole command, MiB/s wall" \
+  "$r (CPU $(cpu_rate "$corpus_bytes" "$CPU_S"))" — — "— (adds analysis)" —
 median_us "$repeats" "$bin" --db "$lib" list
 row "\`pizhu list\` on $files documents, whole process (median of $repeats)" "$(show_ms "$MEDIAN_US")" — — — —
 

@@ -95,6 +95,34 @@ fn import_tags_every_document_with_at_least_three_themes() {
 }
 
 #[test]
+fn an_import_with_deferred_themes_is_tagged_when_themes_are_first_shown() {
+    let tagged = library();
+    let deferred = Lib::new();
+    let paths: Vec<String> = FIXTURES
+        .iter()
+        .map(|n| fixture(n).to_str().expect("path").to_string())
+        .collect();
+    let mut args = vec!["import", "--defer-themes"];
+    args.extend(paths.iter().map(String::as_str));
+    deferred.ok(&args);
+    let tagging_rows = |lib: &Lib| -> i64 {
+        let db = rusqlite::Connection::open(&lib.db).expect("open the library");
+        db.query_row("SELECT count(*) FROM tagging_state", [], |r| r.get(0))
+            .expect("count")
+    };
+    assert_eq!(tagging_rows(&deferred), 0, "nothing tagged at import");
+    assert_eq!(tagging_rows(&tagged), FIXTURES.len() as i64);
+    for doc in ["1", "4"] {
+        assert_eq!(
+            deferred.json(&["passages", doc, "--json"]),
+            tagged.json(&["passages", doc, "--json"]),
+            "document {doc}: the same themes, tagged when first shown"
+        );
+    }
+    assert_eq!(tagging_rows(&deferred), FIXTURES.len() as i64);
+}
+
+#[test]
 fn passages_json_keeps_its_fields_and_explains_each_theme() {
     let lib = library();
     for (i, name) in FIXTURES.iter().enumerate() {

@@ -28,6 +28,9 @@ pub struct ImportArgs {
     /// Leave the search index to the first search, which builds it (a faster import)
     #[arg(long)]
     pub defer_index: bool,
+    /// Leave theme tagging to the first command or view that shows themes (a faster import)
+    #[arg(long)]
+    pub defer_themes: bool,
     /// The file is a new version of this document: it replaces it, and the document's
     /// annotations, reading position and theme decisions move to where their text now is
     #[arg(long, value_name = "DOC")]
@@ -94,7 +97,8 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
         return Err(error.into());
     }
     bar.finish();
-    if done.iter().any(|o| matches!(o, Outcome::Imported { .. }))
+    if !args.defer_themes
+        && done.iter().any(|o| matches!(o, Outcome::Imported { .. }))
         && let Err(error) = super::themes::refreshed(store, json)
     {
         eprintln!("pizhu: imported, but tagging themes failed: {error:#}");
@@ -169,7 +173,9 @@ fn update(
             drifted,
             orphans,
         } => {
-            if let Err(error) = super::themes::refreshed(store, args.json) {
+            if !args.defer_themes
+                && let Err(error) = super::themes::refreshed(store, args.json)
+            {
                 eprintln!("pizhu: updated, but tagging themes failed: {error:#}");
             }
             if args.json {
