@@ -392,13 +392,14 @@ if [ "$pipeline_ok" = 1 ]; then
 fi
 if [ "$pipeline_ok" = 1 ]; then
   jieba=$(tsv_get "$work/pipeline.tsv" jieba-cut)
+  jieba_s=$(tsv_get "$work/pipeline.tsv" jieba-cut-simplified)
   for c in fold+segment+tag:"fold + segment + tag" fold+tag:"fold + tag (tagging a library: no segmentation)"; do
     p=$(tsv_get "$work/pipeline.tsv" "${c%%:*}")
     pct=$(calc '%.0f' "100 * $p / $jieba")
     goal="≥ 50 % of cut" verdict=$(judge "$pct" '>=' 50)
     [ "${c%%:*}" = fold+tag ] && goal=— verdict=—
     row "analysis, ${c#*:}, MiB/s (best of $pipeline_rounds, $pipeline_mib MiB)" "$p" \
-      "jieba-rs \`cut\` $jieba" "$pct %" "$goal" "$verdict"
+      "jieba-rs \`cut\` $jieba (on the Simplified shadow $jieba_s)" "$pct %" "$goal" "$verdict"
   done
 else
   row "analysis, fold + segment + tag, MiB/s" "n/a (cargo missing or the pipeline bench failed)" — — \
