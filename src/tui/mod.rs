@@ -32,6 +32,7 @@ pub mod passage;
 pub mod path_input;
 pub mod related;
 pub mod search;
+pub mod svg;
 pub mod tag_picker;
 pub mod theme;
 pub mod themes;

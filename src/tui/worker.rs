@@ -6,8 +6,9 @@
 //! A document is answered twice when it is large: first an excerpt around the place the pane
 //! opens at (read in milliseconds), then the whole document.
 
+use super::action::Action;
 use super::annotations::{self, AnnotationsRequest, AnnotationsResponse};
-use super::app::MAX_PANES;
+use super::app::{App, MAX_PANES};
 use super::codebook::{self, CodebookRequest, CodebookResponse};
 use super::compare::{self, CompareData, MatrixData};
 use super::document::{self, LoadedDocument, SharedText, shown_text};
@@ -245,6 +246,27 @@ pub enum Response {
     AnnotationList(AnnotationsResponse),
     /// A request failed; the message says which and why.
     Failed(String),
+}
+
+/// Answers `app`'s requests on this thread, one after the other, until it asks nothing more:
+/// the reader without its worker thread, for tests and the README's screenshots (no answer
+/// comes late, so what follows a key is on the next screen drawn).
+pub fn answer_inline(app: &mut App, store: &mut Store) {
+    loop {
+        let requests: Vec<Request> = app.requests.drain(..).collect();
+        if requests.is_empty() {
+            return;
+        }
+        for request in requests {
+            let mut responses = Vec::new();
+            handle(store, &ViewOptions::default(), request, &mut |r| {
+                responses.push(r)
+            });
+            for response in responses {
+                app.update(Action::Worker(response));
+            }
+        }
+    }
 }
 
 /// Answers one request with the store, passing each answer to `emit` as soon as it is ready.

@@ -1,5 +1,5 @@
 //! The reader driven through its actions without a terminal: every request the app makes is
-//! answered at once by `worker::handle` on the same store (so no test sleeps), and screens are
+//! answered at once on the same store (`worker::answer_inline`) (so no test sleeps), and screens are
 //! drawn on ratatui's `TestBackend`.
 
 use pizhu::store::Store;
@@ -9,7 +9,7 @@ use pizhu::tui::event::terminal_action;
 use pizhu::tui::keymap::Keymap;
 use pizhu::tui::theme::{Palette, Theme};
 use pizhu::tui::views::render;
-use pizhu::tui::worker::{self, Request};
+use pizhu::tui::worker;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -63,21 +63,7 @@ impl Harness {
 
     /// Answers the app's requests until it asks nothing more.
     pub fn pump(&mut self) {
-        loop {
-            let requests: Vec<Request> = self.app.requests.drain(..).collect();
-            if requests.is_empty() {
-                return;
-            }
-            for request in requests {
-                let mut responses = Vec::new();
-                worker::handle(&mut self.store, &Default::default(), request, &mut |r| {
-                    responses.push(r)
-                });
-                for response in responses {
-                    self.app.update(Action::Worker(response));
-                }
-            }
-        }
+        worker::answer_inline(&mut self.app, &mut self.store);
     }
 
     pub fn act(&mut self, action: Action) {
