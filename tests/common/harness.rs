@@ -1,6 +1,6 @@
 //! The reader driven through its actions without a terminal: every request the app makes is
-//! answered at once on the same store (`worker::answer_inline`) (so no test sleeps), and screens are
-//! drawn on ratatui's `TestBackend`.
+//! answered at once on the same store (`worker::answer_inline`, so no test sleeps), and
+//! screens are drawn on ratatui's `TestBackend`.
 
 use pizhu::store::Store;
 use pizhu::tui::action::Action;
