@@ -8,6 +8,7 @@ pub mod annotations;
 pub mod clean;
 pub mod cli;
 pub mod config;
+pub mod count;
 pub mod demo;
 pub mod doc;
 pub mod export;

@@ -46,7 +46,7 @@ pub struct Related {
 pub enum RelatedError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("#{doc} has {count} passages; there is no passage {n} (see pizhu passages {doc})")]
+    #[error("#{doc} has {}; there is no passage {n} (see pizhu passages {doc})", crate::count::count(*count, "passage"))]
     NoSuchPassage { doc: DocId, n: usize, count: usize },
     #[error("the related-passages index is out of date (run `pizhu related` to rebuild it)")]
     Stale,

@@ -304,7 +304,7 @@ fn the_drifted_review_shows_old_and_new_text_and_confirms_or_orphans() {
     assert_eq!(confirmed.quote, m.changed);
     assert!(status(&h).contains("confirmed"), "{}", status(&h));
     assert!(listed(&h).is_empty(), "reviewed");
-    assert!(h.text().contains("No drifted annotation"));
+    assert!(h.text().contains("no drifted annotation"));
 
     // Undone (as `pizhu undo` does), it is drifted again; x makes it an orphan.
     h.store.undo().unwrap();

@@ -144,7 +144,7 @@ fn four_processes_annotating_one_library_all_succeed() {
 fn check_finds_a_damaged_page_and_a_damaged_text() {
     let lib = library();
     let out = lib.ok(&["check"]);
-    assert!(out.contains("no problems found (1 documents"), "{out}");
+    assert!(out.contains("no problems found (1 document"), "{out}");
     // Damage the stored text behind pizhu's back: its hash no longer matches.
     let conn = rusqlite::Connection::open(&lib.db).expect("open");
     conn.execute(
@@ -427,7 +427,7 @@ fn a_full_disk_is_a_clear_message_and_loses_nothing() {
         "{output}"
     );
     assert!(
-        section("check").contains("no problems found (1 documents, 1 annotations)"),
+        section("check").contains("no problems found (1 document, 1 annotation)"),
         "{output}"
     );
     assert!(section("notes").contains("保存的笔记"), "{output}");

@@ -194,7 +194,7 @@ fn markdown_groups_by_document_and_by_theme() {
     assert!(by_theme.contains("\n## 人才 · Talent"), "{by_theme}");
     assert!(by_theme.contains("\n## Untagged\n"), "{by_theme}");
     let only = String::from_utf8(export(&lib, &["--format", "md", "--doc", "2"])).unwrap();
-    assert!(only.contains("2 annotations in 1 documents"), "{only}");
+    assert!(only.contains("2 annotations in 1 document"), "{only}");
 }
 
 #[test]
@@ -468,7 +468,7 @@ fn a_project_from_another_program_becomes_documents_themes_and_annotations() {
     .unwrap();
     let said = lib.ok(&["import-notes", file.to_str().unwrap()]);
     assert!(said.contains("2 annotations added"), "{said}");
-    assert!(said.contains("1 new documents, 2 new themes"), "{said}");
+    assert!(said.contains("1 new document, 2 new themes"), "{said}");
     let made = notes(&lib);
     assert_eq!(made[0]["quote"], "数字经济");
     assert_eq!(made[0]["note"], "备注 & more");

@@ -181,7 +181,7 @@ fn the_annotations_view_exports_what_it_lists() {
     let dialog = h.app.export.clone().expect("E opens the dialog here too");
     assert_eq!(dialog.chosen_scope(), &Scope::Listed(vec![made[1].id]));
     assert!(
-        h.text().contains("the 1 annotations listed"),
+        h.text().contains("the 1 annotation listed"),
         "{}",
         h.text()
     );

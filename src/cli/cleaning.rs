@@ -4,6 +4,7 @@
 use super::output::{Output, thousands};
 use crate::clean::{self, CLEANER_VERSION, Override};
 use crate::config::Config;
+use crate::count::count;
 use crate::doc::Span;
 use crate::reading::{self, Reading};
 use crate::store::Store;
@@ -100,8 +101,8 @@ pub fn noise(
     }
     let folded: usize = reading.cleaned.noise.iter().map(|n| n.span.len()).sum();
     out.line(&format!(
-        "{} ranges folded, {} of {} characters (unfold one with: pizhu unfold {} N)",
-        items.len(),
+        "{} folded, {} of {} characters (unfold one with: pizhu unfold {} N)",
+        count(items.len(), "range"),
         thousands(folded),
         thousands(reading.meta.chars),
         reading.meta.id

@@ -4,6 +4,7 @@ use super::output::{Output, fit, thousands};
 use super::{Cli, library_path, open};
 use crate::clean::{MetaField, NoiseRange};
 use crate::config::Config;
+use crate::count::count;
 use crate::doc::DocumentMeta;
 use crate::reading;
 use crate::store::Store;
@@ -352,10 +353,10 @@ pub fn check(store: &Store, json: bool, out: &mut Output) -> Result<ExitCode> {
         out.json(&report)?;
     } else if report.problems.is_empty() {
         out.line(&format!(
-            "{}: no problems found ({} documents, {} annotations{})",
+            "{}: no problems found ({}, {}{})",
             store.display_name(),
-            report.documents,
-            report.annotations,
+            count(report.documents, "document"),
+            count(report.annotations, "annotation"),
             match (report.drifted, report.orphans) {
                 (0, 0) => String::new(),
                 (d, o) => format!(

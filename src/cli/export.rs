@@ -4,6 +4,7 @@
 
 use super::output::Output;
 use crate::annotations::{self, AnnotationFilter, Color};
+use crate::count::count;
 use crate::export::markdown::Grouping;
 use crate::export::{self, Format};
 use crate::store::Store;
@@ -93,8 +94,8 @@ pub fn export(store: &Store, a: &ExportArgs, out: &mut Output) -> Result<ExitCod
     let rendered = export::render(store, a.format, filter, &options)?;
     if rendered.hidden > 0 {
         eprintln!(
-            "pizhu: {} annotations lie wholly in folded noise and are not in the project",
-            rendered.hidden
+            "pizhu: left out of the project (wholly in folded noise): {}",
+            count(rendered.hidden, "annotation")
         );
     }
     match a.output.as_deref().filter(|p| *p != Path::new("-")) {
@@ -116,8 +117,12 @@ pub fn import_notes(store: &mut Store, a: &ImportNotesArgs, out: &mut Output) ->
         out.json(&done)?;
     } else {
         out.line(&format!(
-            "{name}: {} annotations added ({} already here), {} theme decisions, {} new documents, {} new themes",
-            done.annotations, done.skipped, done.decisions, done.documents, done.themes
+            "{name}: {} added ({} already here), {}, {}, {}",
+            count(done.annotations, "annotation"),
+            done.skipped,
+            count(done.decisions, "theme decision"),
+            count(done.documents, "new document"),
+            count(done.themes, "new theme")
         ))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 
 use super::output::{Output, fit};
 use super::progress::Steps;
+use crate::count::count;
 use crate::doc::DocId;
 use crate::store::Store;
 use crate::tagging::{self, LibraryThemes};
@@ -188,7 +189,10 @@ pub fn run(store: &mut Store, args: &ThemesArgs, out: &mut Output) -> Result<Exi
             if json {
                 out.json(&serde_json::json!({ "retagged": lib.retagged }))?;
             } else {
-                out.line(&format!("re-tagged {} documents", lib.retagged.len()))?;
+                out.line(&format!(
+                    "re-tagged {}",
+                    count(lib.retagged.len(), "document")
+                ))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -259,8 +263,8 @@ fn list(store: &Store, json: bool, out: &mut Output) -> Result<ExitCode> {
         ))?;
     }
     out.line(&format!(
-        "{} themes, codebook revision {revision} (keywords of one: pizhu themes keywords ID)",
-        codebook.themes.len()
+        "{}, codebook revision {revision} (keywords of one: pizhu themes keywords ID)",
+        count(codebook.themes.len(), "theme")
     ))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -338,8 +342,9 @@ fn import(store: &mut Store, file: &PathBuf, json: bool, out: &mut Output) -> Re
         out,
         json,
         &format!(
-            "imported the codebook from {}: {themes} themes",
-            file.display()
+            "imported the codebook from {}: {}",
+            file.display(),
+            count(themes, "theme")
         ),
         revision,
     )

@@ -4,6 +4,7 @@
 
 use super::{ExportDoc, ExportSet};
 use crate::annotations::Annotation;
+use crate::count::count;
 
 /// How annotations are grouped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -18,13 +19,16 @@ pub fn write(set: &ExportSet, grouping: Grouping) -> String {
     let mut out = String::with_capacity(set.annotation_count() * 256 + 256);
     out.push_str(&format!("# pizhu notes: {}\n\n", set.library));
     out.push_str(&format!(
-        "Exported {} · {} annotations in {} documents\n",
+        "Exported {} · {} in {}\n",
         set.exported_at,
-        set.annotation_count(),
-        set.documents
-            .iter()
-            .filter(|d| !d.annotations.is_empty())
-            .count()
+        count(set.annotation_count(), "annotation"),
+        count(
+            set.documents
+                .iter()
+                .filter(|d| !d.annotations.is_empty())
+                .count(),
+            "document"
+        )
     ));
     match grouping {
         Grouping::Document => {

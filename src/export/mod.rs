@@ -23,6 +23,7 @@ mod zipsafe;
 
 use crate::annotations::anchor::quote_in;
 use crate::annotations::{Annotation, AnnotationFilter, CONTEXT_CHARS};
+use crate::count::count;
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::store::{Store, StoreError};
@@ -259,7 +260,7 @@ pub fn render(
             .ok_or_else(|| ExportError::Failed("the codebook has no theme to export".into()))?;
         return Ok(Rendered {
             bytes: xml.into_bytes(),
-            summary: format!("{} themes", codebook.themes.len()),
+            summary: count(codebook.themes.len(), "theme"),
             hidden: 0,
         });
     }
@@ -269,10 +270,10 @@ pub fn render(
     };
     let set = collect(store, &selection)?;
     let summary = format!(
-        "{} annotations and {} accepted themes from {} documents",
-        set.annotation_count(),
-        set.theme_count(),
-        set.documents.len()
+        "{} and {} from {}",
+        count(set.annotation_count(), "annotation"),
+        count(set.theme_count(), "accepted theme"),
+        count(set.documents.len(), "document")
     );
     let mut hidden = 0;
     let bytes = match format {

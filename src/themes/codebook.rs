@@ -4,6 +4,7 @@
 //! `assets/themes.toml`), validated as a whole, and edited through methods that either
 //! succeed and leave a valid codebook or fail and leave it untouched.
 
+use crate::count::count;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -490,7 +491,8 @@ impl Codebook {
                 };
                 *self = copy;
                 Ok(format!(
-                    "theme {id}: {added} keywords added, {removed} removed"
+                    "theme {id}: {} added, {removed} removed",
+                    count(added, "keyword")
                 ))
             }
             Edit::Merge { into, from } => {
@@ -505,8 +507,8 @@ impl Codebook {
                 codebook.validate()?;
                 *self = codebook;
                 Ok(format!(
-                    "replaced the codebook: {} themes",
-                    self.themes.len()
+                    "replaced the codebook: {}",
+                    count(self.themes.len(), "theme")
                 ))
             }
         }
@@ -1001,7 +1003,7 @@ keywords = ["甲", { term = "乙", weight = 2 }, { term = "丙" }]
                 add: vec![Keyword::new("庚")],
                 remove: vec!["甲".into()],
             }),
-            Ok("theme a: 1 keywords added, 1 removed".to_string())
+            Ok("theme a: 1 keyword added, 1 removed".to_string())
         );
         assert_eq!(
             cb.apply(&Edit::Recolor {

@@ -12,6 +12,7 @@ use super::editor::{EditKey, NoteEditor, NoteTarget};
 use super::pane::Selection;
 use super::worker::{Request, Saved};
 use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, Color, NewAnnotation};
+use crate::count::count;
 use crate::doc::{DocId, Span};
 use crate::store::Change;
 use crate::text::cache::Paragraphs;
@@ -194,7 +195,8 @@ impl App {
         let chars = text.chars().count();
         self.set_status(
             format!(
-                "copied {chars} characters «{}» to the clipboard (OSC 52: the terminal must allow it)",
+                "copied {} «{}» to the clipboard (OSC 52: the terminal must allow it)",
+                count(chars, "character"),
                 cut(&text)
             ),
             false,

@@ -1056,7 +1056,10 @@ impl App {
                 // jieba loads on a thread of its own: until it is there, say so.
                 let Some(seg) = segment::try_get() else {
                     segment::load_in_background();
-                    self.set_status("the word segmenter is still loading; try again", false);
+                    self.set_status(
+                        "the word segmenter is still loading; try again in a moment",
+                        false,
+                    );
                     return;
                 };
                 return self.reader_jump(|p| p.word_step(motion, seg));

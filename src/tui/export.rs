@@ -16,6 +16,7 @@ use super::field::Field;
 use super::path_input::home_expanded;
 use super::worker::Request;
 use crate::annotations::{AnnotationFilter, AnnotationId};
+use crate::count::count;
 use crate::doc::DocId;
 use crate::export::markdown::Grouping;
 use crate::export::{self, Format, Options};
@@ -66,7 +67,7 @@ impl Scope {
         match self {
             Scope::Document { title, .. } => format!("this document: {title}"),
             Scope::All => "all documents".to_string(),
-            Scope::Listed(ids) => format!("the {} annotations listed", ids.len()),
+            Scope::Listed(ids) => format!("the {} listed", count(ids.len(), "annotation")),
         }
     }
 

@@ -3,6 +3,7 @@
 //! step all panes together to their next / previous passage carrying it.
 
 use super::app::App;
+use crate::count::count;
 use crate::doc::Script;
 
 impl App {
@@ -92,7 +93,10 @@ impl App {
         let shown = self.panes[self.focus].set_filter(Some(id.clone()), size);
         let name = self.theme_name(&id);
         self.set_status(
-            format!("only {name}: {shown} passages, the rest folded · F shows all"),
+            format!(
+                "only {name}: {}, the rest folded · F shows all",
+                count(shown, "passage")
+            ),
             false,
         );
     }

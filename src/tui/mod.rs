@@ -274,7 +274,9 @@ fn event_loop(
     loop {
         for request in app.requests.drain(..) {
             if requests.send(request).is_err() {
-                anyhow::bail!("the library worker stopped");
+                anyhow::bail!(
+                    "the library worker stopped (start pizhu again; if it happens again, run `pizhu check`)"
+                );
             }
         }
         if app.quit {

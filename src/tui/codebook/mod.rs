@@ -20,6 +20,7 @@ pub use work::{
 use super::action::Action;
 use super::app::{App, Prompt, PromptKind, View};
 use super::worker::Request;
+use crate::count::count;
 use crate::doc::DocId;
 use crate::themes::{Codebook, Edit, Keyword, Theme, UncoveredTerm};
 use prompt::{next_color, parse_color, parse_keywords, parse_names};
@@ -437,7 +438,7 @@ impl App {
                     self.requests.push(Request::Codebook(CodebookRequest::Read));
                 }
                 if documents > 0 && !self.status.as_ref().is_some_and(|s| s.error) {
-                    self.set_status(format!("re-tagged {documents} documents"), false);
+                    self.set_status(format!("re-tagged {}", count(documents, "document")), false);
                 }
             }
             CodebookResponse::Uncovered { doc, terms } => {

@@ -23,9 +23,11 @@ pub fn render(view: &AnnotationsView, theme: &Theme, area: Rect, buf: &mut Buffe
     let height = usize::from(area.height.saturating_sub(1));
     if view.shown.is_empty() {
         let empty = match (data.rows.is_empty(), view.review) {
-            (true, _) => " No annotations yet (pizhu annotate makes one).",
-            (false, true) => " No drifted annotation to review here (D: all of them).",
-            (false, false) => " None matches (Esc clears the filter).",
+            (true, _) => {
+                " no annotations yet: in the reader, v selects text, h highlights it, a adds a note"
+            }
+            (false, true) => " no drifted annotation to review here (D: all of them)",
+            (false, false) => " none matches (Esc clears the filter)",
         };
         buf.set_stringn(area.x, area.y + 1, empty, width, theme.dim);
         return;

@@ -5,6 +5,7 @@
 
 use super::reader::Cells;
 use super::{fit, to_u16};
+use crate::count::count;
 use crate::tagging::compare::{ThemeColumn, ThemedPassage};
 use crate::tagging::merge::Status;
 use crate::text::layout::{LayoutOptions, LineSpan, draw_line_with, layout_paragraph};
@@ -42,7 +43,11 @@ pub fn render(app: &App, view: &CompareView, theme: &Theme, area: Rect, buf: &mu
     if !data.theme.name_en.is_empty() {
         title.push_str(&format!(" ({})", sanitize_line(&data.theme.name_en)));
     }
-    title.push_str(&format!(" — {passages} passages in {columns} documents"));
+    title.push_str(&format!(
+        " — {} in {}",
+        count(passages, "passage"),
+        count(columns, "document")
+    ));
     if columns > shown {
         title.push_str(&format!(
             " · {}–{} of {columns} ←→",

@@ -2,6 +2,7 @@
 //! what the user types; or, for an empty library, a welcome screen that says how to import.
 
 use super::fit;
+use crate::count::count;
 use crate::text::sanitize::sanitize_line;
 use crate::tui::app::{App, LibraryView, Target};
 use crate::tui::theme::Theme;
@@ -41,9 +42,9 @@ pub fn render(app: &App, lib: &LibraryView, theme: &Theme, area: Rect, buf: &mut
         String::new()
     };
     let title = format!(
-        " {heading} · {} of {} documents{filter}",
+        " {heading} · {} of {}{filter}",
         docs.len(),
-        all.len()
+        count(all.len(), "document")
     );
     super::heading(buf, area, &title, width, theme);
     // id, title, script, chars, date

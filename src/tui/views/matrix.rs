@@ -4,6 +4,7 @@
 //! and a footer names the selected theme and what it is about.
 
 use super::{fit, to_u16};
+use crate::count::count;
 use crate::tagging::matrix::Row;
 use crate::text::sanitize::sanitize_line;
 use crate::tui::compare::{MATRIX_CELL, MatrixData, MatrixView, matrix_geometry, scrolled};
@@ -27,16 +28,16 @@ pub fn render(view: &MatrixView, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let m = &data.matrix;
     let title = format!(
-        " Matrix: {} documents × {} themes — passages tagged, share of the text",
-        m.rows.len(),
-        m.themes.len()
+        " Matrix: {} × {} — passages tagged, share of the text",
+        count(m.rows.len(), "document"),
+        count(m.themes.len(), "theme")
     );
     super::heading(buf, area, &title, width, theme);
     if m.rows.is_empty() || m.themes.is_empty() {
         buf.set_stringn(
             area.x + 1,
             area.y + 1,
-            "no documents, or no themes: pizhu FILE imports, pizhu themes add adds",
+            "no documents or no themes yet: o then i imports texts, T edits the codebook",
             width.saturating_sub(1),
             theme.dim,
         );

@@ -3,6 +3,7 @@
 //! narrow screen) the selected theme's description and keywords, or the uncovered terms.
 
 use super::fit;
+use crate::count::count;
 use crate::text::sanitize::sanitize_line;
 use crate::themes::Theme;
 use crate::tui::codebook::{Focus, Terms, ThemesView};
@@ -30,8 +31,8 @@ pub fn render(view: &ThemesView, theme: &Styles, area: Rect, buf: &mut Buffer) {
         .map(|id| format!(" · merging {id} into…"))
         .unwrap_or_default();
     let title = format!(
-        " Themes · {} themes · codebook revision {}{merging}",
-        data.codebook.themes.len(),
+        " Themes · {} · codebook revision {}{merging}",
+        count(data.codebook.themes.len(), "theme"),
         data.revision
     );
     super::heading(buf, area, &title, width, theme);
@@ -210,10 +211,11 @@ fn draw_detail(t: &Theme, passages: usize, theme: &Styles, area: Rect, buf: &mut
         ]),
         Line::from(Span::styled(
             format!(
-                "{} · {} · parent {} · {passages} passages",
+                "{} · {} · parent {} · {}",
                 t.id,
                 t.color,
-                t.parent.as_deref().unwrap_or("—")
+                t.parent.as_deref().unwrap_or("—"),
+                count(passages, "passage")
             ),
             theme.dim,
         )),
