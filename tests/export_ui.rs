@@ -180,11 +180,7 @@ fn the_annotations_view_exports_what_it_lists() {
     h.keys("E");
     let dialog = h.app.export.clone().expect("E opens the dialog here too");
     assert_eq!(dialog.chosen_scope(), &Scope::Listed(vec![made[1].id]));
-    assert!(
-        h.text().contains("the 1 annotation listed"),
-        "{}",
-        h.text()
-    );
+    assert!(h.text().contains("the 1 annotation listed"), "{}", h.text());
     h.keys("j");
     press(&mut h, KeyCode::Up);
     let path = dir.path().join("listed.json");
