@@ -5,6 +5,7 @@
 //! module that imports ratatui or crossterm) over it.
 
 pub mod annotations;
+pub mod cancel;
 pub mod clean;
 pub mod cli;
 pub mod config;

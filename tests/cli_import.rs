@@ -237,3 +237,51 @@ fn two_processes_importing_into_one_library_both_succeed() {
         Some(FIXTURES.len())
     );
 }
+
+#[test]
+fn ctrl_c_cancels_an_import_and_leaves_only_whole_documents() {
+    use std::process::Stdio;
+    let lib = Lib::new();
+    let folder = lib.path("texts");
+    std::fs::create_dir(&folder).expect("folder");
+    let text = fixture_text(FIXTURES[0]).repeat(150);
+    for i in 1..=6 {
+        std::fs::write(folder.join(format!("{i}.txt")), format!("第{i}篇\n{text}")).expect("write");
+    }
+    let child = pizhu_std()
+        .arg("--db")
+        .arg(&lib.db)
+        .arg("import")
+        .arg(&folder)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn pizhu");
+    // Once the first document is stored (its line on standard output may wait in a buffer).
+    let stored = || {
+        rusqlite::Connection::open(&lib.db)
+            .and_then(|db| db.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)))
+            .unwrap_or(0i64)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while stored() == 0 {
+        assert!(std::time::Instant::now() < deadline, "nothing imported");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("pizhu ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("pizhu: import cancelled: "), "{stderr}");
+    let listed = lib.json(&["list", "--json"]);
+    let stored = listed.as_array().expect("list").len();
+    assert!((1..=6).contains(&stored), "{stored} of 6 stored");
+    assert!(
+        lib.ok(&["check"]).contains("no problems found"),
+        "only whole documents"
+    );
+}

@@ -102,3 +102,35 @@ fn a_path_that_does_not_exist_is_a_message_and_the_library_stays_empty() {
     assert!(h.store.list_documents().expect("list").is_empty());
     assert!(screen.contains("Your library is empty"), "{screen}");
 }
+
+#[test]
+fn esc_or_ctrl_c_while_an_import_runs_cancels_it_and_nothing_is_half_imported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in [("一.txt", "第一篇。"), ("二.txt", "第二篇。")] {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    for cancel in [
+        (KeyCode::Esc, KeyModifiers::NONE),
+        (KeyCode::Char('c'), KeyModifiers::CONTROL),
+    ] {
+        let mut h = empty();
+        h.keys("i");
+        h.type_text(&dir.path().display().to_string());
+        // Enter sends the import to the worker; the key comes before it is answered.
+        h.app.update(Action::Submit);
+        let running = h.app.running.clone().expect("the import runs");
+        h.key(cancel.0, cancel.1);
+        assert!(running.is_cancelled(), "{cancel:?} cancels the import");
+        assert!(!h.app.quit, "{cancel:?} does not quit while an import runs");
+        assert!(h.app.running.is_none(), "the import has answered");
+        let screen = h.text();
+        assert!(
+            screen.contains("import cancelled: 0 documents imported whole"),
+            "{screen}"
+        );
+        assert!(h.store.list_documents().expect("list").is_empty());
+        // Without an import under way, Ctrl-c quits as usual.
+        h.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(h.app.quit);
+    }
+}

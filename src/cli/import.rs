@@ -3,6 +3,7 @@
 
 use super::output::{Output, thousands};
 use super::progress::Bar;
+use crate::count::count;
 use crate::import::update::{self, Updated};
 use crate::import::{self, ImportOptions, Outcome, Source, decode};
 use crate::store::Store;
@@ -73,6 +74,7 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
         encoding,
         force: args.force,
         defer_index: args.defer_index,
+        cancel: super::interrupt::ctrl_c(),
     };
     store.require_writable("importing")?;
     if let Some(doc) = &args.update {
@@ -98,11 +100,14 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
     }
     bar.finish();
     if !args.defer_themes
+        && !options.cancel.is_cancelled()
         && done.iter().any(|o| matches!(o, Outcome::Imported { .. }))
         && let Err(error) = super::themes::refreshed(store, json)
+        && !options.cancel.is_cancelled()
     {
         eprintln!("pizhu: imported, but tagging themes failed: {error:#}");
     }
+    let done_count = done.len();
     outcomes.extend(done);
     let failed = outcomes
         .iter()
@@ -120,6 +125,19 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut Output) -> Result<Exi
             "{imported} imported, {} already in the library, {failed} failed",
             outcomes.len() - imported - failed
         ))?;
+    }
+    if options.cancel.is_cancelled() {
+        let stored = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Imported { .. }))
+            .count();
+        eprintln!(
+            "pizhu: import cancelled: {} stored whole, {} of {} not imported",
+            count(stored, "document"),
+            sources.len() - done_count,
+            count(sources.len(), "file")
+        );
+        return Ok(super::interrupt::cancelled());
     }
     Ok(if failed > 0 {
         ExitCode::FAILURE

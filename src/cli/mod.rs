@@ -9,6 +9,7 @@ mod cleaning;
 mod documents;
 mod export;
 mod import;
+mod interrupt;
 mod notes;
 mod output;
 mod progress;

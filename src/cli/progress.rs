@@ -104,6 +104,8 @@ pub struct Steps {
     bar: Option<ProgressBar>,
     started: Instant,
     visible: bool,
+    /// Ctrl-c stops the re-tagging (nothing of it is saved).
+    cancel: crate::cancel::Cancel,
 }
 
 impl Steps {
@@ -123,6 +125,7 @@ impl Steps {
             bar,
             started: Instant::now(),
             visible: false,
+            cancel: super::interrupt::ctrl_c(),
         }
     }
 
@@ -134,6 +137,10 @@ impl Steps {
 }
 
 impl crate::tagging::Progress for Steps {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
     fn step(
         &mut self,
         phase: crate::tagging::Phase,

@@ -12,6 +12,7 @@ mod walk;
 
 pub use walk::{Source, collect};
 
+use crate::cancel::Cancel;
 use crate::clean::{self, Cleaned};
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, Script, Span};
@@ -24,7 +25,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Choices the user makes for an import.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Decode with this encoding instead of detecting one.
     pub encoding: Option<&'static encoding_rs::Encoding>,
@@ -32,6 +33,9 @@ pub struct ImportOptions {
     pub force: bool,
     /// Leave the search index to the first search (a faster import).
     pub defer_index: bool,
+    /// Stops the import between reads and before a document is stored: the documents stored
+    /// so far stay, the one being read is not stored, the rest are not started.
+    pub cancel: Cancel,
 }
 
 /// Why one source could not be imported; the message names the source.
@@ -55,6 +59,8 @@ pub enum ImportError {
     },
     #[error("{0}: no text (only blank lines and spaces)")]
     Blank(String),
+    #[error("{0}: not imported (cancelled)")]
+    Cancelled(String),
 }
 
 impl ImportError {
@@ -116,7 +122,13 @@ pub fn run(
     store.require_writable("importing")?;
     let mut outcomes = Vec::with_capacity(sources.len());
     for source in sources {
+        if options.cancel.is_cancelled() {
+            break;
+        }
         let outcome = import_one(store, source, options, observer)?;
+        if matches!(outcome, Outcome::Failed(ImportError::Cancelled(_))) {
+            break;
+        }
         observer.done(&outcome);
         outcomes.push(outcome);
     }
@@ -133,6 +145,9 @@ fn import_one(
         Ok(doc) => doc,
         Err(error) => return Ok(Outcome::Failed(error)),
     };
+    if options.cancel.is_cancelled() {
+        return Ok(Outcome::Failed(ImportError::Cancelled(doc.source)));
+    }
     if !options.force
         && let Some(existing) = store.find_by_hash(&doc.content_hash)?
     {
@@ -170,9 +185,16 @@ pub fn prepare(
     observer: &mut dyn Observer,
 ) -> Result<NewDocument, ImportError> {
     let label = source.label();
-    let decode_error = |error| ImportError::Decode {
-        source_label: label.clone(),
-        error,
+    // A read stopped by the cancel flag fails the decoding: say why instead.
+    let decode_error = |error| {
+        if options.cancel.is_cancelled() {
+            ImportError::Cancelled(label.clone())
+        } else {
+            ImportError::Decode {
+                source_label: label.clone(),
+                error,
+            }
+        }
     };
     let (decoded, source_bytes, fallback_title) = match source {
         Source::File(path) => {
@@ -183,7 +205,7 @@ pub fn prepare(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| label.clone());
             let decoded = if meta.is_file() {
-                let reader = Progress::new(file, observer);
+                let reader = Progress::new(file, observer, &options.cancel);
                 decode::decode(reader, options.encoding).map_err(decode_error)?
             } else {
                 // FIFOs and process substitutions cannot seek: read them whole first.
@@ -209,6 +231,9 @@ pub fn prepare(
     let text = decoded.text;
     if text.trim().is_empty() {
         return Err(ImportError::Blank(label));
+    }
+    if options.cancel.is_cancelled() {
+        return Err(ImportError::Cancelled(label));
     }
     let cleaned = clean::clean(&text);
     let (title, script) = describe(&text, &cleaned, &fallback_title);
@@ -383,25 +408,31 @@ fn read_limited(reader: impl Read) -> Result<Vec<u8>, DecodeError> {
     Ok(bytes)
 }
 
-/// A file reader that tells the observer how far it has read.
+/// A file reader that tells the observer how far it has read, and stops reading when the
+/// import is cancelled.
 struct Progress<'a, R> {
     inner: R,
     position: u64,
     observer: &'a mut dyn Observer,
+    cancel: &'a Cancel,
 }
 
 impl<'a, R> Progress<'a, R> {
-    fn new(inner: R, observer: &'a mut dyn Observer) -> Self {
+    fn new(inner: R, observer: &'a mut dyn Observer, cancel: &'a Cancel) -> Self {
         Progress {
             inner,
             position: 0,
             observer,
+            cancel,
         }
     }
 }
 
 impl<R: Read> Read for Progress<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.cancel.is_cancelled() {
+            return Err(std::io::Error::other("cancelled"));
+        }
         let n = self.inner.read(buf)?;
         self.position += n as u64;
         self.observer.read(self.position);
@@ -413,5 +444,69 @@ impl<R: Seek> Seek for Progress<'_, R> {
     fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
         self.position = self.inner.seek(pos)?;
         Ok(self.position)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::fixtures::{KEJI, QUANQIU, RONGHE};
+
+    fn sources() -> Vec<Source> {
+        [("keji", KEJI), ("quanqiu", QUANQIU), ("ronghe", RONGHE)]
+            .into_iter()
+            .map(|(name, text)| Source::Embedded {
+                name: name.to_string(),
+                bytes: text.as_bytes(),
+            })
+            .collect()
+    }
+
+    /// Cancels the import once `after` sources are done.
+    struct CancelAfter {
+        after: usize,
+        done: usize,
+        cancel: Cancel,
+    }
+
+    impl Observer for CancelAfter {
+        fn done(&mut self, _outcome: &Outcome) {
+            self.done += 1;
+            if self.done == self.after {
+                self.cancel.cancel();
+            }
+        }
+    }
+
+    #[test]
+    fn a_cancelled_import_keeps_the_documents_stored_and_starts_no_other() {
+        let mut store = Store::open_in_memory().expect("store");
+        let options = ImportOptions::default();
+        let mut observer = CancelAfter {
+            after: 1,
+            done: 0,
+            cancel: options.cancel.clone(),
+        };
+        let outcomes = run(&mut store, &sources(), &options, &mut observer).expect("import");
+        assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+        assert!(matches!(outcomes[0], Outcome::Imported { .. }));
+        let stored = store.list_documents().expect("list");
+        assert_eq!(stored.len(), 1);
+        assert!(store.check().expect("check").problems.is_empty());
+    }
+
+    #[test]
+    fn a_source_being_read_when_the_import_is_cancelled_is_not_stored() {
+        let mut store = Store::open_in_memory().expect("store");
+        let options = ImportOptions::default();
+        options.cancel.cancel();
+        let outcomes = run(&mut store, &sources(), &options, &mut Silent).expect("import");
+        assert!(outcomes.is_empty());
+        let doc = import_one(&mut store, &sources()[0], &options, &mut Silent).expect("one");
+        assert!(
+            matches!(&doc, Outcome::Failed(ImportError::Cancelled(name)) if name == "demo:keji"),
+            "{doc:?}"
+        );
+        assert!(store.list_documents().expect("list").is_empty());
     }
 }

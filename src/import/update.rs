@@ -41,7 +41,7 @@ pub fn update(
     store.require_writable("updating a document")?;
     let options = ImportOptions {
         force: false,
-        ..*options
+        ..options.clone()
     };
     let new = match import_one(store, source, &options, observer)? {
         Outcome::Existing { id, .. } if id == old => return Ok(Updated::Unchanged),

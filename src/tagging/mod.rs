@@ -63,6 +63,8 @@ pub enum TaggingError {
     UnknownTheme { theme: String },
     #[error("theme {theme} is not suggested on passage {n}; put it there by hand with --add")]
     NotSuggested { theme: String, n: usize },
+    #[error("tagging cancelled: the themes are as they were, and are tagged when next shown")]
+    Cancelled,
 }
 
 /// What a re-tag is doing.
@@ -78,6 +80,10 @@ pub enum Phase {
 pub trait Progress {
     /// `done` of `total` documents are through `phase`; `doc` is the one just finished.
     fn step(&mut self, _phase: Phase, _done: usize, _total: usize, _doc: &DocumentMeta) {}
+    /// Whether to stop: asked between documents; the refresh then saves nothing.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A progress listener that hears nothing.
@@ -196,6 +202,9 @@ pub fn refresh(
     let total = stale.len();
     let mut prepared = Vec::with_capacity(total);
     for (i, meta) in stale.into_iter().enumerate() {
+        if progress.cancelled() {
+            return Err(TaggingError::Cancelled);
+        }
         let p = prepare(store, meta, &base)?;
         progress.step(Phase::Reading, i + 1, total, &p.meta);
         prepared.push(p);
@@ -220,6 +229,9 @@ pub fn refresh(
         .collect();
     let total = prepared.len() + drifted.len();
     for meta in drifted {
+        if progress.cancelled() {
+            return Err(TaggingError::Cancelled);
+        }
         let p = prepare(store, meta, &base)?;
         progress.step(Phase::Reading, prepared.len() + 1, total, &p.meta);
         prepared.push(p);
@@ -227,6 +239,9 @@ pub fn refresh(
     let tagger = base.with_stats(&stats);
     let mut taggings = Vec::with_capacity(prepared.len());
     for (i, p) in prepared.iter().enumerate() {
+        if progress.cancelled() {
+            return Err(TaggingError::Cancelled);
+        }
         let tagging = DocTagging {
             state: TaggingState {
                 codebook_revision: revision,

@@ -18,6 +18,8 @@ use super::path_input::{Completion, home_expanded};
 use super::related::RelatedView;
 use super::tag_picker::TagPicker;
 use super::worker::{AfterFind, Request, Response};
+use crate::cancel::Cancel;
+use crate::count::count;
 use crate::doc::{DocId, DocumentMeta};
 use crate::search::Hit;
 use crate::store::SavedPane;
@@ -160,6 +162,8 @@ pub struct App {
     pub quit: bool,
     /// The first panes (last session's, or the files named) are still on their way.
     pub starting: bool,
+    /// The import under way, which `Esc` or `Ctrl-c` cancels.
+    pub running: Option<Cancel>,
     /// Requests for the worker, taken by the runner after each update.
     pub requests: Vec<Request>,
     /// How columns are counted in the panes (from the config).
@@ -189,9 +193,10 @@ impl App {
                 many => format!("importing {} files…", many.len()),
             },
         };
-        requests.push(match start {
-            Start::Session => Request::Session,
-            Start::Import(paths) => Request::Import(paths),
+        let running = matches!(start, Start::Import(_)).then(Cancel::new);
+        requests.push(match (start, &running) {
+            (Start::Import(paths), Some(cancel)) => Request::Import(paths, cancel.clone()),
+            _ => Request::Session,
         });
         App {
             keymap,
@@ -213,6 +218,7 @@ impl App {
             }),
             quit: false,
             starting: true,
+            running,
             requests,
             width_opts: WidthOptions::default(),
             clipboard: None,
@@ -310,6 +316,14 @@ impl App {
         let click = matches!(action, Action::Click { .. });
         if user {
             self.status = None;
+        }
+        // Esc (or Ctrl-c, see `event`) while an import runs cancels it (again: as usual).
+        if action == Action::Back
+            && self.prompt.is_none()
+            && let Some(running) = self.running.as_ref().filter(|c| !c.is_cancelled())
+        {
+            running.cancel();
+            return self.set_status("cancelling the import…", false);
         }
         match action {
             Action::Worker(response) => self.worker(response),
@@ -602,7 +616,11 @@ impl App {
                 self.pane_noise(i);
             }
             Response::Progress(text) => self.set_status(text, false),
-            Response::Imported { ids, failures } => self.imported(&ids, &failures),
+            Response::Imported {
+                ids,
+                failures,
+                cancelled,
+            } => self.imported(&ids, &failures, cancelled),
             Response::GrepDone { query, hits } => {
                 if let View::Results(results) = &mut self.view
                     && results.query == query
@@ -729,7 +747,10 @@ impl App {
             PromptKind::Import { .. } if input.is_empty() => {}
             PromptKind::Import { .. } => {
                 let path = home_expanded(Path::new(&input));
-                self.import(Request::Import(vec![path]), format!("importing {input}…"));
+                self.import(
+                    |cancel| Request::Import(vec![path], cancel),
+                    format!("importing {input}…"),
+                );
             }
         }
     }
@@ -791,15 +812,18 @@ impl App {
 
     /// Sends an import to the worker; its progress shows on the status line and the
     /// documents it makes open in panes.
-    fn import(&mut self, request: Request, waiting: String) {
+    fn import(&mut self, request: impl FnOnce(Cancel) -> Request, waiting: String) {
+        let cancel = Cancel::new();
+        self.running = Some(cancel.clone());
         self.set_status(waiting, false);
-        self.requests.push(request);
+        self.requests.push(request(cancel));
     }
 
     /// An import finished. At start (`pizhu FILE...`) its documents take the previews' panes,
     /// in the order of the files; an import from the library view opens its first two beside
     /// the panes already open. Failures and what did not fit go on the status line.
-    fn imported(&mut self, ids: &[(usize, DocId)], failures: &[String]) {
+    fn imported(&mut self, ids: &[(usize, DocId)], failures: &[String], cancelled: bool) {
+        self.running = None;
         let opened = if std::mem::take(&mut self.starting) {
             self.status = Some(Status {
                 text: "loading…".to_string(),
@@ -852,6 +876,15 @@ impl App {
         } else if ids.len() > opened {
             self.set_status(
                 format!("{} documents imported; {opened} are open", ids.len()),
+                false,
+            );
+        }
+        if cancelled {
+            self.set_status(
+                format!(
+                    "import cancelled: {} imported whole, the rest not at all",
+                    count(ids.len(), "document")
+                ),
                 false,
             );
         }

@@ -44,6 +44,13 @@ pub fn terminal_action(app: &App, event: &Event) -> Option<Action> {
 
 fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // While an import runs, Ctrl-c is Esc: it cancels the import instead of quitting.
+    if ctrl
+        && key.code == KeyCode::Char('c')
+        && app.running.as_ref().is_some_and(|c| !c.is_cancelled())
+    {
+        return Some(Action::Back);
+    }
     match app.input_mode() {
         InputMode::Editor => edit_key(key).map(Action::Edit),
         InputMode::Text => match key.code {

@@ -17,6 +17,7 @@ use super::path_input::{self, Completion};
 use super::search;
 use super::themes::{self, DocThemes};
 use crate::annotations::{Annotation, AnnotationEdit, AnnotationId, NewAnnotation};
+use crate::cancel::Cancel;
 use crate::doc::char_index::CharIndex;
 use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
@@ -115,9 +116,11 @@ pub enum Request {
         then: AfterFind,
     },
     /// Import files, then report the documents they became.
-    Import(Vec<PathBuf>),
+    /// `Cancel` stops it (Esc in the reader): the documents stored stay, the rest are not
+    /// imported.
+    Import(Vec<PathBuf>, Cancel),
     /// Import the demo texts, then report the documents they became.
-    ImportDemo,
+    ImportDemo(Cancel),
     /// Complete the typed path (Tab in the import prompt).
     Complete(String),
     /// Search every document.
@@ -221,6 +224,8 @@ pub enum Response {
     Imported {
         ids: Vec<(usize, DocId)>,
         failures: Vec<String>,
+        /// The import was cancelled: `ids` are the documents stored before it stopped.
+        cancelled: bool,
     },
     Found {
         pane: u64,
@@ -367,13 +372,14 @@ pub fn handle(
                 Err(e) => failed(if redo { "redoing" } else { "undoing" }, &e),
             })
         }
-        Request::Import(paths) => {
+        Request::Import(paths, cancel) => {
             let (sources, missing) = import::collect(&paths);
             let failures = missing.iter().map(ToString::to_string).collect();
-            import_sources(store, options, &sources, failures, emit);
+            import_sources(store, options, &sources, failures, cancel, emit);
         }
-        Request::ImportDemo => {
-            import_sources(store, options, &crate::demo::sources(), Vec::new(), emit);
+        Request::ImportDemo(cancel) => {
+            let demo = crate::demo::sources();
+            import_sources(store, options, &demo, Vec::new(), cancel, emit);
         }
         Request::Complete(typed) => {
             let completion = path_input::complete(&typed);
@@ -445,16 +451,20 @@ fn annotations_of(store: &Store, id: DocId) -> Response {
     }
 }
 
-/// Imports `sources` with progress, then reports the documents they became (and what failed:
+/// Imports `sources` with progress (until `cancel` stops it), then reports the documents they became (and what failed:
 /// `failures` so far, and the rest) and lists the library again.
 fn import_sources(
     store: &mut Store,
     options: &ViewOptions,
     sources: &[import::Source],
     mut failures: Vec<String>,
+    cancel: Cancel,
     emit: &mut dyn FnMut(Response),
 ) {
-    let import_options = ImportOptions::default();
+    let import_options = ImportOptions {
+        cancel,
+        ..ImportOptions::default()
+    };
     let mut ids = Vec::new();
     let mut progress = ImportProgress::new(sources, emit);
     match import::run(store, sources, &import_options, &mut progress) {
@@ -470,7 +480,11 @@ fn import_sources(
         }
         Err(e) => failures.push(format!("importing: {e}")),
     }
-    emit(Response::Imported { ids, failures });
+    emit(Response::Imported {
+        ids,
+        failures,
+        cancelled: import_options.cancel.is_cancelled(),
+    });
     handle(store, options, Request::ListDocuments, emit);
 }
 
@@ -526,7 +540,7 @@ impl Observer for ImportProgress<'_> {
             _ => String::new(),
         };
         (self.emit)(Response::Progress(format!(
-            "importing {name}{of}{percent}…"
+            "importing {name}{of}{percent}… (Esc cancels)"
         )));
     }
 
@@ -622,7 +636,7 @@ pub fn spawn(
         .name("pizhu-worker".to_string())
         .spawn(move || {
             serve(&mut store, &options, requests, answers, true, |request| {
-                if matches!(request, Request::Import(_))
+                if matches!(request, Request::Import(..))
                     && let Some(thread) = previews.take()
                 {
                     // A preview thread that panicked only means no preview.
