@@ -219,16 +219,25 @@ pub fn reclean(store: &mut Store, args: &RecleanArgs, out: &mut Output) -> Resul
             .collect::<Result<Vec<_>, _>>()?
     };
     let mut done = 0;
+    // Ctrl-c stops between documents: each one is re-cleaned in one transaction.
+    let cancel = super::interrupt::ctrl_c();
     for doc in docs {
         if !args.force && doc.cleaner_version >= CLEANER_VERSION {
             continue;
         }
+        if cancel.is_cancelled() {
+            eprintln!(
+                "pizhu: re-cleaning cancelled: {} re-cleaned, the others as they were",
+                count(done, "document")
+            );
+            return Ok(super::interrupt::cancelled());
+        }
         let cleaned = reading::reclean(store, doc.id)?;
         out.line(&format!(
-            "re-cleaned #{} {}: {} ranges folded",
+            "re-cleaned #{} {}: {} folded",
             doc.id,
             doc.title,
-            cleaned.noise.len()
+            count(cleaned.noise.len(), "range")
         ))?;
         done += 1;
     }

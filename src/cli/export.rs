@@ -91,7 +91,13 @@ pub fn export(store: &Store, a: &ExportArgs, out: &mut Output) -> Result<ExitCod
         },
         excel: a.excel,
     };
+    // Ctrl-c while the export is made: nothing is written.
+    let cancel = super::interrupt::ctrl_c();
     let rendered = export::render(store, a.format, filter, &options)?;
+    if cancel.is_cancelled() {
+        eprintln!("pizhu: export cancelled: nothing written");
+        return Ok(super::interrupt::cancelled());
+    }
     if rendered.hidden > 0 {
         eprintln!(
             "pizhu: left out of the project (wholly in folded noise): {}",
