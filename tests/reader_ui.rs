@@ -1227,6 +1227,46 @@ fn snapshots_of_the_themes_view_at_80_and_120() {
 }
 
 #[test]
+fn esc_while_the_library_is_re_tagged_cancels_the_re_tag_and_saves_none_of_it() {
+    let mut h = themes_view(100, 24);
+    h.act(Action::AddTheme);
+    h.type_text("enclave");
+    h.act(Action::Submit);
+    h.type_text("飞地 | 飛地 | Enclaves");
+    // The edit is answered; the re-tag it asks for is not yet when Esc comes.
+    h.app.update(Action::Submit);
+    let common::harness::Harness { app, store } = &mut h;
+    for request in app.requests.drain(..).collect::<Vec<_>>() {
+        worker::handle(store, &Default::default(), request, &mut |r| {
+            app.update(Action::Worker(r))
+        });
+    }
+    let running = h.app.running.clone().expect("a re-tag runs");
+    assert!(matches!(h.app.requests.as_slice(), [Request::Codebook(_)]));
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    assert!(running.is_cancelled());
+    assert!(
+        matches!(h.app.view, View::Themes(_)),
+        "Esc cancelled, it did not leave"
+    );
+    assert_eq!((h.app.retagging, h.app.running.is_none()), (None, true));
+    assert!(
+        status(&h).starts_with("re-tagging cancelled"),
+        "{}",
+        status(&h)
+    );
+    // Nothing of the re-tag was saved: every document is still tagged by the codebook before
+    // the edit (and is tagged again when next shown).
+    let (_, revision) = h.store.codebook().expect("codebook");
+    let states = h.store.tagging_states().expect("tagging states");
+    assert!(!states.is_empty());
+    assert!(
+        states.values().all(|s| s.codebook_revision < revision),
+        "{states:?} against revision {revision}"
+    );
+}
+
+#[test]
 fn the_themes_view_adds_a_theme_keywords_a_colour_then_merges_and_removes() {
     let mut h = themes_view(100, 24);
     let before = codebook(&h);

@@ -162,7 +162,7 @@ pub struct App {
     pub quit: bool,
     /// The first panes (last session's, or the files named) are still on their way.
     pub starting: bool,
-    /// The import under way, which `Esc` or `Ctrl-c` cancels.
+    /// The long operation under way (an import, a re-tag), which `Esc` or `Ctrl-c` cancels.
     pub running: Option<Cancel>,
     /// Requests for the worker, taken by the runner after each update.
     pub requests: Vec<Request>,
@@ -317,13 +317,14 @@ impl App {
         if user {
             self.status = None;
         }
-        // Esc (or Ctrl-c, see `event`) while an import runs cancels it (again: as usual).
+        // Esc (or Ctrl-c, see `event`) while an import or a re-tag runs cancels it (again: as
+        // usual).
         if action == Action::Back
             && self.prompt.is_none()
             && let Some(running) = self.running.as_ref().filter(|c| !c.is_cancelled())
         {
             running.cancel();
-            return self.set_status("cancelling the import…", false);
+            return self.set_status("cancelling…", false);
         }
         match action {
             Action::Worker(response) => self.worker(response),

@@ -44,7 +44,7 @@ pub fn terminal_action(app: &App, event: &Event) -> Option<Action> {
 
 fn key_action(app: &App, key: &KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    // While an import runs, Ctrl-c is Esc: it cancels the import instead of quitting.
+    // While an import or a re-tag runs, Ctrl-c is Esc: it cancels that instead of quitting.
     if ctrl
         && key.code == KeyCode::Char('c')
         && app.running.as_ref().is_some_and(|c| !c.is_cancelled())

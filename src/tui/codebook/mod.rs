@@ -20,6 +20,7 @@ pub use work::{
 use super::action::Action;
 use super::app::{App, Prompt, PromptKind, View};
 use super::worker::Request;
+use crate::cancel::Cancel;
 use crate::count::count;
 use crate::doc::DocId;
 use crate::themes::{Codebook, Edit, Keyword, Theme, UncoveredTerm};
@@ -418,12 +419,25 @@ impl App {
                     done: 0,
                     total: 0,
                 });
+                let cancel = Cancel::new();
+                self.running = Some(cancel.clone());
                 self.requests
-                    .push(Request::Codebook(CodebookRequest::Retag));
+                    .push(Request::Codebook(CodebookRequest::Retag(cancel)));
             }
             CodebookResponse::Retagging(progress) => self.retagging = Some(progress),
-            CodebookResponse::Retagged { documents } => {
+            CodebookResponse::Retagged {
+                cancelled: true, ..
+            } => {
                 self.retagging = None;
+                self.running = None;
+                self.set_status(
+                    "re-tagging cancelled: the themes are as they were until next shown",
+                    false,
+                );
+            }
+            CodebookResponse::Retagged { documents, .. } => {
+                self.retagging = None;
+                self.running = None;
                 let panes: Vec<(u64, DocId)> = self
                     .panes
                     .iter()

@@ -4,9 +4,10 @@
 //! the worker stays free for loads; the worker for the in-memory demo library).
 
 use super::super::worker::Response;
+use crate::cancel::Cancel;
 use crate::doc::DocId;
 use crate::store::{Store, StoreError};
-use crate::tagging::{self, Phase, Progress};
+use crate::tagging::{self, Phase, Progress, TaggingError};
 use crate::themes::{Codebook, Edit, UncoveredTerm};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -23,8 +24,9 @@ pub enum CodebookRequest {
     ///
     /// [`Read`]: CodebookRequest::Read
     Edit(Box<Edit>),
-    /// Re-tag the stale documents, reporting progress.
-    Retag,
+    /// Re-tag the stale documents, reporting progress, until `Cancel` stops it (then nothing
+    /// of it is saved).
+    Retag(Cancel),
     /// The uncovered terms of the library, or of one document.
     Uncovered { doc: Option<DocId> },
 }
@@ -34,7 +36,7 @@ impl CodebookRequest {
     pub fn is_tagging(&self) -> bool {
         matches!(
             self,
-            CodebookRequest::Retag | CodebookRequest::Uncovered { .. }
+            CodebookRequest::Retag(_) | CodebookRequest::Uncovered { .. }
         )
     }
 }
@@ -59,9 +61,11 @@ pub enum CodebookResponse {
     },
     /// A re-tag has done `done` of `total` documents of a phase.
     Retagging(Retagging),
-    /// A re-tag ended, having re-tagged this many documents.
+    /// A re-tag ended, having re-tagged this many documents, or was cancelled (then it saved
+    /// nothing).
     Retagged {
         documents: usize,
+        cancelled: bool,
     },
     Uncovered {
         doc: Option<DocId>,
@@ -108,12 +112,21 @@ pub fn answer(store: &mut Store, request: CodebookRequest, emit: &mut dyn FnMut(
                 Err(e) => Response::Failed(format!("editing the codebook: {e}")),
             })
         }
-        CodebookRequest::Retag => {
-            let mut progress = RetagProgress { emit, last: None };
+        CodebookRequest::Retag(cancel) => {
+            let mut progress = RetagProgress {
+                emit,
+                last: None,
+                cancel,
+            };
             let done = tagging::refresh(store, false, &mut progress);
             emit(match done {
                 Ok(library) => answer(CodebookResponse::Retagged {
                     documents: library.retagged.len(),
+                    cancelled: false,
+                }),
+                Err(TaggingError::Cancelled) => answer(CodebookResponse::Retagged {
+                    documents: 0,
+                    cancelled: true,
                 }),
                 Err(e) => Response::Failed(format!("re-tagging the library: {e}")),
             })
@@ -140,9 +153,14 @@ fn read(store: &Store) -> Result<CodebookData, StoreError> {
 struct RetagProgress<'a> {
     emit: &'a mut dyn FnMut(Response),
     last: Option<Instant>,
+    cancel: Cancel,
 }
 
 impl Progress for RetagProgress<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
     fn step(&mut self, phase: Phase, done: usize, total: usize, _doc: &crate::doc::DocumentMeta) {
         let recent = self
             .last
