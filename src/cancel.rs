@@ -37,6 +37,8 @@ impl PartialEq for Cancel {
     }
 }
 
+impl Eq for Cancel {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

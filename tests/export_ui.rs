@@ -297,3 +297,33 @@ fn a_codebook_has_no_scope_and_the_command_line_opens_the_dialog() {
         "scope skipped"
     );
 }
+
+#[test]
+fn esc_while_the_export_is_made_cancels_it_and_writes_nothing() {
+    let (mut h, _) = library(100, 20);
+    let dir = tempfile::tempdir().unwrap();
+    h.keys("E");
+    press(&mut h, KeyCode::Up);
+    let path = dir.path().join("notes.md");
+    type_path(&mut h, &path.display().to_string());
+    // Enter sends the export to the worker; Esc comes before it is answered.
+    h.app.update(Action::Submit);
+    let running = h.app.running.clone().expect("the export runs");
+    press(&mut h, KeyCode::Esc);
+    assert!(running.is_cancelled());
+    assert_eq!(
+        status(&h),
+        ("export cancelled: nothing written".to_string(), false)
+    );
+    assert!(!path.exists(), "no file");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing left behind"
+    );
+    assert!(
+        h.app.export.as_ref().is_some_and(|d| !d.busy),
+        "the dialog stays, to export after all"
+    );
+    press(&mut h, KeyCode::Enter);
+    assert!(path.exists(), "written when not cancelled");
+}

@@ -16,6 +16,7 @@ use super::field::Field;
 use super::path_input::home_expanded;
 use super::worker::Request;
 use crate::annotations::{AnnotationFilter, AnnotationId};
+use crate::cancel::Cancel;
 use crate::count::count;
 use crate::doc::DocId;
 use crate::export::markdown::Grouping;
@@ -251,6 +252,7 @@ impl ExportDialog {
             },
             path: PathBuf::from(path),
             overwrite: false,
+            cancel: Cancel::new(),
         })
     }
 }
@@ -265,6 +267,8 @@ pub struct ExportJob {
     pub path: PathBuf,
     /// Replace the file if it exists (else the answer is [`ExportAnswer::Exists`]).
     pub overwrite: bool,
+    /// Set (by `Esc`) before the file is written: nothing is written.
+    pub cancel: Cancel,
 }
 
 /// The worker's answer to an [`ExportJob`].
@@ -276,6 +280,8 @@ pub enum ExportAnswer {
     Exists(Box<ExportJob>),
     /// Nothing was written; the message says why.
     Failed(String),
+    /// Cancelled before the file was written: nothing was.
+    Cancelled,
 }
 
 /// Writes `job` (on the worker).
@@ -291,8 +297,11 @@ pub fn run(store: &Store, job: ExportJob) -> ExportAnswer {
         Ok(_) if !job.overwrite => return ExportAnswer::Exists(Box::new(job)),
         _ => {}
     }
-    let written = export::render(store, job.format, job.filter, &job.options)
-        .and_then(|r| export::write_file(&path, &r.bytes).map(|()| r));
+    let rendered = export::render(store, job.format, job.filter, &job.options);
+    if job.cancel.is_cancelled() {
+        return ExportAnswer::Cancelled;
+    }
+    let written = rendered.and_then(|r| export::write_file(&path, &r.bytes).map(|()| r));
     match written {
         Ok(rendered) => {
             let shown = std::path::absolute(&path).unwrap_or(path);
@@ -354,8 +363,7 @@ impl App {
             Action::Select | Action::Submit => match dialog.job() {
                 Ok(job) => {
                     dialog.busy = true;
-                    self.set_status(format!("exporting to {}…", job.path.display()), false);
-                    self.requests.push(Request::Export(Box::new(job)));
+                    self.send_export(job);
                 }
                 Err(why) => {
                     dialog.row = Row::Path;
@@ -397,6 +405,7 @@ impl App {
         if let Some(dialog) = &mut self.export {
             dialog.busy = false;
         }
+        self.running = None;
         match answer {
             ExportAnswer::Written(message) => {
                 self.export = None;
@@ -406,7 +415,15 @@ impl App {
                 self.prompt(PromptKind::ConfirmOverwrite(job));
             }
             ExportAnswer::Failed(message) => self.set_status(message, true),
+            ExportAnswer::Cancelled => self.set_status("export cancelled: nothing written", false),
         }
+    }
+
+    /// Sends `job` to the worker; `Esc` cancels it until the file is written.
+    fn send_export(&mut self, job: ExportJob) {
+        self.set_status(format!("exporting to {}…", job.path.display()), false);
+        self.running = Some(job.cancel.clone());
+        self.requests.push(Request::Export(Box::new(job)));
     }
 
     /// The answer to "overwrite?".
@@ -415,9 +432,8 @@ impl App {
             if let Some(dialog) = &mut self.export {
                 dialog.busy = true;
             }
-            self.set_status(format!("exporting to {}…", job.path.display()), false);
             job.overwrite = true;
-            self.requests.push(Request::Export(Box::new(job)));
+            self.send_export(job);
             return;
         }
         if let Some(dialog) = &mut self.export {
@@ -449,14 +465,14 @@ impl App {
             "" => PathBuf::from(format!("pizhu-notes.{}", format.extension())),
             path => PathBuf::from(path),
         };
-        self.set_status(format!("exporting to {}…", path.display()), false);
-        self.requests.push(Request::Export(Box::new(ExportJob {
+        self.send_export(ExportJob {
             format,
             filter: AnnotationFilter::default(),
             options: Options::default(),
             path,
             overwrite: false,
-        })));
+            cancel: Cancel::new(),
+        });
     }
 }
 
