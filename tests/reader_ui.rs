@@ -716,6 +716,43 @@ fn a_file_being_imported_shows_its_beginning_until_the_library_has_it() {
 }
 
 #[test]
+fn quitting_while_a_new_file_is_imported_keeps_the_last_session() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("长文.txt");
+    std::fs::write(&path, long_text(20_000)).expect("write");
+    let mut store = store_with(&[("旧文", "上次读的文章。")]);
+    let last = vec![pizhu::store::SavedPane {
+        doc_id: 1,
+        focused: true,
+    }];
+    store.save_panes(&last).expect("the last session");
+    let source = pizhu::import::Source::File(path.clone());
+    let preview =
+        pizhu::import::preview(&source, 64 * 1024, &Default::default()).expect("a preview");
+    let mut h = Harness {
+        app: App::new(Keymap::defaults(), Start::Import(vec![path]), (80, 12)),
+        store,
+    };
+    h.app.update(Action::Worker(worker::Response::Preview {
+        slot: 0,
+        doc: Box::new(pizhu::tui::document::preview(preview, &Default::default())),
+    }));
+    h.app.update(Action::Quit);
+    // The quit's save reaches the library; the import it interrupted never finishes.
+    let saves: Vec<Request> = h
+        .app
+        .requests
+        .drain(..)
+        .filter(|r| matches!(r, Request::Save { .. }))
+        .collect();
+    assert_eq!(saves.len(), 1);
+    for save in saves {
+        worker::handle(&mut h.store, &Default::default(), save, &mut |_| {});
+    }
+    assert_eq!(h.store.saved_panes().expect("panes"), last);
+}
+
+#[test]
 fn searching_a_document_runs_off_the_ui_thread_and_drops_stale_answers() {
     let mut h = Harness::demo(1, 80, 14);
     h.key(KeyCode::Char('/'), KeyModifiers::NONE);

@@ -397,7 +397,9 @@ impl App {
     }
 
     /// Asks the worker to remember every pane's reading position and the open panes (not
-    /// previews of files still being imported: the library does not have them yet).
+    /// previews of files still being imported: the library does not have them yet; while
+    /// every pane is such a preview, the panes saved before stay, so quitting during
+    /// `pizhu FILE` does not forget the last session).
     pub(super) fn save(&mut self) {
         let positions = self
             .panes
@@ -414,7 +416,9 @@ impl App {
                 doc_id: p.doc_id(),
                 focused: i == self.focus,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let only_previews = panes.is_empty() && !self.panes.is_empty();
+        let panes = (!only_previews).then_some(panes);
         self.requests.push(Request::Save { positions, panes });
     }
 

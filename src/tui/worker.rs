@@ -137,7 +137,8 @@ pub enum Request {
     /// Remember reading positions and the open panes.
     Save {
         positions: Vec<(DocId, usize)>,
-        panes: Vec<SavedPane>,
+        /// `None`: leave the saved panes as they are.
+        panes: Option<Vec<SavedPane>>,
     },
 }
 
@@ -420,7 +421,7 @@ pub fn handle(
             }
             if let Err(e) = store
                 .save_reading_positions(&positions)
-                .and_then(|()| store.save_panes(&panes))
+                .and_then(|()| panes.map_or(Ok(()), |panes| store.save_panes(&panes)))
             {
                 emit(failed("saving the reading positions", &e));
             }
