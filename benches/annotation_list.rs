@@ -24,8 +24,7 @@ use pizhu::tui::app::{App, Start};
 use pizhu::tui::keymap::Keymap;
 use pizhu::tui::theme::{Palette, Theme};
 use pizhu::tui::views::render;
-use pizhu::tui::worker::Response;
-use pizhu::tui::worker::handle;
+use pizhu::tui::worker::{self, Response};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::hint::black_box;
@@ -96,25 +95,6 @@ fn cpu_time(f: impl FnOnce()) -> Duration {
     Duration::from_nanos(now().saturating_sub(start))
 }
 
-/// Answers the app's requests with the store until it asks nothing more.
-fn pump(app: &mut App, store: &mut Store) {
-    loop {
-        let requests: Vec<_> = app.requests.drain(..).collect();
-        if requests.is_empty() {
-            return;
-        }
-        for request in requests {
-            let mut answers = Vec::new();
-            handle(store, &Default::default(), request, &mut |r| {
-                answers.push(r)
-            });
-            for answer in answers {
-                app.update(Action::Worker(answer));
-            }
-        }
-    }
-}
-
 fn bench_create(c: &mut Criterion) {
     pizhu::text::segment::get();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -128,10 +108,10 @@ fn bench_create(c: &mut Criterion) {
         let mut store = library(store, ANNOTATIONS, false);
         let size = (120, 40);
         let mut app = App::new(Keymap::defaults(), Start::Session, size);
-        pump(&mut app, &mut store);
+        worker::answer_inline(&mut app, &mut store);
         app.update(Action::OpenLibrary);
         app.update(Action::Select);
-        pump(&mut app, &mut store);
+        worker::answer_inline(&mut app, &mut store);
         let theme = Theme::new(Palette::Indexed256);
         let area = Rect::new(0, 0, size.0, size.1);
         let mut buf = Buffer::empty(area);
@@ -148,7 +128,7 @@ fn bench_create(c: &mut Criterion) {
             app.update(Action::Visual);
             app.update(Action::NextWord);
             app.update(Action::HighlightGreen);
-            pump(&mut app, &mut store);
+            worker::answer_inline(&mut app, &mut store);
             render(&app, &theme, area, &mut buf);
             black_box(&buf);
         };

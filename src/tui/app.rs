@@ -864,11 +864,7 @@ impl App {
                 self.focus = before;
                 self.view = View::Reader;
             }
-            let imported = match ids.len() {
-                1 => "1 document imported".to_string(),
-                n => format!("{n} documents imported"),
-            };
-            self.set_status(imported, false);
+            self.set_status(format!("{} imported", count(ids.len(), "document")), false);
             self.panes.len() - before
         };
         if let Some(first) = failures.first() {

@@ -321,7 +321,8 @@ pub fn run(store: &Store, job: ExportJob) -> ExportAnswer {
 
 impl App {
     /// Opens the export dialog: from the annotations view with a filter on (and the whole list
-    /// read, not only its first page), for the annotations it lists; else for the focused pane's document, when there is one.
+    /// read, not only its first page), for the annotations it lists; else for the focused
+    /// pane's document, when there is one.
     pub(super) fn open_export(&mut self) {
         let mut scopes = Vec::new();
         if let View::Annotations(view) = &self.view
