@@ -41,11 +41,7 @@ pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<Reading, 
     let meta = store
         .document(id)?
         .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))?;
-    let text = store.text(id)?;
-    let cleaned = match store.cleaning(id)? {
-        Some(cleaned) => cleaned,
-        None => clean_with(&text, &store.overrides(id)?),
-    };
+    let (text, cleaned) = load_cleaned(store, id)?;
     let view = View::build(&text, &cleaned.folded_spans(), options);
     Ok(Reading {
         meta,
@@ -53,6 +49,17 @@ pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<Reading, 
         cleaned,
         view,
     })
+}
+
+/// A document's stored text and its cleaning (with the reader's overrides; cleaned on the fly
+/// when never cleaned), without building its view.
+pub fn load_cleaned(store: &Store, id: DocId) -> Result<(String, Cleaned), StoreError> {
+    let text = store.text(id)?;
+    let cleaned = match store.cleaning(id)? {
+        Some(cleaned) => cleaned,
+        None => clean_with(&text, &store.overrides(id)?),
+    };
+    Ok((text, cleaned))
 }
 
 /// Code points an excerpt starts before the place it is read for.
@@ -82,17 +89,46 @@ pub fn load_view(store: &Store, id: DocId, options: &ViewOptions) -> Result<View
             view: reading.view,
         });
     };
+    let (meta, view) = build_view(store, id, cleaned.folded_spans(), options)?;
+    Ok(ViewOnly {
+        meta,
+        cleaned,
+        view,
+    })
+}
+
+/// A document's metadata and reading view, as [`load_view`] reads them, without its
+/// cleaning: what a reader keeps of a large document, whose millions of folded ranges are
+/// let go before the view is built.
+pub fn load_view_alone(
+    store: &Store,
+    id: DocId,
+    options: &ViewOptions,
+) -> Result<(DocumentMeta, View), StoreError> {
+    let folds = match store.cleaning(id)? {
+        Some(cleaned) => cleaned.folded_spans(),
+        None => {
+            let reading = load(store, id, options)?;
+            return Ok((reading.meta, reading.view));
+        }
+    };
+    build_view(store, id, folds, options)
+}
+
+/// Builds document `id`'s reading view with `folds` from its stored text read in parts.
+fn build_view(
+    store: &Store,
+    id: DocId,
+    folds: Vec<Span>,
+    options: &ViewOptions,
+) -> Result<(DocumentMeta, View), StoreError> {
     let meta = store
         .document(id)?
         .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))?;
     let capacity = usize::try_from(meta.source_bytes).unwrap_or(0);
-    let mut builder = ViewBuilder::new(&cleaned.folded_spans(), capacity, options);
+    let mut builder = ViewBuilder::with_folds(folds, capacity, options);
     store.text_parts(id, VIEW_PART_BYTES, |part| builder.push_part(part))?;
-    Ok(ViewOnly {
-        meta,
-        cleaned,
-        view: builder.finish(),
-    })
+    Ok((meta, builder.finish()))
 }
 
 /// Whole lines of a document read on their own: a [`Reading`] whose text is the stored text

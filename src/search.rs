@@ -162,8 +162,8 @@ pub fn index_missing(
 ) -> Result<usize, StoreError> {
     let missing = store.unindexed_documents()?;
     for (i, &id) in missing.iter().enumerate() {
-        let reading = reading::load(store, id, &INDEX_VIEW)?;
-        store.index_for_search(id, &reading.text, &reading.view)?;
+        let (text, cleaned) = reading::load_cleaned(store, id)?;
+        store.index_for_search(id, &text, &cleaned)?;
         progress(i + 1, missing.len());
     }
     Ok(missing.len())

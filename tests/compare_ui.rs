@@ -193,7 +193,7 @@ fn c_follows_the_passage_at_the_cursor_or_says_how_to_pick_a_theme() {
     let passage = (0..themes.passages.len())
         .find(|&i| themes.on(i).next().is_some())
         .expect("a tagged passage");
-    let best = themes.on(passage).next().unwrap().theme.clone();
+    let best = themes.on(passage).next().unwrap().id().to_string();
     let at = doc.to_view(themes.passages[passage].start);
     h.app.panes[0].jump(at, size);
     h.keys("C");

@@ -250,7 +250,7 @@ fn killing_pizhu_while_it_imports_leaves_no_half_imported_document() {
     let conn = rusqlite::Connection::open(&lib.db).expect("open");
     let rows: Vec<(i64, Option<i64>, i64, String)> = conn
         .prepare(
-            "SELECT d.id, length(t.text), (SELECT count(*) FROM layers l WHERE l.doc_id = d.id),
+            "SELECT d.id, length(CAST(t.text AS TEXT)), (SELECT count(*) FROM layers l WHERE l.doc_id = d.id),
                     d.title FROM documents d LEFT JOIN document_texts t ON t.doc_id = d.id",
         )
         .expect("query")

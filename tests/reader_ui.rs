@@ -852,15 +852,12 @@ fn passages_show_their_themes_as_coloured_chips_and_the_status_line_names_them()
     let at = doc.to_view(themes.passages[passage].start);
     let size = h.app.text_size(0);
     h.app.panes[0].jump(at, size);
-    let name = &themes
-        .label(&themes.on(passage).next().unwrap().theme)
-        .unwrap()
-        .name;
+    let name = &themes.on(passage).next().unwrap().label.name;
     let status = h.text().lines().last().unwrap().to_string();
     assert!(status.contains(name.as_str()), "{status}");
 
     // Accepting a theme makes its chip solid.
-    let first = themes.on(passage).next().unwrap().theme.clone();
+    let first = themes.on(passage).next().unwrap().id().to_string();
     let span = themes.passages[passage];
     h.store
         .set_decision(
@@ -923,10 +920,7 @@ fn the_legend_names_themes_in_the_script_of_the_document() {
     let passage = (0..themes.passages.len())
         .find(|&i| themes.on(i).next().is_some())
         .expect("a tagged passage");
-    let label = themes
-        .label(&themes.on(passage).next().unwrap().theme)
-        .unwrap()
-        .clone();
+    let label = themes.on(passage).next().unwrap().label.clone();
     assert!(!label.name_hant.is_empty() && label.name_hant != label.name);
     let doc = h.app.panes[traditional].document().unwrap();
     let at = doc.to_view(themes.passages[passage].start);
@@ -946,7 +940,7 @@ fn cursor_on_tagged_passage(h: &mut Harness, i: usize) -> (usize, String) {
     let at = doc.to_view(themes.passages[passage].start);
     let size = h.app.text_size(i);
     h.app.panes[i].jump(at, size);
-    (passage, themes.on(passage).next().unwrap().theme.clone())
+    (passage, themes.on(passage).next().unwrap().id().to_string())
 }
 
 fn char_key(h: &mut Harness, c: char) {
@@ -963,18 +957,19 @@ fn t_lists_a_passages_themes_and_decisions_are_saved_at_once() {
     };
     assert_eq!(view.passage, passage);
     let themes = h.app.panes[0].themes.clone().unwrap();
-    let suggestion = &themes.themes[passage][0];
+    let suggestion = themes.all(passage)[0];
     let screen = h.text();
     assert!(screen.contains("suggested"), "{screen}");
+    let (term, _) = suggestion.matched().next().expect("a matched term");
     assert!(
-        screen.contains(suggestion.matched[0].term.as_str()),
+        screen.contains(term),
         "the matched terms explain the suggestion:\n{screen}"
     );
     insta::assert_snapshot!("passage_themes_100", screen);
 
     // y accepts: the pane shows it at once, and the library has it.
     char_key(&mut h, 'y');
-    let status = |h: &Harness| h.app.panes[0].themes.as_ref().unwrap().themes[passage][0].status;
+    let status = |h: &Harness| h.app.panes[0].themes.as_ref().unwrap().all(passage)[0].status;
     assert_eq!(status(&h), pizhu::tagging::merge::Status::Accepted);
     let span = themes.passages[passage];
     let stored = |h: &Harness| {
@@ -999,12 +994,16 @@ fn t_lists_a_passages_themes_and_decisions_are_saved_at_once() {
             .as_ref()
             .unwrap()
             .on(passage)
-            .all(|t| t.theme != first),
+            .all(|t| t.id() != first),
         "a rejected theme is off the passage"
     );
-    let row = h.app.panes[0].themes.as_ref().unwrap().themes[passage]
+    let row = h.app.panes[0]
+        .themes
+        .as_ref()
+        .unwrap()
+        .all(passage)
         .iter()
-        .position(|t| t.theme == first)
+        .position(|t| t.id() == first)
         .unwrap();
     if let View::Passage(view) = &mut h.app.view {
         view.selected = row;
@@ -1023,7 +1022,7 @@ fn t_lists_a_passages_themes_and_decisions_are_saved_at_once() {
             .as_ref()
             .unwrap()
             .on(passage)
-            .any(|t| t.theme == first),
+            .any(|t| t.id() == first),
         "the list shows it rejected again"
     );
     h.key(KeyCode::Char('r'), KeyModifiers::CONTROL);

@@ -23,15 +23,15 @@
 mod metadata;
 mod noise;
 mod paragraphs;
+mod rule_id;
 mod rules;
+
+pub use rule_id::RuleId;
 
 #[cfg(test)]
 mod fixture_tests;
 
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-use std::collections::HashSet;
-use std::sync::{LazyLock, Mutex, PoisonError};
 
 use crate::doc::Span;
 
@@ -69,9 +69,8 @@ pub enum NoiseReason {
 pub struct NoiseRange {
     pub span: Span,
     pub reason: NoiseReason,
-    /// Id of the rule that folded it (see [`explain`]), or [`USER_RULE`]. Borrowed from the
-    /// rule table when cleaning (a page can have a million ranges), owned when read back.
-    pub rule: Cow<'static, str>,
+    /// Id of the rule that folded it (see [`explain`]), or [`USER_RULE`].
+    pub rule: RuleId,
 }
 
 /// What a metadata field is.
@@ -241,7 +240,7 @@ pub fn apply_overrides(cleaned: &Cleaned, text: &str, overrides: &[(Span, Overri
                 NoiseRange {
                     span,
                     reason: NoiseReason::UserFolded,
-                    rule: Cow::Borrowed(USER_RULE),
+                    rule: RuleId::new(USER_RULE),
                 },
             );
         }
@@ -260,22 +259,9 @@ pub fn noise_text(text: &str, span: Span) -> String {
     text.chars().skip(span.start).take(span.len()).collect()
 }
 
-/// The rule id `name` as a `'static` string, interned: ids come from a short list, and the
-/// millions of ranges of a 300 MB document read back from the library then hold no string of
-/// their own.
-pub fn intern_rule(name: &str) -> &'static str {
-    static IDS: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Mutex::default);
-    let mut ids = IDS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(id) = ids.get(name) {
-        return id;
-    }
-    let id: &'static str = Box::leak(name.into());
-    ids.insert(id);
-    id
-}
-
 /// The one-line explanation of a rule id found in [`NoiseRange::rule`].
-pub fn explain(rule: &str) -> Option<&'static str> {
+pub fn explain(rule: RuleId) -> Option<&'static str> {
+    let rule = rule.as_str();
     if rule == USER_RULE {
         return Some("Folded by the reader.");
     }
@@ -302,7 +288,7 @@ mod tests {
         NoiseRange {
             span: Span::new(start, end),
             reason: NoiseReason::Spam,
-            rule: "spam-keyword-list".into(),
+            rule: RuleId::new("spam-keyword-list"),
         }
     }
 
@@ -375,8 +361,11 @@ mod tests {
 
     #[test]
     fn every_rule_and_the_user_explain_themselves() {
-        assert_eq!(explain(USER_RULE), Some("Folded by the reader."));
-        assert!(explain("pinyin-reading").is_some_and(|w| w.contains("pinyin")));
-        assert!(explain("no-such-rule").is_none());
+        assert_eq!(
+            explain(RuleId::new(USER_RULE)),
+            Some("Folded by the reader.")
+        );
+        assert!(explain(RuleId::new("pinyin-reading")).is_some_and(|w| w.contains("pinyin")));
+        assert!(explain(RuleId::new("no-such-rule")).is_none());
     }
 }

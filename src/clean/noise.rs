@@ -15,18 +15,13 @@
 
 use crate::doc::Span;
 use crate::doc::lines::{Line, LineStart, lines, lines_from};
-use std::borrow::Cow;
 
 use super::metadata;
 use super::rules::{CodeRule, PatternRule, Rules, Scope, Zone, rules};
-use super::{NoiseRange, NoiseReason};
+use super::{NoiseRange, NoiseReason, RuleId};
 
-fn range(span: Span, reason: NoiseReason, rule: &'static str) -> NoiseRange {
-    NoiseRange {
-        span,
-        reason,
-        rule: Cow::Borrowed(rule),
-    }
+fn range(span: Span, reason: NoiseReason, rule: RuleId) -> NoiseRange {
+    NoiseRange { span, reason, rule }
 }
 
 /// Finds the noise in `text`: sorted, non-overlapping ranges.
@@ -42,9 +37,9 @@ pub(crate) fn detect(text: &str) -> Vec<NoiseRange> {
             continue;
         };
         if let Some(rule) = line_rule(r, trim, span.len(), Zone::Any) {
-            line_noise.push(range(span, rule.reason, &rule.id));
+            line_noise.push(range(span, rule.reason, rule.id));
         } else if is_spam_list(r, trim) {
-            line_noise.push(range(span, r.spam.rule.reason, &r.spam.rule.id));
+            line_noise.push(range(span, r.spam.rule.reason, r.spam.rule.id));
         } else {
             line_start_rules(r, &line, &mut memos, &mut found);
             if is_prose(r, trim, span.len()) {
@@ -236,7 +231,7 @@ fn span_noise(
     let mut end = 0;
     for (s, e, p) in found {
         if s >= end {
-            out.push(range(Span::new(s, e), p.reason, &p.id));
+            out.push(range(Span::new(s, e), p.reason, p.id));
             end = e;
         }
     }
@@ -299,7 +294,7 @@ fn is_enumerated(s: &str) -> bool {
 fn fold_line(zl: &mut ZoneLine, rule: &'static CodeRule, noise: &mut Vec<NoiseRange>) {
     if !zl.folded && !zl.meta {
         zl.folded = true;
-        noise.push(range(zl.span, rule.reason, &rule.id));
+        noise.push(range(zl.span, rule.reason, rule.id));
     }
 }
 
@@ -331,7 +326,7 @@ fn zone_rules(r: &'static Rules, zone: &[Line], pass_one: usize, noise: &mut Vec
         }
         if let Some(p) = line_rule(r, z.trim, z.chars, Zone::Edge) {
             z.folded = true;
-            noise.push(range(z.span, p.reason, &p.id));
+            noise.push(range(z.span, p.reason, p.id));
         } else if is_pipe_nav(r, z.trim) {
             fold_line(z, &c.pipe_nav, noise);
         }

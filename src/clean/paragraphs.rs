@@ -168,12 +168,12 @@ mod tests {
             NoiseRange {
                 span: Span::new(0, 14),
                 reason: NoiseReason::Css,
-                rule: "css-style-prefix".into(),
+                rule: crate::clean::RuleId::new("css-style-prefix"),
             },
             NoiseRange {
                 span: Span::new(16, 23),
                 reason: NoiseReason::PinyinReading,
-                rule: "pinyin-reading".into(),
+                rule: crate::clean::RuleId::new("pinyin-reading"),
             },
         ];
         let (_, p) = derive(text, &noise);

@@ -16,7 +16,7 @@ use regex::{Regex, RegexSet};
 use regex_syntax::hir::{Hir, HirKind, Repetition};
 use serde::Deserialize;
 
-use super::{MetaKind, NoiseReason};
+use super::{MetaKind, NoiseReason, RuleId};
 
 /// The shipped rule file.
 pub(crate) const RULES_TOML: &str = include_str!("../../assets/cleaning.toml");
@@ -86,7 +86,7 @@ struct ChromeDef {
 /// Identity of a rule implemented in code: its id, reason and explanation.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct CodeRule {
-    pub id: String,
+    pub id: RuleId,
     pub reason: NoiseReason,
     pub why: String,
 }
@@ -195,7 +195,7 @@ impl LazySet {
 /// A compiled `[[rule]]`.
 #[derive(Debug)]
 pub(crate) struct PatternRule {
-    pub id: String,
+    pub id: RuleId,
     pub reason: NoiseReason,
     pub scope: Scope,
     pub zone: Zone,
@@ -380,7 +380,7 @@ impl Rules {
                 None => None,
             };
             patterns.push(PatternRule {
-                id: def.id,
+                id: RuleId::new(&def.id),
                 reason: def.reason,
                 scope: def.scope,
                 zone: def.zone,
@@ -409,7 +409,7 @@ impl Rules {
             .map_err(|e| format!("spam terms: {e}"))?;
         let spam = SpamRule {
             rule: CodeRule {
-                id: spam.id,
+                id: RuleId::new(&spam.id),
                 reason: spam.reason,
                 why: spam.why,
             },

@@ -72,8 +72,8 @@ pub fn noise(
             start: range.span.start,
             end: range.span.end,
             reason: range.reason,
-            rule: &range.rule,
-            why: clean::explain(&range.rule).unwrap_or("folded by the reader"),
+            rule: range.rule.as_str(),
+            why: clean::explain(range.rule).unwrap_or("folded by the reader"),
             text: clean::noise_text(&reading.text, range.span),
         })
         .collect();

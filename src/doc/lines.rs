@@ -80,6 +80,29 @@ pub struct Lines<'a> {
     char: usize,
 }
 
+/// `text` in parts of about `max` bytes, each ending at a line end (the last may end
+/// anywhere).
+pub fn parts(text: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len().min(max);
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let end = match rest[end..].find('\n') {
+            _ if end == rest.len() => end,
+            Some(i) => end + i + 1,
+            None => rest.len(),
+        };
+        let (part, tail) = rest.split_at(end);
+        rest = tail;
+        Some(part)
+    })
+}
+
 /// The lines of `text`, in order. A text ending in a newline has no empty last line; an empty
 /// text has no lines.
 pub fn lines(text: &str) -> Lines<'_> {

@@ -72,6 +72,8 @@ pub struct ViewBuilder {
     text: String,
     char_len: usize,
     segments: Vec<Segment>,
+    /// Code points of the view handed on by [`Self::take_lines`]: `text` starts there.
+    taken_chars: usize,
     /// Code points of stored text given so far.
     stored_chars: usize,
     /// The terminator (its text and first code point) of a blank line waiting to be shown
@@ -84,6 +86,12 @@ impl ViewBuilder {
     /// A builder for a stored text with these folds, whose view is expected to take about
     /// `capacity` bytes.
     pub fn new(folded: &[Span], capacity: usize, opts: &ViewOptions) -> ViewBuilder {
+        ViewBuilder::with_folds(folded.to_vec(), capacity, opts)
+    }
+
+    /// [`Self::new`] taking the folds it is given (sorted or not, overlapping or not) rather
+    /// than a copy: a 300 MB page has millions.
+    pub fn with_folds(folded: Vec<Span>, capacity: usize, opts: &ViewOptions) -> ViewBuilder {
         ViewBuilder {
             folds: merge(folded),
             next_fold: 0,
@@ -91,9 +99,58 @@ impl ViewBuilder {
             text: String::with_capacity(capacity),
             char_len: 0,
             segments: Vec::new(),
+            taken_chars: 0,
             stored_chars: 0,
             pending_blank: None,
         }
+    }
+
+    /// Hands on the view built so far up to its last line break, for a reader that goes
+    /// through the view once and need not hold all of it (the search index of a new
+    /// document): its text, with full-width punctuation when the options say so, and its runs
+    /// as [`View::runs`] gives them, offsets counting from the start of the whole view. What
+    /// follows the line break stays for the next parts. A run that goes on past the line break
+    /// is handed on in two pieces.
+    pub fn take_lines(&mut self) -> (String, Vec<(usize, usize, usize)>) {
+        let Some(cut) = self.text.rfind('\n').map(|i| i + 1) else {
+            return (String::new(), Vec::new());
+        };
+        let rest = self.text.split_off(cut);
+        let taken = std::mem::replace(&mut self.text, rest);
+        let end = self.taken_chars + taken.chars().count();
+        self.taken_chars = end;
+        self.take(taken, end)
+    }
+
+    /// Hands on the rest of the view, as [`Self::take_lines`] does, once every part is in.
+    pub fn take_rest(mut self) -> (String, Vec<(usize, usize, usize)>) {
+        let taken = std::mem::take(&mut self.text);
+        let end = self.char_len;
+        self.take(taken, end)
+    }
+
+    /// `text` (the view up to code point `end`) and the runs before `end`.
+    fn take(&mut self, text: String, end: usize) -> (String, Vec<(usize, usize, usize)>) {
+        let split = self.segments.partition_point(|s| s.view + s.len <= end);
+        let mut runs: Vec<(usize, usize, usize)> = self
+            .segments
+            .drain(..split)
+            .map(|s| (s.view, s.stored, s.len))
+            .collect();
+        if let Some(s) = self.segments.first_mut().filter(|s| s.view < end) {
+            let k = end - s.view;
+            runs.push((s.view, s.stored, k));
+            *s = Segment {
+                view: end,
+                stored: s.stored + k,
+                len: s.len - k,
+            };
+        }
+        let text = match self.opts.fullwidth_punct {
+            true => fullwidth_punct(text),
+            false => text,
+        };
+        (text, runs)
     }
 
     /// Appends `s`, which holds the stored code points from `char_start` on (`chars` of them).
@@ -212,20 +269,20 @@ impl ViewBuilder {
     }
 }
 
-/// Sorts and merges overlapping or adjacent spans, dropping empty ones.
-fn merge(folded: &[Span]) -> Vec<Span> {
-    let mut spans: Vec<Span> = folded.iter().copied().filter(|s| !s.is_empty()).collect();
+/// Sorts and merges overlapping or adjacent spans, dropping empty ones, in place.
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.retain(|s| !s.is_empty());
     if !spans.is_sorted() {
         spans.sort();
     }
-    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-    for span in spans {
-        match merged.last_mut() {
-            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
-            _ => merged.push(span),
+    spans.dedup_by(|next, kept| {
+        let joins = next.start <= kept.end;
+        if joins {
+            kept.end = kept.end.max(next.end);
         }
-    }
-    merged
+        joins
+    });
+    spans
 }
 
 impl View {

@@ -169,14 +169,11 @@ pub(super) fn insert(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO document_texts (doc_id, text) VALUES (?1, ?2)",
-        params![id, doc.text],
-    )?;
+    super::texts::write_text(tx, id, &doc.text)?;
     super::layers::write_cleaning(tx, id, &doc.cleaned)?;
     super::texts::write_char_index(tx, id, &CharIndex::build(&doc.text))?;
     if index {
-        super::search_index::index_new_document(tx, id, &doc.text, &doc.cleaned)?;
+        super::search_index::index_document(tx, id, &doc.text, &doc.cleaned)?;
     }
     Ok(id)
 }

@@ -10,10 +10,9 @@
 //! after all the ranges; it is still read, and replaced when the document is next cleaned.)
 
 use super::{Store, StoreError};
-use crate::clean::{self, Cleaned, MetaField, MetaKind, NoiseRange, NoiseReason, Override};
+use crate::clean::{Cleaned, MetaField, MetaKind, NoiseRange, NoiseReason, Override, RuleId};
 use crate::doc::{DocId, Span};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::borrow::Cow;
 
 const NOISE: &str = "noise-ranges";
 const NOISE_BEFORE_4: &str = "noise";
@@ -293,13 +292,13 @@ fn parse_kebab<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
 }
 
 fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
-    let mut table: Vec<(NoiseReason, &str)> = Vec::new();
+    let mut table: Vec<(NoiseReason, RuleId)> = Vec::new();
     let mut out = Vec::with_capacity(noise.len() * 4 + 64);
     let mut ranges = Vec::with_capacity(noise.len() * 4);
     put(&mut ranges, noise.len() as u64);
     let mut previous_end = 0;
     for range in noise {
-        let key = (range.reason, range.rule.as_ref());
+        let key = (range.reason, range.rule);
         let index = match table.iter().position(|k| *k == key) {
             Some(index) => index,
             None => {
@@ -317,7 +316,7 @@ fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
     }
     put(&mut out, table.len() as u64);
     for (reason, rule) in &table {
-        for name in [kebab(reason).as_str(), rule] {
+        for name in [kebab(reason).as_str(), rule.as_str()] {
             put(&mut out, name.len() as u64);
             out.extend_from_slice(name.as_bytes());
         }
@@ -327,12 +326,12 @@ fn encode_noise(noise: &[NoiseRange]) -> Vec<u8> {
 }
 
 /// The (reason, rule) table at the start of a noise blob, rule ids interned.
-fn decode_table(reader: &mut Reader<'_>) -> Option<Vec<(NoiseReason, &'static str)>> {
+fn decode_table(reader: &mut Reader<'_>) -> Option<Vec<(NoiseReason, RuleId)>> {
     let entries = reader.get()? as usize;
     let mut table = Vec::with_capacity(entries.min(1024));
     for _ in 0..entries {
         let reason = parse_kebab::<NoiseReason>(reader.string()?)?;
-        table.push((reason, clean::intern_rule(reader.string()?)));
+        table.push((reason, RuleId::new(reader.string()?)));
     }
     Some(table)
 }
@@ -370,7 +369,7 @@ fn decode_noise(data: &[u8], window: Option<Span>) -> Option<Vec<NoiseRange>> {
         noise.push(NoiseRange {
             span,
             reason: *reason,
-            rule: Cow::Borrowed(rule),
+            rule: *rule,
         });
     }
     Some(noise)
@@ -391,7 +390,7 @@ fn decode_noise_before_4(data: &[u8]) -> Option<Vec<NoiseRange>> {
             Some(NoiseRange {
                 span,
                 reason: *reason,
-                rule: Cow::Borrowed(rule),
+                rule: *rule,
             })
         })
         .collect()
@@ -522,7 +521,7 @@ mod tests {
             Some(vec![NoiseRange {
                 span: Span::new(2, 5),
                 reason: NoiseReason::Css,
-                rule: "r".into(),
+                rule: RuleId::new("r"),
             }])
         );
     }

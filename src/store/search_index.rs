@@ -27,12 +27,12 @@
 use super::layers::{Reader, put};
 use super::{Store, StoreError};
 use crate::clean::Cleaned;
-use crate::doc::view::{View, ViewOptions};
+use crate::doc::view::{ViewBuilder, ViewOptions};
 use crate::doc::{DocId, Span};
 use crate::text::cursor::CharCursor;
 use crate::text::fold::fold_str;
 use rusqlite::{Transaction, params};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// About how many code points a chunk holds.
 pub const CHUNK_CHARS: usize = 65_536;
@@ -96,7 +96,7 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    /// The stored offset of a view offset inside the chunk (as [`View::to_stored`]).
+    /// The stored offset of a view offset inside the chunk (as [`View::to_stored`](crate::doc::view::View::to_stored)).
     fn to_stored(&self, offset: usize) -> usize {
         let i = self.runs.partition_point(|r| r.0 <= offset);
         match i.checked_sub(1).map(|i| self.runs[i]) {
@@ -105,7 +105,7 @@ impl Chunk {
         }
     }
 
-    /// The stored span of a view span of the chunk (as [`View::stored_span`]).
+    /// The stored span of a view span of the chunk (as [`View::stored_span`](crate::doc::view::View::stored_span)).
     pub fn stored_span(&self, span: Span) -> Span {
         if span.is_empty() {
             let at = self.to_stored(span.start);
@@ -134,138 +134,226 @@ fn project(stored: &str, first: usize, runs: &[(usize, usize, usize)]) -> Option
     })
 }
 
-/// Chunk boundaries of a view: spans of whole lines of about [`CHUNK_CHARS`] code points.
-fn chunk_spans(text: &str) -> Vec<(Span, std::ops::Range<usize>)> {
-    let mut chunks = Vec::new();
-    let (mut start_char, mut start_byte, mut chars) = (0, 0, 0);
-    let mut at_char = 0;
-    for (at_byte, line) in line_starts(text) {
-        let line_chars = line.chars().count();
-        if chars > 0 && chars + line_chars > CHUNK_CHARS {
-            chunks.push((Span::new(start_char, at_char), start_byte..at_byte));
-            (start_char, start_byte, chars) = (at_char, at_byte, 0);
-        }
-        chars += line_chars;
-        at_char += line_chars;
-    }
-    if chars > 0 {
-        chunks.push((Span::new(start_char, at_char), start_byte..text.len()));
-    }
-    chunks
-}
-
-/// The lines of a text with their line breaks, and the byte offset each starts at.
-fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split_inclusive('\n').scan(0, |at, line| {
-        let start = *at;
-        *at += line.len();
-        Some((start, line))
-    })
-}
-
 /// The view options the index is built with (full-width punctuation as the reader shows it;
 /// the mapping is one code point for one, so offsets are the same under any options).
 pub const INDEX_VIEW: ViewOptions = ViewOptions {
     fullwidth_punct: true,
 };
 
-/// Indexes a document being stored: builds its view from its text and cleaning.
-pub(super) fn index_new_document(
-    tx: &Transaction<'_>,
-    id: DocId,
-    text: &str,
-    cleaned: &Cleaned,
-) -> rusqlite::Result<()> {
-    let view = View::build(text, &cleaned.folded_spans(), &INDEX_VIEW);
-    index_document(tx, id, text, &view)
-}
+/// Bytes of stored text projected at a time while indexing: the view is gone through once,
+/// chunk by chunk, and never held whole (a 300 MB document's would be another 300 MB).
+const PART_BYTES: usize = 4 << 20;
 
-/// Writes the search index of one document (its stored text and its view) inside a caller's
-/// transaction, replacing any index it had.
+/// Writes the search index of one document from its stored text and cleaning inside a
+/// caller's transaction, replacing any index it had.
 pub(super) fn index_document(
     tx: &Transaction<'_>,
     id: DocId,
     stored: &str,
-    view: &View,
+    cleaned: &Cleaned,
+) -> rusqlite::Result<()> {
+    index_in_parts(tx, id, stored, cleaned, PART_BYTES)
+}
+
+/// [`index_document`], projecting `part_bytes` of stored text at a time (the index does not
+/// depend on it).
+fn index_in_parts(
+    tx: &Transaction<'_>,
+    id: DocId,
+    stored: &str,
+    cleaned: &Cleaned,
+    part_bytes: usize,
 ) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM indexed_docs WHERE doc_id = ?1", [id])?;
     tx.execute("INSERT INTO indexed_docs (doc_id) VALUES (?1)", [id])?;
-    let runs: Vec<(usize, usize, usize)> = view.runs().collect();
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO search_chunks (doc_id, seq, view_start, view_end, byte_start, byte_end, map)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    let chunks = chunk_spans(view.text());
-    let mut cursor = CharCursor::new(stored);
-    // Every (gram, chunk) pair of the document, in order once sorted.
-    let mut pairs: Vec<(u64, u32)> = Vec::new();
-    let mut grams: Vec<u64> = Vec::new();
-    // Characters of the Basic Multilingual Plane already seen in the chunk, so each unigram is
-    // pushed once and the sort has about half as much to do.
-    let mut seen = vec![0u64; 1 << 10];
-    for (seq, (span, bytes)) in chunks.iter().enumerate() {
-        let seq = seq as u32;
-        grams.clear();
-        seen.fill(0);
+    let mut builder = ViewBuilder::with_folds(cleaned.folded_spans(), 0, &INDEX_VIEW);
+    let mut indexer = Indexer {
+        insert: tx.prepare_cached(
+            "INSERT INTO search_chunks (doc_id, seq, view_start, view_end, byte_start, byte_end, map)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?,
+        id,
+        cursor: CharCursor::new(stored),
+        postings: Postings::default(),
+        seq: 0,
+        start: 0,
+        chars: 0,
+        text: String::new(),
+        runs: Vec::new(),
+        grams: Vec::new(),
+        seen: vec![0u64; 1 << 10],
+    };
+    for part in crate::doc::lines::parts(stored, part_bytes) {
+        builder.push_part(part);
+        let (text, runs) = builder.take_lines();
+        indexer.feed(&text, runs)?;
+    }
+    let (text, runs) = builder.take_rest();
+    indexer.feed(&text, runs)?;
+    indexer.finish()?;
+    let Indexer { seq, postings, .. } = indexer;
+    tx.prepare_cached("INSERT INTO search_grams (doc_id, data) VALUES (?1, ?2)")?
+        .execute(params![id, encode_grams(seq as usize, &postings.sorted())])?;
+    Ok(())
+}
+
+/// Cuts a document's view, handed on in pieces of whole lines, into chunks of whole lines of
+/// about [`CHUNK_CHARS`] code points (a longer line is a chunk of its own), and writes each
+/// chunk's row and grams as soon as it is complete.
+struct Indexer<'t, 's> {
+    insert: rusqlite::CachedStatement<'t>,
+    id: DocId,
+    /// The stored text, walked forward for each chunk's byte range.
+    cursor: CharCursor<'s>,
+    postings: Postings,
+    /// The number of the chunk being gathered.
+    seq: u32,
+    /// The chunk being gathered: its first view code point, length, text and the view's runs
+    /// from the start of its first (a run may go on into later chunks).
+    start: usize,
+    chars: usize,
+    text: String,
+    runs: Vec<(usize, usize, usize)>,
+    /// The chunk's grams, and the characters of the Basic Multilingual Plane already seen in
+    /// it, so each unigram is pushed once and the sort has about half as much to do.
+    grams: Vec<u64>,
+    seen: Vec<u64>,
+}
+
+impl Indexer<'_, '_> {
+    /// Takes the next piece of the view: `text`, whole lines (the last piece may end
+    /// anywhere), and its runs.
+    fn feed(&mut self, text: &str, runs: Vec<(usize, usize, usize)>) -> rusqlite::Result<()> {
+        for run in runs {
+            match self.runs.last_mut() {
+                // A run handed on in two pieces is one run again.
+                Some(last) if last.0 + last.2 == run.0 && last.1 + last.2 == run.1 => {
+                    last.2 += run.2;
+                }
+                _ => self.runs.push(run),
+            }
+        }
+        for line in text.split_inclusive('\n') {
+            let line_chars = line.chars().count();
+            if self.chars > 0 && self.chars + line_chars > CHUNK_CHARS {
+                self.write_chunk()?;
+            }
+            self.text.push_str(line);
+            self.chars += line_chars;
+        }
+        Ok(())
+    }
+
+    /// Writes the last chunk.
+    fn finish(&mut self) -> rusqlite::Result<()> {
+        match self.chars {
+            0 => Ok(()),
+            _ => self.write_chunk(),
+        }
+    }
+
+    /// Writes the chunk gathered: its row (view span, stored byte range, offset map) and its
+    /// grams to the postings.
+    fn write_chunk(&mut self) -> rusqlite::Result<()> {
+        let span = Span::new(self.start, self.start + self.chars);
+        self.grams.clear();
+        self.seen.fill(0);
         let mut previous: Option<char> = None;
-        for c in fold_str(&view.text()[bytes.clone()]).chars() {
+        for c in fold_str(&self.text).chars() {
             if c == '\n' {
                 previous = None;
                 continue;
             }
             let code = c as usize;
-            match seen.get_mut(code >> 6) {
+            match self.seen.get_mut(code >> 6) {
                 Some(word) if *word & (1 << (code & 63)) != 0 => {}
                 Some(word) => {
                     *word |= 1 << (code & 63);
-                    grams.push(gram(c, None));
+                    self.grams.push(gram(c, None));
                 }
-                None => grams.push(gram(c, None)),
+                None => self.grams.push(gram(c, None)),
             }
             if let Some(p) = previous {
-                grams.push(gram(p, Some(c)));
+                self.grams.push(gram(p, Some(c)));
             }
             previous = Some(c);
         }
-        grams.sort_unstable();
-        grams.dedup();
-        pairs.extend(grams.iter().map(|&g| (g, seq)));
-        let (map, stored_span) = encode_map(&runs, *span);
+        self.grams.sort_unstable();
+        self.grams.dedup();
+        for &g in &self.grams {
+            self.postings.add(g, self.seq);
+        }
+        let (map, stored_span) = encode_map(&self.runs, span);
+        let id = self.id;
         let bad = || {
             rusqlite::Error::ToSqlConversionFailure(
                 format!("document {id}: the view's offset map runs past the stored text").into(),
             )
         };
-        let byte_start = cursor.byte_at(stored_span.start).ok_or_else(bad)?;
-        let byte_end = cursor.byte_at(stored_span.end).ok_or_else(bad)?;
-        insert.execute(params![
+        let byte_start = self.cursor.byte_at(stored_span.start).ok_or_else(bad)?;
+        let byte_end = self.cursor.byte_at(stored_span.end).ok_or_else(bad)?;
+        self.insert.execute(params![
             id,
-            seq,
+            self.seq,
             span.start as i64,
             span.end as i64,
             byte_start as i64,
             byte_end as i64,
             map,
         ])?;
+        // Runs that end inside this chunk are done with.
+        let done = self.runs.partition_point(|r| r.0 + r.2 <= span.end);
+        self.runs.drain(..done);
+        self.seq += 1;
+        self.start = span.end;
+        self.chars = 0;
+        self.text.clear();
+        Ok(())
     }
-    if chunks.len() > 1 {
-        pairs.sort_unstable();
+}
+
+/// The chunks of each gram of a document, gathered chunk by chunk in ascending order. Each
+/// gram keeps its chunk numbers as the varint deltas its section stores (see
+/// [`encode_section`]), so the tens of millions of (gram, chunk) pairs of a 300 MB document
+/// take a byte or two each rather than a sorted list of pairs ten times that size.
+#[derive(Default)]
+struct Postings(HashMap<u64, Posting>);
+
+#[derive(Default)]
+struct Posting {
+    chunks: u32,
+    last: u32,
+    deltas: Vec<u8>,
+}
+
+impl Postings {
+    /// Records that chunk `seq` holds `gram`; a gram's chunks come in ascending order.
+    fn add(&mut self, gram: u64, seq: u32) {
+        let p = self.0.entry(gram).or_default();
+        put(&mut p.deltas, u64::from(seq - p.last));
+        p.last = seq;
+        p.chunks += 1;
     }
-    tx.prepare_cached("INSERT INTO search_grams (doc_id, data) VALUES (?1, ?2)")?
-        .execute(params![id, encode_grams(chunks.len(), &pairs)])?;
-    Ok(())
+
+    /// The grams in order, each with its chunks.
+    fn sorted(&self) -> Vec<(u64, &Posting)> {
+        let mut grams: Vec<(u64, &Posting)> = self.0.iter().map(|(&g, p)| (g, p)).collect();
+        grams.sort_unstable_by_key(|&(g, _)| g);
+        grams
+    }
 }
 
 /// Length of the directory at the start of a document's grams blob: the number of chunks and
 /// `BUCKETS + 1` section offsets (from the end of the directory), little-endian `u32`s.
 const DIRECTORY: usize = 4 * (BUCKETS as usize + 2);
 
-/// A document's grams blob, from its sorted (gram, chunk) pairs: the directory, then one
-/// section per bucket (see [`encode_section`]).
-fn encode_grams(chunks: usize, pairs: &[(u64, u32)]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(pairs.len() * 3);
+/// A document's grams blob, from its grams in order with their chunks: the directory, then
+/// one section per bucket (see [`encode_section`]).
+fn encode_grams(chunks: usize, grams: &[(u64, &Posting)]) -> Vec<u8> {
+    let size: usize = grams.iter().map(|(_, p)| 3 + p.deltas.len()).sum();
+    let mut body = Vec::with_capacity(size);
     let mut offsets = Vec::with_capacity(BUCKETS as usize + 1);
-    let mut rest = pairs;
+    let mut rest = grams;
     for b in 0..BUCKETS {
         offsets.push(body.len());
         let n = rest.partition_point(|p| bucket(p.0) == b);
@@ -299,31 +387,26 @@ fn decode_directory(head: &[u8], blob_len: usize) -> Option<(u32, Vec<std::ops::
     Some((words[0], sections))
 }
 
-/// A bucket's section, from its sorted (gram, chunk) pairs: for each first character of the
+/// A bucket's section, from its grams in order with their chunks: for each first character of the
 /// bucket (a group), its quotient by [`BUCKETS`] as a delta from the previous group's, the
 /// number of its grams, and for each gram its second character (plus one, 0 for the unigram)
 /// as a delta from the previous gram's, followed, when the document has more than one chunk,
 /// by the number of its chunks and their numbers as deltas. All numbers are varints, so a
 /// gram usually costs two or three bytes.
-fn encode_section(out: &mut Vec<u8>, chunks: usize, pairs: &[(u64, u32)]) {
+fn encode_section(out: &mut Vec<u8>, chunks: usize, grams: &[(u64, &Posting)]) {
     let mut previous_group = 0;
-    for in_group in pairs.chunk_by(|a, b| group(a.0) == group(b.0)) {
+    for in_group in grams.chunk_by(|a, b| group(a.0) == group(b.0)) {
         let g = group(in_group[0].0);
         put(out, g - previous_group);
         previous_group = g;
-        let grams: Vec<&[(u64, u32)]> = in_group.chunk_by(|a, b| a.0 == b.0).collect();
-        put(out, grams.len() as u64);
+        put(out, in_group.len() as u64);
         let mut previous_second = 0;
-        for seqs in grams {
-            put(out, second(seqs[0].0) - previous_second);
-            previous_second = second(seqs[0].0);
+        for &(gram, posting) in in_group {
+            put(out, second(gram) - previous_second);
+            previous_second = second(gram);
             if chunks > 1 {
-                put(out, seqs.len() as u64);
-                let mut last = 0;
-                for &(_, seq) in seqs {
-                    put(out, u64::from(seq - last));
-                    last = seq;
-                }
+                put(out, u64::from(posting.chunks));
+                out.extend_from_slice(&posting.deltas);
             }
         }
     }
@@ -424,17 +507,17 @@ impl Store {
         rows.map_err(|e| self.err(e))
     }
 
-    /// Indexes one document for search from its stored text and reading view (replacing its
+    /// Indexes one document for search from its stored text and cleaning (replacing its
     /// index, if any).
     pub fn index_for_search(
         &mut self,
         id: DocId,
         stored: &str,
-        view: &View,
+        cleaned: &Cleaned,
     ) -> Result<(), StoreError> {
         let name = self.display_name();
         let tx = self.write("indexing for search")?;
-        index_document(&tx, id, stored, view)
+        index_document(&tx, id, stored, cleaned)
             .and_then(|_| tx.commit())
             .map_err(|e| StoreError::sqlite(&name, e))
     }
@@ -577,21 +660,104 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::view::View;
+
+    /// The index rows of document `text`, built projecting `part_bytes` at a time: each
+    /// chunk's (seq, view span, stored bytes, map) and the grams blob.
+    #[allow(clippy::type_complexity)]
+    fn index_rows(
+        text: &str,
+        part_bytes: usize,
+    ) -> (Vec<(u32, i64, i64, i64, i64, Vec<u8>)>, Vec<u8>) {
+        let mut store = Store::open_in_memory().unwrap();
+        let cleaned = crate::clean::clean(text);
+        let doc = crate::store::NewDocument {
+            title: "t".to_string(),
+            source: "-".to_string(),
+            encoding: "utf-8".to_string(),
+            script: crate::doc::Script::Simplified,
+            text: text.to_string(),
+            source_bytes: text.len() as u64,
+            content_hash: "h".to_string(),
+            cleaned: cleaned.clone(),
+        };
+        let id = store.insert_document_unindexed(&doc).unwrap();
+        let tx = store.write("test").unwrap();
+        index_in_parts(&tx, id, text, &cleaned, part_bytes).unwrap();
+        tx.commit().unwrap();
+        let conn = store.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, view_start, view_end, byte_start, byte_end, map FROM search_chunks
+                 WHERE doc_id = ?1 ORDER BY seq",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let grams = conn
+            .query_row(
+                "SELECT data FROM search_grams WHERE doc_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (rows, grams)
+    }
 
     #[test]
-    fn chunks_are_whole_lines_and_cover_the_text() {
-        let line = "字".repeat(CHUNK_CHARS / 4) + "\n";
-        let text = line.repeat(7) + &"长".repeat(CHUNK_CHARS * 2);
-        let chunks = chunk_spans(&text);
-        let mut at = 0;
-        for (span, bytes) in &chunks {
-            assert_eq!(span.start, at);
-            assert_eq!(text[bytes.clone()].chars().count(), span.len());
-            at = span.end;
+    fn chunks_are_whole_lines_that_cover_the_view_whatever_the_parts() {
+        // Lines of a quarter chunk with a pinyin reading the cleaner folds and a half-width
+        // comma the view makes full-width, blank lines, a line of two chunks, no final break.
+        let line = "字".repeat(CHUNK_CHARS / 4 - 12) + "發(fā)展,推动\n";
+        let text = line.repeat(7) + "\n\n" + &"长".repeat(CHUNK_CHARS * 2) + "\n" + &line + "尾";
+        let cleaned = crate::clean::clean(&text);
+        assert!(!cleaned.noise.is_empty(), "the readings are folded");
+        let view = View::build(&text, &cleaned.folded_spans(), &INDEX_VIEW);
+        let (rows, grams) = index_rows(&text, usize::MAX);
+        for part_bytes in [1, 1000, 100_000] {
+            assert_eq!(index_rows(&text, part_bytes), (rows.clone(), grams.clone()));
         }
-        assert_eq!(at, text.chars().count());
-        assert_eq!(chunks[0].0.len(), 3 * line.chars().count(), "whole lines");
-        assert_eq!(chunks.last().map(|c| c.0.len()), Some(CHUNK_CHARS * 2));
+        let mut store = Store::open_in_memory().unwrap();
+        let doc = crate::store::NewDocument {
+            title: "t".to_string(),
+            source: "-".to_string(),
+            encoding: "utf-8".to_string(),
+            script: crate::doc::Script::Simplified,
+            text: text.clone(),
+            source_bytes: text.len() as u64,
+            content_hash: "h".to_string(),
+            cleaned,
+        };
+        let id = store.insert_document(&doc).unwrap();
+        let whole: Vec<char> = view.text().chars().collect();
+        let mut at = 0;
+        for &(seq, start, end, ..) in &rows {
+            let chunk = store.search_chunk(id, seq).unwrap();
+            assert_eq!(start as usize, at);
+            let expected: String = whole[start as usize..end as usize].iter().collect();
+            assert_eq!(chunk.view, expected, "chunk {seq} is its slice of the view");
+            assert!(chunk.view.ends_with('\n') || end as usize == whole.len());
+            at = end as usize;
+        }
+        assert_eq!(at, whole.len());
+        let line_chars = view.text().lines().next().unwrap().chars().count() + 1;
+        assert_eq!(rows[0].2 - rows[0].1, 4 * line_chars as i64, "whole lines");
+        assert!(
+            rows.iter().any(|r| r.2 - r.1 == CHUNK_CHARS as i64 * 2 + 1),
+            "a long line alone"
+        );
     }
 
     /// The chunks of gram `g` in a whole grams blob, as a query finds them.
@@ -609,13 +775,13 @@ mod tests {
             (gram('a', Some('i')), vec![9]),
             (gram('\u{10FFFF}', Some('\u{10FFFF}')), vec![2]),
         ];
-        let mut pairs: Vec<(u64, u32)> = grams
-            .iter()
-            .flat_map(|(g, seqs)| seqs.iter().map(move |&s| (*g, s)))
-            .collect();
-        pairs.sort_unstable();
-        let blob = encode_grams(10, &pairs);
-        let single = encode_grams(1, &pairs);
+        let mut postings = Postings::default();
+        for (g, seqs) in &grams {
+            seqs.iter().for_each(|&s| postings.add(*g, s));
+        }
+        let sorted = postings.sorted();
+        let blob = encode_grams(10, &sorted);
+        let single = encode_grams(1, &sorted);
         for (g, seqs) in &grams {
             assert_eq!(lookup(&blob, *g).as_ref(), Some(seqs));
             assert_eq!(lookup(&single, *g), Some(vec![0]));
@@ -624,7 +790,7 @@ mod tests {
             assert_eq!(lookup(&blob, absent), Some(Vec::new()));
             assert_eq!(lookup(&single, absent), Some(Vec::new()));
         }
-        let last = pairs.last().unwrap().0;
+        let last = sorted.last().unwrap().0;
         assert_eq!(lookup(&blob[..blob.len() - 1], last), None, "cut short");
         assert_eq!(lookup(&blob[..DIRECTORY - 1], last), None, "no directory");
     }

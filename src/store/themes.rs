@@ -14,7 +14,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::events::{Change, log};
 use super::{Store, StoreError};
 use crate::doc::{DocId, Span};
-use crate::tagging::merge::{Decision, DecisionRow, MatchedTerm, Suggestion};
+use crate::tagging::merge::{Decision, DecisionRow, MatchedTerm, Suggestion, SuggestionRows};
 use crate::themes::{Codebook, CodebookError, Edit};
 
 /// What a document's stored tagging was made with.
@@ -34,7 +34,7 @@ pub struct TaggingState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocTagging {
     pub state: TaggingState,
-    pub suggestions: Vec<Suggestion>,
+    pub suggestions: SuggestionRows,
     /// Per keyword term: in how many of the document's passages it matched.
     pub term_counts: Vec<(String, u32)>,
 }
@@ -205,6 +205,18 @@ impl Store {
 
     /// A document's suggestions, in passage order, highest score first within a passage.
     pub fn suggestions(&self, id: DocId) -> Result<Vec<Suggestion>, StoreError> {
+        let mut out = Vec::new();
+        self.each_suggestion(id, &mut |s| out.push(s))?;
+        Ok(out)
+    }
+
+    /// Hands each of a document's suggestions to `each` as it is read, in the order of
+    /// [`Self::suggestions`], so a large document's are never all in memory at once.
+    pub fn each_suggestion(
+        &self,
+        id: DocId,
+        each: &mut dyn FnMut(Suggestion),
+    ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn()
             .prepare_cached(
@@ -212,29 +224,27 @@ impl Store {
                  WHERE doc_id = ?1 ORDER BY start, end, score DESC, theme",
             )
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([id], |r| {
-                Ok((
+        let mut rows = stmt.query([id]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = (|| {
+                Ok::<_, rusqlite::Error>((
                     span(r.get(0)?, r.get(1)?),
                     r.get::<_, String>(2)?,
                     r.get::<_, f64>(3)?,
-                    r.get::<_, String>(4)?,
+                    r.get_ref(4)?.as_str()?,
                 ))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|(passage, theme, score, matched)| {
-                let matched: Vec<MatchedTerm> = serde_json::from_str(&matched)
-                    .map_err(|_| StoreError::CorruptLayer { doc: id })?;
-                Ok(Suggestion {
-                    passage,
-                    theme,
-                    score: score as f32,
-                    matched,
-                })
-            })
-            .collect()
+            })();
+            let (passage, theme, score, matched) = row.map_err(|e| self.err(e))?;
+            let matched: Vec<MatchedTerm> =
+                serde_json::from_str(matched).map_err(|_| StoreError::CorruptLayer { doc: id })?;
+            each(Suggestion {
+                passage,
+                theme,
+                score: score as f32,
+                matched,
+            });
+        }
+        Ok(())
     }
 
     /// The user's decisions on a document's passages, in passage order.
@@ -393,15 +403,13 @@ fn write_tagging(tx: &Transaction<'_>, id: DocId, tagging: &DocTagging) -> rusql
         "INSERT OR REPLACE INTO theme_suggestions (doc_id, start, end, theme, score, matched)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for s in &tagging.suggestions {
-        let matched = serde_json::to_string(&s.matched)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    for (passage, theme, score, matched) in tagging.suggestions.rows() {
         insert.execute(params![
             id,
-            s.passage.start as i64,
-            s.passage.end as i64,
-            s.theme,
-            f64::from(s.score),
+            passage.start as i64,
+            passage.end as i64,
+            theme,
+            f64::from(score),
             matched
         ])?;
     }
@@ -461,16 +469,20 @@ mod tests {
                 passages: 1,
                 library_passages: 1,
             },
-            suggestions: vec![Suggestion {
-                passage,
-                theme: theme.to_string(),
-                score: 0.75,
-                matched: vec![MatchedTerm {
-                    term: "人才".to_string(),
-                    count: 2,
-                    weight: 1.25,
-                }],
-            }],
+            suggestions: {
+                let mut rows = SuggestionRows::default();
+                rows.push(&Suggestion {
+                    passage,
+                    theme: theme.to_string(),
+                    score: 0.75,
+                    matched: vec![MatchedTerm {
+                        term: "人才".to_string(),
+                        count: 2,
+                        weight: 1.25,
+                    }],
+                });
+                rows
+            },
             term_counts: vec![("人才".to_string(), 1)],
         }
     }
@@ -523,7 +535,7 @@ mod tests {
         store.save_taggings(&[(doc, tagging(p, "talent"))]).unwrap();
         assert_eq!(
             store.suggestions(doc).unwrap(),
-            tagging(p, "talent").suggestions
+            tagging(p, "talent").suggestions.to_suggestions()
         );
         assert_eq!(
             store

@@ -29,6 +29,83 @@ pub struct Suggestion {
     pub matched: Vec<MatchedTerm>,
 }
 
+/// A document's suggestions held until they are stored, one compact row each: a 300 MB
+/// document has hundreds of thousands, which as [`Suggestion`]s (a string for the theme and
+/// one for each matched term) took more memory than its text. A row is the passage, the
+/// theme (an index into the themes named), the score, and the matched terms as the JSON the
+/// library stores them in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SuggestionRows {
+    rows: Vec<SuggestionRow>,
+    themes: Vec<String>,
+    json: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct SuggestionRow {
+    passage: Span,
+    theme: u32,
+    score: f32,
+    /// The matched terms: `json[start..end]`.
+    json: (usize, usize),
+}
+
+impl SuggestionRows {
+    /// Adds a suggestion.
+    pub fn push(&mut self, s: &Suggestion) {
+        let theme = match self.themes.iter().position(|t| *t == s.theme) {
+            Some(i) => i,
+            None => {
+                self.themes.push(s.theme.clone());
+                self.themes.len() - 1
+            }
+        };
+        let start = self.json.len();
+        // A list of plain structs of strings and numbers always serialises.
+        if let Ok(json) = serde_json::to_string(&s.matched) {
+            self.json.push_str(&json);
+        }
+        self.rows.push(SuggestionRow {
+            passage: s.passage,
+            theme: theme as u32,
+            score: s.score,
+            json: (start, self.json.len()),
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Each suggestion as stored: passage, theme, score, matched terms as JSON.
+    pub fn rows(&self) -> impl Iterator<Item = (Span, &str, f32, &str)> {
+        self.rows.iter().map(|r| {
+            (
+                r.passage,
+                self.themes[r.theme as usize].as_str(),
+                r.score,
+                &self.json[r.json.0..r.json.1],
+            )
+        })
+    }
+
+    /// The suggestions again (for a library tagged in memory).
+    pub fn to_suggestions(&self) -> Vec<Suggestion> {
+        self.rows()
+            .map(|(passage, theme, score, json)| Suggestion {
+                passage,
+                theme: theme.to_string(),
+                score,
+                matched: serde_json::from_str(json).unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
 /// The user's decision on a theme for a passage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

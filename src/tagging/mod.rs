@@ -18,8 +18,10 @@
 pub mod compare;
 pub mod matrix;
 pub mod merge;
+mod shadows;
 mod uncovered;
 
+pub use shadows::each_passage_shadow;
 pub use uncovered::uncovered;
 
 use std::collections::HashMap;
@@ -28,10 +30,8 @@ use crate::doc::view::ViewOptions;
 use crate::doc::{DocId, DocumentMeta, Span};
 use crate::reading;
 use crate::store::{DocTagging, Store, StoreError, TaggingState};
-use crate::text::cursor::CharCursor;
-use crate::text::fold::Shadow;
 use crate::themes::{Codebook, CodebookError, DEFAULT_THRESHOLD, Tagger, TermStats};
-use merge::{Decision, MatchedTerm, PassageTheme, Suggestion};
+use merge::{Decision, MatchedTerm, PassageTheme, Suggestion, SuggestionRows};
 
 /// Bumped whenever the way suggestions are computed changes, so that stored ones are redone.
 pub const TAGGER_VERSION: u32 = 2;
@@ -116,13 +116,41 @@ impl LibraryThemes {
         id: DocId,
         passages: &[Span],
     ) -> Result<Vec<Vec<PassageTheme>>, StoreError> {
-        let suggestions = self.suggestions(store, id)?;
+        let mut out = Vec::with_capacity(passages.len());
+        self.each_passage_themes(store, id, passages, &mut |_, themes| out.push(themes))?;
+        Ok(out)
+    }
+
+    /// Hands the themes of each passage (stored spans, in order) to `each` with the passage's
+    /// index, in order, as [`Self::passage_themes`] would list them: the suggestions are read
+    /// one passage at a time, so a document's are never all in memory.
+    pub fn each_passage_themes(
+        &self,
+        store: &Store,
+        id: DocId,
+        passages: &[Span],
+        each: &mut dyn FnMut(usize, Vec<PassageTheme>),
+    ) -> Result<(), StoreError> {
         let decisions = store.decisions(id)?;
         let known = |theme: &str| self.codebook.get(theme).is_some();
-        Ok(passages
-            .iter()
-            .map(|&p| merge::merge(p, &suggestions, &decisions, &known))
-            .collect())
+        let mut merger = Merger {
+            passages,
+            decisions: &decisions,
+            known: &known,
+            next: 0,
+            group: Vec::new(),
+            each,
+        };
+        match self.unsaved.get(&id) {
+            Some(unsaved) => {
+                let mut sorted: Vec<&Suggestion> = unsaved.iter().collect();
+                sorted.sort_by_key(|s| (s.passage.start, s.passage.end));
+                sorted.into_iter().for_each(|s| merger.add(s.clone()));
+            }
+            None => store.each_suggestion(id, &mut |s| merger.add(s))?,
+        }
+        merger.finish();
+        Ok(())
     }
 
     /// Records a decision on passage `n` (1-based, for messages) at stored span `passage`.
@@ -156,12 +184,66 @@ impl LibraryThemes {
     }
 }
 
-/// One document read for tagging: its passages and their shadows.
+/// Merges a document's suggestions, arriving in passage order, with its decisions one
+/// passage at a time (see [`LibraryThemes::each_passage_themes`]).
+struct Merger<'a> {
+    passages: &'a [Span],
+    /// Sorted by passage.
+    decisions: &'a [merge::DecisionRow],
+    known: &'a dyn Fn(&str) -> bool,
+    /// The first passage not yet handed on.
+    next: usize,
+    /// Suggestions of one passage, waiting for the next passage's to begin.
+    group: Vec<Suggestion>,
+    each: &'a mut dyn FnMut(usize, Vec<PassageTheme>),
+}
+
+impl Merger<'_> {
+    fn add(&mut self, s: Suggestion) {
+        if self.group.first().is_some_and(|g| g.passage != s.passage) {
+            self.flush();
+        }
+        self.group.push(s);
+    }
+
+    /// Hands on every passage up to the waiting group's (all of them without a group).
+    fn flush(&mut self) {
+        let group = std::mem::take(&mut self.group);
+        let key = |p: &Span| (p.start, p.end);
+        let upto = group.first().map(|g| key(&g.passage));
+        while let Some(&p) = self.passages.get(self.next) {
+            if upto.is_some_and(|upto| key(&p) > upto) {
+                break;
+            }
+            let lo = self
+                .decisions
+                .partition_point(|d| key(&d.passage) < key(&p));
+            let hi = lo + self.decisions[lo..].partition_point(|d| d.passage == p);
+            let suggestions = match upto == Some(key(&p)) {
+                true => group.as_slice(),
+                false => &[],
+            };
+            (self.each)(
+                self.next,
+                merge::merge(p, suggestions, &self.decisions[lo..hi], self.known),
+            );
+            self.next += 1;
+        }
+    }
+
+    fn finish(mut self) {
+        self.flush();
+        self.flush();
+    }
+}
+
+/// One document read for tagging: its passages' fingerprint and number, and their keyword
+/// counts. The shadows are not kept (a 300 MB document's take as much again): tagging reads
+/// them a second time.
 struct Prepared {
     meta: DocumentMeta,
-    passages: Vec<Span>,
-    shadows: Vec<String>,
     key: i64,
+    passages: u32,
     counts: TermStats,
 }
 
@@ -242,15 +324,19 @@ pub fn refresh(
         if progress.cancelled() {
             return Err(TaggingError::Cancelled);
         }
+        let mut suggestions = SuggestionRows::default();
+        each_passage_shadow(store, p.meta.id, &mut |_, passage, shadow| {
+            suggest(&tagger, passage, shadow, &mut suggestions)
+        })?;
         let tagging = DocTagging {
             state: TaggingState {
                 codebook_revision: revision,
                 tagger_version: TAGGER_VERSION,
                 passages_key: p.key,
-                passages: p.passages.len() as u32,
+                passages: p.passages,
                 library_passages,
             },
-            suggestions: suggest(&tagger, &p.passages, &p.shadows),
+            suggestions,
             term_counts: p.counts.counts().map(|(t, n)| (t.to_string(), n)).collect(),
         };
         taggings.push((p.meta.id, tagging));
@@ -261,7 +347,11 @@ pub fn refresh(
     if writable {
         store.save_taggings(&taggings)?;
     } else {
-        unsaved.extend(taggings.into_iter().map(|(id, t)| (id, t.suggestions)));
+        unsaved.extend(
+            taggings
+                .into_iter()
+                .map(|(id, t)| (id, t.suggestions.to_suggestions())),
+        );
     }
     Ok(library(codebook, revision, retagged, unsaved))
 }
@@ -288,81 +378,68 @@ fn drifted(then: u32, now: u32) -> bool {
 
 /// The body passages of a document and the Simplified shadow of each, as the reading view
 /// shows them (so pinyin readings and other folded noise inside a paragraph do not count).
+/// Holds every shadow: tagging goes through them one at a time ([`each_passage_shadow`]).
 pub fn passage_shadows(store: &Store, id: DocId) -> Result<(Vec<Span>, Vec<String>), StoreError> {
-    // The view is built from the stored text read in parts: the whole text is never held.
-    let reading = reading::load_view(store, id, &ViewOptions::default())?;
-    let view = reading.view.text();
-    let mut cursor = CharCursor::new(view);
-    let shadows = reading
-        .cleaned
-        .paragraphs
-        .iter()
-        .map(|&p| {
-            Shadow::new(cursor.slice(reading.view.view_span(p)).unwrap_or_default())
-                .text()
-                .to_string()
-        })
-        .collect();
-    Ok((reading.cleaned.paragraphs, shadows))
+    let mut shadows = Vec::new();
+    let passages = each_passage_shadow(store, id, &mut |_, _, shadow| {
+        shadows.push(shadow.to_string())
+    })?;
+    Ok((passages, shadows))
 }
 
 fn prepare(store: &Store, meta: DocumentMeta, tagger: &Tagger) -> Result<Prepared, StoreError> {
-    let (passages, shadows) = passage_shadows(store, meta.id)?;
-    let counts = TermStats::from_passages(shadows.iter().map(String::as_str), tagger);
+    let mut counts = TermStats::default();
+    let passages = each_passage_shadow(store, meta.id, &mut |_, _, shadow| {
+        counts.add_passage(shadow, tagger)
+    })?;
     Ok(Prepared {
         meta,
         key: span_key(&passages),
-        passages,
-        shadows,
+        passages: passages.len() as u32,
         counts,
     })
 }
 
-/// The suggestions on each passage (stored span, shadow text): the tagger's (see
+/// Adds to `out` the suggestions on one passage (stored span, shadow text): the tagger's (see
 /// [`crate::themes::tagger`]), less single mentions in long passages ([`PASSING_LENGTH`]),
 /// themes far below the passage's best ([`RELATIVE_FLOOR`]) and all but the best
 /// [`MAX_THEMES_PER_PASSAGE`].
-pub fn suggest(tagger: &Tagger, passages: &[Span], shadows: &[String]) -> Vec<Suggestion> {
-    let mut out = Vec::new();
-    for (&passage, shadow) in passages.iter().zip(shadows) {
-        let long = shadow.chars().nth(PASSING_LENGTH).is_some();
-        let scores = tagger.suggest(shadow, DEFAULT_THRESHOLD);
-        let best = scores.first().map_or(0.0, |s| s.score);
-        let mut kept = 0;
-        for s in scores {
-            let hits: u32 = s.matched.iter().map(|h| h.count).sum();
-            if (long && hits < 2)
-                || s.score < best * RELATIVE_FLOOR
-                || kept >= MAX_THEMES_PER_PASSAGE
-            {
-                continue;
-            }
-            kept += 1;
-            out.push(Suggestion {
-                passage,
-                theme: s.theme,
-                score: s.score,
-                matched: s
-                    .matched
-                    .into_iter()
-                    .map(|h| MatchedTerm {
-                        term: h.term,
-                        count: h.count,
-                        weight: h.weight,
-                    })
-                    .collect(),
-            });
+pub fn suggest(tagger: &Tagger, passage: Span, shadow: &str, out: &mut SuggestionRows) {
+    let long = shadow.chars().nth(PASSING_LENGTH).is_some();
+    let scores = tagger.suggest(shadow, DEFAULT_THRESHOLD);
+    let best = scores.first().map_or(0.0, |s| s.score);
+    let mut kept = 0;
+    for s in scores {
+        let hits: u32 = s.matched.iter().map(|h| h.count).sum();
+        if (long && hits < 2) || s.score < best * RELATIVE_FLOOR || kept >= MAX_THEMES_PER_PASSAGE {
+            continue;
         }
+        kept += 1;
+        out.push(&Suggestion {
+            passage,
+            theme: s.theme,
+            score: s.score,
+            matched: s
+                .matched
+                .into_iter()
+                .map(|h| MatchedTerm {
+                    term: h.term,
+                    count: h.count,
+                    weight: h.weight,
+                })
+                .collect(),
+        });
     }
-    out
 }
 
 /// A document's body passages: the stored spans of its cleaned paragraphs, in order (what
 /// `pizhu passages` numbers from 1).
 pub fn passages(store: &Store, id: DocId) -> Result<Vec<Span>, StoreError> {
-    Ok(match store.cleaning(id)? {
-        Some(cleaned) => cleaned.paragraphs,
-        None => {
+    let cleaned = store.document(id)?.is_some_and(|m| m.cleaner_version > 0);
+    Ok(match cleaned {
+        // The paragraphs alone: a large page's noise layer is far larger.
+        true => store.paragraphs(id)?,
+        false => {
             reading::load(store, id, &ViewOptions::default())?
                 .cleaned
                 .paragraphs

@@ -551,13 +551,22 @@ impl App {
                 }
             }
             Response::Themes { id, themes, .. } => {
-                for i in 0..self.panes.len() {
-                    if self.panes[i].doc_id() == id {
-                        let size = self.text_size(i);
-                        self.panes[i].set_themes(themes.clone());
-                        if self.panes[i].filter.is_some() {
-                            self.panes[i].reveal(size, false);
-                        }
+                let showing: Vec<usize> = (0..self.panes.len())
+                    .filter(|&i| self.panes[i].doc_id() == id)
+                    .collect();
+                // Each pane gets its own copy (decisions apply to it in place); the last takes
+                // the answer's, a large document's themes being tens of MB.
+                let mut themes = Some(themes);
+                for (k, &i) in showing.iter().enumerate() {
+                    let copy = match k + 1 == showing.len() {
+                        true => themes.take(),
+                        false => themes.clone(),
+                    };
+                    let Some(copy) = copy else { break };
+                    let size = self.text_size(i);
+                    self.panes[i].set_themes(copy);
+                    if self.panes[i].filter.is_some() {
+                        self.panes[i].reveal(size, false);
                     }
                 }
             }
@@ -596,12 +605,12 @@ impl App {
                 }
                 self.set_status(error, true);
             }
-            Response::StoredText { pane, id, text } => {
+            Response::StoredText { pane, id, stored } => {
                 let Some(i) = self.panes.iter().position(|p| p.id == pane) else {
                     return;
                 };
                 if let Some(doc) = self.panes[i].document().filter(|d| d.meta.id == id) {
-                    doc.set_stored_text(text);
+                    doc.set_stored(stored);
                     self.pane_noise(i);
                     self.find(i, AfterFind::Keep);
                 }

@@ -178,7 +178,7 @@ impl App {
             let themes = pane.themes.as_ref()?;
             let at = pane.document()?.to_stored(pane.cursor);
             let passage = themes.passage_at(at)?;
-            themes.on(passage).next().map(|t| t.theme.clone())
+            themes.on(passage).next().map(|t| t.id().to_string())
         });
         match self.theme.clone().or(here) {
             Some(theme) => self.open_compare(theme, None),

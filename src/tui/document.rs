@@ -14,7 +14,7 @@
 use crate::clean::{Cleaned, NoiseRange};
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
-use crate::reading::{self, Reading, ViewOnly};
+use crate::reading::{self, Reading};
 use crate::store::{NewDocument, Store, StoreError};
 use crate::text::cache::Paragraphs;
 use std::sync::{Arc, OnceLock};
@@ -49,16 +49,22 @@ pub struct LoadedDocument {
     showing_noise: bool,
 }
 
-/// A document's reading view and cleaning, and its stored text (or the excerpt's part of it)
-/// once it is needed to show the noise in place. A whole document is loaded without its stored
-/// text, which would double the memory a 300 MB document takes; excerpts and previews have
-/// theirs from the start.
+/// A document's reading view, and its stored text (or the excerpt's part of it) with the
+/// folded ranges once they are needed to show the noise in place. A whole document is loaded
+/// without them, which would triple the memory a 300 MB document takes (its text again, and
+/// millions of ranges); excerpts and previews have theirs from the start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     pub meta: DocumentMeta,
-    pub cleaned: Cleaned,
     pub view: View,
-    stored: OnceLock<String>,
+    stored: OnceLock<Stored>,
+}
+
+/// The stored text (or an excerpt's part of it) and its folded ranges, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub text: String,
+    pub noise: Vec<NoiseRange>,
 }
 
 /// The text a pane shows, shared with the search thread: a document's reading and whether its
@@ -81,23 +87,28 @@ impl std::fmt::Debug for SharedText {
     }
 }
 
-/// Reads document `id` from the library: its reading view, split into paragraphs (the stored
-/// text is not kept: [`LoadedDocument::set_stored_text`] adds it when noise is shown).
+/// Reads document `id` from the library: its reading view, split into paragraphs (neither the
+/// stored text nor the cleaning is kept: [`LoadedDocument::set_stored`] adds them when noise
+/// is shown).
 pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<LoadedDocument, StoreError> {
-    let ViewOnly {
-        meta,
-        cleaned,
-        view,
-    } = reading::load_view(store, id, options)?;
+    let (meta, view) = reading::load_view_alone(store, id, options)?;
     let shown = Shown {
         meta,
-        cleaned,
         view,
         stored: OnceLock::new(),
     };
     let mut doc = LoadedDocument::from_shown(shown, 0, true);
     doc.saved_position = store.reading_position(id)?.map(|p| doc.to_view(p));
     Ok(doc)
+}
+
+/// Reads document `id`'s stored text and folded ranges, to show its noise in place.
+pub fn read_stored(store: &Store, id: DocId) -> Result<Stored, StoreError> {
+    let (text, cleaned) = reading::load_cleaned(store, id)?;
+    Ok(Stored {
+        text,
+        noise: cleaned.noise,
+    })
 }
 
 /// Reads about `max_bytes` of whole lines of document `id` around stored offset `around`
@@ -165,9 +176,11 @@ impl LoadedDocument {
     fn from_reading(reading: Reading, start: usize, complete: bool) -> Self {
         let shown = Shown {
             meta: reading.meta,
-            cleaned: reading.cleaned,
             view: reading.view,
-            stored: OnceLock::from(reading.text),
+            stored: OnceLock::from(Stored {
+                text: reading.text,
+                noise: reading.cleaned.noise,
+            }),
         };
         LoadedDocument::from_shown(shown, start, complete)
     }
@@ -193,14 +206,15 @@ impl LoadedDocument {
         shown_text(&self.reading, self.showing_noise)
     }
 
-    /// Whether the stored text is here (to show the noise in place).
+    /// Whether the stored text and its folded ranges are here (to show the noise in place).
     pub fn has_stored_text(&self) -> bool {
         self.reading.stored.get().is_some()
     }
 
-    /// Adds the stored text of a document loaded without it (a no-op if it has one).
-    pub fn set_stored_text(&self, text: String) {
-        let _ = self.reading.stored.set(text);
+    /// Adds the stored text and folded ranges of a document loaded without them (a no-op if
+    /// it has them).
+    pub fn set_stored(&self, stored: Stored) {
+        let _ = self.reading.stored.set(stored);
     }
 
     /// The text shown, for a search off the UI thread.
@@ -222,8 +236,7 @@ impl LoadedDocument {
     }
 
     /// Shows the stored text with its folded ranges (`true`) or the reading view (`false`);
-    /// false when the noise cannot be shown yet (no stored text: see
-    /// [`Self::set_stored_text`]). Offsets into [`Self::text`] change: carry them over with
+    /// false when the noise cannot be shown yet (no stored text: see [`Self::set_stored`]). Offsets into [`Self::text`] change: carry them over with
     /// `to_stored` before and `to_view` after.
     pub fn show_noise(&mut self, show: bool) -> bool {
         if show == self.showing_noise {
@@ -235,9 +248,9 @@ impl LoadedDocument {
         self.showing_noise = show;
         (self.paragraphs, self.byte_ranges, self.chars) =
             split_lines(shown_text(&self.reading, show));
-        self.noise = match show {
-            true => self.reading.cleaned.folded_spans(),
-            false => Vec::new(),
+        self.noise = match (show, self.reading.stored.get()) {
+            (true, Some(stored)) => stored.noise.iter().map(|n| n.span).collect(),
+            _ => Vec::new(),
         };
         true
     }
@@ -247,7 +260,7 @@ impl LoadedDocument {
         if !self.showing_noise {
             return None;
         }
-        let noise = &self.reading.cleaned.noise;
+        let noise = &self.reading.stored.get()?.noise;
         let i = noise.partition_point(|n| n.span.end <= offset);
         noise.get(i).filter(|n| n.span.contains(offset))
     }
@@ -325,7 +338,7 @@ impl LoadedDocument {
 /// there), else the view.
 pub fn shown_text(reading: &Shown, noise: bool) -> &str {
     match noise {
-        true => reading.stored.get().map_or("", String::as_str),
+        true => reading.stored.get().map_or("", |s| s.text.as_str()),
         false => reading.view.text(),
     }
 }
@@ -413,7 +426,7 @@ mod noise_tests {
             !doc.show_noise(true),
             "a whole document comes without its stored text"
         );
-        doc.set_stored_text(store.text(3).unwrap());
+        doc.set_stored(read_stored(&store, 3).unwrap());
         assert!(
             !doc.text().contains("font-size"),
             "the CSS fragment is folded"

@@ -24,7 +24,7 @@ impl App {
         let pane = self.panes.get(self.focus)?;
         let themes = pane.themes.as_deref()?;
         let at = pane.document()?.to_stored(pane.cursor);
-        Some(themes.on(themes.passage_at(at)?).next()?.theme.clone())
+        Some(themes.on(themes.passage_at(at)?).next()?.id().to_string())
     }
 
     /// Follows theme `id`: every pane goes to its document's best passage for it, except a

@@ -18,6 +18,7 @@ pub mod action;
 pub mod annotate;
 pub mod annotations;
 pub mod app;
+mod backend;
 pub mod codebook;
 pub mod compare;
 pub mod document;
@@ -45,7 +46,6 @@ use app::{App, Start};
 use event::Incoming;
 use keymap::Keymap;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -60,7 +60,7 @@ use std::time::{Duration, Instant};
 
 /// The terminal as the reader draws on it: a frame is written in one go (a screen of Chinese
 /// text with its cursor moves is tens of kilobytes; unbuffered, a terminal gets it in pieces).
-type Backend = CrosstermBackend<BufWriter<Stdout>>;
+type Backend = backend::Backend<BufWriter<Stdout>>;
 
 /// Bytes buffered before a frame goes to the terminal.
 const FRAME_BUFFER: usize = 256 * 1024;
@@ -134,7 +134,7 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
     };
 
     let guard = TerminalGuard::enter(mouse)?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+    let mut terminal = Terminal::new(Backend::new(BufWriter::with_capacity(
         FRAME_BUFFER,
         stdout(),
     )))
@@ -397,7 +397,7 @@ impl Suspend<'_> {
         }
         // A new terminal draws the whole screen on its next frame (clearing would ask the
         // terminal where its cursor is, and not every terminal answers).
-        *terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        *terminal = Terminal::new(Backend::new(BufWriter::with_capacity(
             FRAME_BUFFER,
             stdout(),
         )))

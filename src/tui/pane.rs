@@ -231,7 +231,7 @@ impl Pane {
     /// Shows the document's folded noise (`true`) or its reading view, keeping the cursor on
     /// the same character. Matches are dropped (they belong to the other text).
     /// False when the document needs its stored text first (see
-    /// [`LoadedDocument::set_stored_text`]).
+    /// [`LoadedDocument::set_stored`]).
     pub fn show_noise(&mut self, show: bool, size: TextSize) -> bool {
         let Content::Ready(doc) = &mut self.content else {
             return true;

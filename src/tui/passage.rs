@@ -7,10 +7,10 @@
 
 use super::action::Action;
 use super::app::{App, View};
-use super::themes::{DocThemes, Label};
+use super::themes::{DocThemes, Label, ThemeOn};
 use super::worker::Request;
 use crate::doc::{DocId, Span};
-use crate::tagging::merge::{Decision, PassageTheme, Status};
+use crate::tagging::merge::{Decision, Status};
 
 /// The theme list of the passage of a pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +29,8 @@ pub struct PassageView {
 
 impl PassageView {
     /// The themes listed: the passage's own (rejected ones too, to be taken back).
-    pub fn themes<'a>(&self, themes: &'a DocThemes) -> &'a [PassageTheme] {
-        themes.themes.get(self.passage).map_or(&[], Vec::as_slice)
+    pub fn themes<'a>(&self, themes: &'a DocThemes) -> Vec<ThemeOn<'a>> {
+        themes.all(self.passage)
     }
 
     /// While adding: the codebook's themes that match what is typed and are not on the
@@ -39,7 +39,7 @@ impl PassageView {
         let Some(typed) = &self.adding else {
             return Vec::new();
         };
-        let on: Vec<&str> = themes.on(self.passage).map(|t| t.theme.as_str()).collect();
+        let on: Vec<&str> = themes.on(self.passage).map(|t| t.id()).collect();
         themes
             .labels
             .iter()
@@ -106,7 +106,7 @@ impl App {
             None => view
                 .themes(themes)
                 .get(view.selected)
-                .map(|t| t.theme.clone()),
+                .map(|t| t.id().to_string()),
         };
         let status = view
             .themes(themes)

@@ -8,6 +8,7 @@ use crate::store::Store;
 use crate::tagging::merge::{Decision, PassageTheme, Status};
 use crate::tagging::{self, LibraryThemes, Quiet, TaggingError};
 use crate::text::fold::fold_str;
+use std::collections::HashMap;
 
 /// A theme's label: what the legend and the chips need.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,15 +22,116 @@ pub struct Label {
     pub color: String,
 }
 
-/// One document's passages and their themes.
+/// One document's passages and their themes, kept compact: a 300 MB document has over a
+/// million passages and hundreds of thousands of suggestions, so a theme on a passage is a
+/// few bytes (its label's index, status, score and where its matched terms are), the
+/// passages' themes one flat list, and each matched term's text is kept once.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocThemes {
     /// Body passages in stored offsets, in order.
     pub passages: Vec<Span>,
-    /// The themes of each passage (same order), rejected ones included.
-    pub themes: Vec<Vec<PassageTheme>>,
+    /// Passage `i`'s themes are `chips[starts[i]..starts[i + 1]]`, rejected ones included,
+    /// in the order [`crate::tagging::merge::merge`] gives them.
+    starts: Vec<u32>,
+    chips: Vec<Chip>,
+    /// Each chip's matched terms, in `chips` order: (index into `terms`, hits).
+    hits: Vec<(u32, u32)>,
+    terms: Vec<String>,
     /// Every theme of the codebook, in codebook order.
     pub labels: Vec<Label>,
+}
+
+/// One theme on one passage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Chip {
+    /// Index into [`DocThemes::labels`].
+    label: u32,
+    status: Status,
+    score: Option<f32>,
+    /// The matched terms: `hits[start..end]`.
+    hits: (u32, u32),
+}
+
+/// One theme of a passage as the views read it.
+#[derive(Debug, Clone, Copy)]
+pub struct ThemeOn<'a> {
+    pub label: &'a Label,
+    pub status: Status,
+    /// The tagger's score, when it suggests the theme now.
+    pub score: Option<f32>,
+    hits: &'a [(u32, u32)],
+    terms: &'a [String],
+}
+
+impl<'a> ThemeOn<'a> {
+    /// The theme's id.
+    pub fn id(&self) -> &'a str {
+        &self.label.id
+    }
+
+    /// The suggestion's explanation: each matched term and its hits (none when not suggested
+    /// now).
+    pub fn matched(&self) -> impl Iterator<Item = (&'a str, u32)> + use<'a> {
+        let terms = self.terms;
+        self.hits
+            .iter()
+            .map(move |&(term, count)| (terms[term as usize].as_str(), count))
+    }
+}
+
+/// Builds a [`DocThemes`] one passage at a time.
+pub struct Builder {
+    themes: DocThemes,
+    term_ids: HashMap<String, u32>,
+}
+
+impl Builder {
+    pub fn new(labels: Vec<Label>) -> Builder {
+        Builder {
+            themes: DocThemes {
+                starts: vec![0],
+                labels,
+                ..DocThemes::default()
+            },
+            term_ids: HashMap::new(),
+        }
+    }
+
+    /// Adds the next passage's themes (those not in the codebook are left out).
+    pub fn push(&mut self, themes: Vec<PassageTheme>) {
+        let t = &mut self.themes;
+        for theme in themes {
+            let Some(label) = t.labels.iter().position(|l| l.id == theme.theme) else {
+                continue;
+            };
+            let first = t.hits.len();
+            for m in theme.matched {
+                let next = t.terms.len() as u32;
+                let term = *self.term_ids.entry(m.term).or_insert_with_key(|term| {
+                    t.terms.push(term.clone());
+                    next
+                });
+                t.hits.push((term, m.count));
+            }
+            t.chips.push(Chip {
+                label: label as u32,
+                status: theme.status,
+                score: theme.score,
+                hits: (first as u32, t.hits.len() as u32),
+            });
+        }
+        t.starts.push(t.chips.len() as u32);
+    }
+
+    /// The themes of `passages`, whose themes were pushed in order.
+    pub fn finish(mut self, passages: Vec<Span>) -> DocThemes {
+        debug_assert_eq!(passages.len() + 1, self.themes.starts.len());
+        self.themes.passages = passages;
+        self.themes.starts.shrink_to_fit();
+        self.themes.chips.shrink_to_fit();
+        self.themes.hits.shrink_to_fit();
+        self.themes
+    }
 }
 
 impl DocThemes {
@@ -45,13 +147,35 @@ impl DocThemes {
         self.passages.get(i).filter(|p| p.contains(at)).map(|_| i)
     }
 
+    /// The chips of passage `i`.
+    fn chips_of(&self, i: usize) -> &[Chip] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.chips[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn theme_on<'a>(&'a self, chip: &Chip) -> ThemeOn<'a> {
+        ThemeOn {
+            label: &self.labels[chip.label as usize],
+            status: chip.status,
+            score: chip.score,
+            hits: &self.hits[chip.hits.0 as usize..chip.hits.1 as usize],
+            terms: &self.terms,
+        }
+    }
+
+    /// Every theme of passage `i`, rejected ones included, best first.
+    pub fn all(&self, i: usize) -> Vec<ThemeOn<'_>> {
+        self.chips_of(i).iter().map(|c| self.theme_on(c)).collect()
+    }
+
     /// The themes on passage `i` (not rejected), best first.
-    pub fn on(&self, i: usize) -> impl Iterator<Item = &PassageTheme> {
-        self.themes
-            .get(i)
-            .into_iter()
-            .flatten()
-            .filter(|t| t.status.is_on())
+    pub fn on(&self, i: usize) -> impl Iterator<Item = ThemeOn<'_>> {
+        self.chips_of(i)
+            .iter()
+            .filter(|c| c.status.is_on())
+            .map(|c| self.theme_on(c))
     }
 
     /// The label of theme `id`.
@@ -61,7 +185,7 @@ impl DocThemes {
 
     /// Whether theme `id` is on passage `i` (suggested, accepted or added).
     pub fn carries(&self, i: usize, id: &str) -> bool {
-        self.on(i).any(|t| t.theme == id)
+        self.on(i).any(|t| t.id() == id)
     }
 
     /// The passage that says most about theme `id`: confirmed before suggested, then the
@@ -69,7 +193,7 @@ impl DocThemes {
     pub fn best(&self, id: &str) -> Option<usize> {
         let rank = |i: usize| {
             self.on(i)
-                .find(|t| t.theme == id)
+                .find(|t| t.id() == id)
                 .map(|t| (is_confirmed(t.status), t.score.unwrap_or(0.0)))
         };
         (0..self.passages.len())
@@ -101,29 +225,49 @@ impl DocThemes {
     /// Records `decision` on theme `id` of passage `i` here, as the library will once the
     /// tagging thread has stored it (so the reader shows it at once); `None` clears it.
     pub fn apply(&mut self, i: usize, id: &str, decision: Option<Decision>) {
-        let Some(themes) = self.themes.get_mut(i) else {
+        let (Some(&a), Some(&b)) = (self.starts.get(i), self.starts.get(i + 1)) else {
             return;
         };
-        let at = themes.iter().position(|t| t.theme == id);
+        let Some(label) = self.labels.iter().position(|l| l.id == id) else {
+            return;
+        };
+        let (a, b) = (a as usize, b as usize);
+        let at = self.chips[a..b]
+            .iter()
+            .position(|c| c.label as usize == label)
+            .map(|k| a + k);
         match (decision, at) {
-            (None, Some(k)) if themes[k].score.is_some() => themes[k].status = Status::Suggested,
+            (None, Some(k)) if self.chips[k].score.is_some() => {
+                self.chips[k].status = Status::Suggested;
+            }
             (None, Some(k)) => {
-                themes.remove(k);
+                self.chips.remove(k);
+                self.starts[i + 1..].iter_mut().for_each(|s| *s -= 1);
             }
             (None, None) => {}
-            (Some(d), Some(k)) => themes[k].status = status_of(d),
-            (Some(d), None) => themes.push(PassageTheme {
-                theme: id.to_string(),
-                status: status_of(d),
-                score: None,
-                matched: Vec::new(),
-            }),
+            (Some(d), Some(k)) => self.chips[k].status = status_of(d),
+            (Some(d), None) => {
+                let end = self.hits.len() as u32;
+                let chip = Chip {
+                    label: label as u32,
+                    status: status_of(d),
+                    score: None,
+                    hits: (end, end),
+                };
+                self.chips.insert(b, chip);
+                self.starts[i + 1..].iter_mut().for_each(|s| *s += 1);
+            }
         }
-        themes.sort_by(|a, b| {
-            a.status
-                .cmp(&b.status)
-                .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
-                .then_with(|| a.theme.cmp(&b.theme))
+        let (labels, end) = (&self.labels, self.starts[i + 1] as usize);
+        self.chips[a..end].sort_by(|x, y| {
+            x.status
+                .cmp(&y.status)
+                .then(y.score.unwrap_or(0.0).total_cmp(&x.score.unwrap_or(0.0)))
+                .then_with(|| {
+                    labels[x.label as usize]
+                        .id
+                        .cmp(&labels[y.label as usize].id)
+                })
         });
     }
 }
@@ -201,7 +345,6 @@ pub fn load(store: &mut Store, id: DocId) -> Result<DocThemes, TaggingError> {
 /// Document `id`'s themes in the library's current tagging.
 fn read(store: &Store, library: &LibraryThemes, id: DocId) -> Result<DocThemes, TaggingError> {
     let passages = tagging::passages(store, id)?;
-    let themes = library.passage_themes(store, id, &passages)?;
     let labels = library
         .codebook
         .themes
@@ -214,11 +357,9 @@ fn read(store: &Store, library: &LibraryThemes, id: DocId) -> Result<DocThemes, 
             color: t.color.clone(),
         })
         .collect();
-    Ok(DocThemes {
-        passages,
-        themes,
-        labels,
-    })
+    let mut builder = Builder::new(labels);
+    library.each_passage_themes(store, id, &passages, &mut |_, themes| builder.push(themes))?;
+    Ok(builder.finish(passages))
 }
 
 #[cfg(test)]
@@ -234,19 +375,25 @@ mod tests {
         }
     }
 
+    fn label(id: &str) -> Label {
+        Label {
+            id: id.to_string(),
+            name: id.to_string(),
+            name_hant: String::new(),
+            name_en: String::new(),
+            color: "#000000".to_string(),
+        }
+    }
+
     /// Four passages of ten code points with gaps of two: talent on 0 (0.4) and 2 (0.9,
     /// rejected on 3), finance accepted on 1.
     fn sample() -> DocThemes {
-        DocThemes {
-            passages: (0..4).map(|i| Span::new(i * 12, i * 12 + 10)).collect(),
-            themes: vec![
-                vec![theme("talent", Status::Suggested, Some(0.4))],
-                vec![theme("finance", Status::Accepted, Some(0.2))],
-                vec![theme("talent", Status::Suggested, Some(0.9))],
-                vec![theme("talent", Status::Rejected, Some(0.8))],
-            ],
-            labels: Vec::new(),
-        }
+        let mut b = Builder::new(vec![label("talent"), label("finance"), label("digital")]);
+        b.push(vec![theme("talent", Status::Suggested, Some(0.4))]);
+        b.push(vec![theme("finance", Status::Accepted, Some(0.2))]);
+        b.push(vec![theme("talent", Status::Suggested, Some(0.9))]);
+        b.push(vec![theme("talent", Status::Rejected, Some(0.8))]);
+        b.finish((0..4).map(|i| Span::new(i * 12, i * 12 + 10)).collect())
     }
 
     #[test]
@@ -270,13 +417,19 @@ mod tests {
     fn decisions_apply_in_place_as_the_library_would_merge_them() {
         let mut t = sample();
         t.apply(1, "talent", Some(Decision::Added));
-        assert_eq!(t.themes[1][0].theme, "finance", "accepted before added");
-        assert_eq!(t.themes[1][1].status, Status::Added);
+        assert_eq!(t.all(1)[0].id(), "finance", "accepted before added");
+        assert_eq!(t.all(1)[1].status, Status::Added);
+        assert_eq!(
+            t.all(2)[0].score,
+            Some(0.9),
+            "the next passage keeps its own"
+        );
         t.apply(1, "talent", None);
-        assert_eq!(t.themes[1].len(), 1, "a cleared added theme goes");
+        assert_eq!(t.all(1).len(), 1, "a cleared added theme goes");
+        assert_eq!(t.all(2)[0].score, Some(0.9));
         t.apply(3, "talent", None);
         assert_eq!(
-            t.themes[3][0].status,
+            t.all(3)[0].status,
             Status::Suggested,
             "back to the suggestion"
         );
@@ -304,7 +457,6 @@ mod tests {
     fn the_demo_documents_have_themed_passages_found_by_offset() {
         let mut store = crate::demo::open().unwrap();
         let themes = load(&mut store, 1).unwrap();
-        assert_eq!(themes.passages.len(), themes.themes.len());
         let tagged = (0..themes.passages.len())
             .find(|&i| themes.on(i).next().is_some())
             .expect("a demo passage with a theme");
@@ -317,10 +469,10 @@ mod tests {
         );
         assert_eq!(themes.passage_starting_in(p.start + 1, p.end), None);
         let first = themes.on(tagged).next().unwrap();
+        assert!(first.label.color.starts_with('#'));
         assert!(
-            themes
-                .label(&first.theme)
-                .is_some_and(|l| l.color.starts_with('#'))
+            first.matched().next().is_some_and(|(_, hits)| hits > 0),
+            "a suggestion keeps its matched terms"
         );
     }
 }

@@ -181,7 +181,7 @@ pub enum Response {
     StoredText {
         pane: u64,
         id: DocId,
-        text: String,
+        stored: document::Stored,
     },
     Themes {
         pane: u64,
@@ -290,8 +290,8 @@ pub fn handle(
         }),
         Request::Load { pane, id, goto } => load(store, options, pane, id, goto, emit),
         Request::Find { .. } => emit(find(request)),
-        Request::StoredText { pane, id } => emit(match store.text(id) {
-            Ok(text) => Response::StoredText { pane, id, text },
+        Request::StoredText { pane, id } => emit(match document::read_stored(store, id) {
+            Ok(stored) => Response::StoredText { pane, id, stored },
             Err(e) => failed("reading the stored text", &e),
         }),
         Request::Themes { pane, id } => emit(match themes::load(store, id) {

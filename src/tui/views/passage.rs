@@ -70,7 +70,7 @@ fn selected_line(view: &PassageView, themes: &DocThemes) -> usize {
             .themes(themes)
             .iter()
             .take(view.selected)
-            .map(|t| 1 + usize::from(!t.matched.is_empty()))
+            .map(|t| 1 + usize::from(t.matched().next().is_some()))
             .sum(),
     }
 }
@@ -97,9 +97,7 @@ fn listed<'a>(
         } else {
             theme.text
         };
-        let Some(label) = themes.label(&t.theme) else {
-            continue;
-        };
+        let label = t.label;
         let status = match t.status {
             Status::Accepted => "accepted",
             Status::Added => "added",
@@ -113,11 +111,10 @@ fn listed<'a>(
             base.patch(theme.dim),
         ));
         out.push(Line::from(spans));
-        if !t.matched.is_empty() {
+        if t.matched().next().is_some() {
             let terms: Vec<String> = t
-                .matched
-                .iter()
-                .map(|m| format!("{} ×{}", sanitize_line(&m.term), m.count))
+                .matched()
+                .map(|(term, count)| format!("{} ×{}", sanitize_line(term), count))
                 .collect();
             out.push(Line::from(Span::styled(
                 fit(&format!("    {}", terms.join(" · ")), width),

@@ -348,7 +348,7 @@ fn draw_chips(
     for (k, t) in on.iter().take(columns).enumerate() {
         let x = gutter.x + u16::try_from(k).unwrap_or(0);
         let confirmed = is_confirmed(t.status);
-        let color = themes.label(&t.theme).map_or("", |l| l.color.as_str());
+        let color = t.label.color.as_str();
         let symbol = match (k + 1 == columns && on.len() > columns, confirmed) {
             (true, _) => "+",
             (false, true) => "●",

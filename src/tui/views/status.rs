@@ -154,7 +154,7 @@ fn legend(app: &App, theme: &Theme) -> Option<Line<'static>> {
     let passage = themes.passage_at(at)?;
     let mut spans = Vec::new();
     for t in themes.on(passage) {
-        let label = themes.label(&t.theme)?;
+        let label = t.label;
         let confirmed = is_confirmed(t.status);
         let chip = if confirmed { "●" } else { "○" };
         let name = sanitize_line(label.name_for(doc.meta.script));
@@ -198,6 +198,6 @@ fn folded_here(app: &App) -> Option<String> {
     let pane = app.panes.get(app.focus)?;
     let range = pane.document()?.noise_at(pane.cursor)?;
     let reason = serde_json::to_value(range.reason).ok()?;
-    let why = crate::clean::explain(&range.rule).unwrap_or("folded by you");
+    let why = crate::clean::explain(range.rule).unwrap_or("folded by you");
     Some(format!("folded ({}): {why}", reason.as_str()?))
 }
