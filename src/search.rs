@@ -10,9 +10,11 @@ use crate::doc::{DocId, Span};
 use crate::reading;
 use crate::store::search_index::{Chunk, INDEX_VIEW, query_grams};
 use crate::store::{Store, StoreError};
-use crate::text::fold::{Shadow, fold_str};
+use crate::text::fold::{Shadow, fold_str, sources_of};
+use aho_corasick::{AhoCorasick, Input};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 /// Characters of context shown on each side of a match.
 pub const CONTEXT_CHARS: usize = 20;
@@ -104,13 +106,15 @@ pub fn search_library_each(
     if folded.is_empty() || folded.contains('\n') || sink.left == 0 {
         return Ok(0);
     }
+    let grams = query_grams(&folded);
+    let query = Query::new(folded);
     let titles: HashMap<DocId, String> = store
         .list_documents()?
         .into_iter()
         .map(|d| (d.id, d.title))
         .collect();
     let mut work: BTreeMap<DocId, Option<Vec<u32>>> = store
-        .search_candidates(&query_grams(&folded))?
+        .search_candidates(&grams)?
         .into_iter()
         .map(|(doc, seqs)| (doc, Some(seqs)))
         .collect();
@@ -123,13 +127,13 @@ pub fn search_library_each(
             Some(seqs) => {
                 for seq in seqs {
                     let chunk = store.search_chunk(doc, seq)?;
-                    if !hits_in_chunk(&chunk, &folded, title, &mut sink) {
+                    if !hits_in_chunk(&chunk, &query, title, &mut sink) {
                         return Ok(sink.handed);
                     }
                 }
             }
             None => {
-                if !scan_document(store, doc, query, title, &mut sink)? {
+                if !scan_document(store, doc, &query, title, &mut sink)? {
                     return Ok(sink.handed);
                 }
             }
@@ -169,65 +173,143 @@ pub fn index_missing(
     Ok(missing.len())
 }
 
-/// Hands the hits of a folded query in one indexed chunk to `sink`; `false` once no more are
-/// wanted.
-fn hits_in_chunk(chunk: &Chunk, folded: &str, title: &str, sink: &mut Sink<'_>) -> bool {
-    let shadow = Shadow::new(&chunk.view);
-    let found = find_exact(shadow.text(), folded);
-    if found.is_empty() {
-        return true;
-    }
-    let view: Vec<char> = chunk.view.chars().collect();
-    for span in found {
-        let span = shadow.source_span(span);
-        let hit = hit_in(chunk.doc, title, &view, span, chunk.stored_span(span));
-        if !sink.push(hit) {
-            return false;
-        }
-    }
-    true
+/// A folded query, and what finds the lines that may hold it before anything is folded.
+struct Query {
+    folded: String,
+    /// The sources (see [`sources_of`]) of the query's first character: a line whose shadow
+    /// holds the query holds one of them. `None` (every line is folded) if the automaton
+    /// could not be built.
+    anchor: Option<AhoCorasick>,
 }
 
-/// Hands the hits of `query` in a document the index does not cover (loaded and scanned) to
+impl Query {
+    fn new(folded: String) -> Query {
+        let first = folded.chars().next().map(sources_of).unwrap_or_default();
+        let sources: Vec<String> = first.iter().map(char::to_string).collect();
+        Query {
+            anchor: AhoCorasick::new(&sources).ok(),
+            folded,
+        }
+    }
+
+    /// The next place at or after byte `from` of `text` where a match may be.
+    fn next_candidate(&self, text: &str, from: usize) -> Option<usize> {
+        if from >= text.len() {
+            return None;
+        }
+        match &self.anchor {
+            Some(anchor) => anchor
+                .find(Input::new(text).range(from..))
+                .map(|m| m.start()),
+            None => Some(from),
+        }
+    }
+
+    /// Hands each match in a view's `text` to `each` — its bytes and its span of the view (code
+    /// points) — in text order until `each` returns `false`; returns whether it never did.
+    /// Only the lines that hold a source of the query's first character are folded and
+    /// searched (a match never crosses a line).
+    fn each_match(&self, text: &str, each: &mut dyn FnMut(Range<usize>, Span) -> bool) -> bool {
+        // A byte offset of the text and how many characters come before it.
+        let mut counted = (0, 0);
+        let mut from = 0;
+        while let Some(at) = self.next_candidate(text, from) {
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            from = end + 1;
+            let line = &text[start..end];
+            let shadow = Shadow::new(line);
+            let spans = find_exact(shadow.text(), &self.folded);
+            if spans.is_empty() {
+                continue;
+            }
+            counted = (start, counted.1 + text[counted.0..start].chars().count());
+            // The line's characters walked once, as the spans ascend: (code point, byte).
+            let mut walked = (0, start);
+            let mut byte_of = |char_at: usize| {
+                walked.1 += text[walked.1..]
+                    .char_indices()
+                    .nth(char_at - walked.0)
+                    .map_or(end - walked.1, |(at, _)| at);
+                walked.0 = char_at;
+                walked.1
+            };
+            for span in spans {
+                let local = shadow.source_span(span);
+                let bytes = byte_of(local.start)..byte_of(local.end);
+                let in_view = Span::new(counted.1 + local.start, counted.1 + local.end);
+                if !each(bytes, in_view) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Hands the hits of a query in one indexed chunk to `sink`; `false` once no more are
+/// wanted.
+fn hits_in_chunk(chunk: &Chunk, query: &Query, title: &str, sink: &mut Sink<'_>) -> bool {
+    query.each_match(&chunk.view, &mut |bytes, span| {
+        sink.push(hit_at(
+            chunk.doc,
+            title,
+            &chunk.view,
+            bytes,
+            chunk.stored_span(span),
+        ))
+    })
+}
+
+/// Hands the hits of a query in a document the index does not cover (loaded and scanned) to
 /// `sink`; `false` once no more are wanted.
 fn scan_document(
     store: &Store,
     doc: DocId,
-    query: &str,
+    query: &Query,
     title: &str,
     sink: &mut Sink<'_>,
 ) -> Result<bool, StoreError> {
     let reading = reading::load(store, doc, &INDEX_VIEW)?;
-    let chars: Vec<char> = reading.view.text().chars().collect();
-    for span in find_in_view(&reading.view, query) {
-        let hit = hit_in(doc, title, &chars, span, reading.view.stored_span(span));
-        if !sink.push(hit) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    let view = &reading.view;
+    Ok(query.each_match(view.text(), &mut |bytes, span| {
+        sink.push(hit_at(
+            doc,
+            title,
+            view.text(),
+            bytes,
+            view.stored_span(span),
+        ))
+    }))
 }
 
-/// The hit at `span` of a view (given as its characters), at `stored` in the stored text, with
+/// The hit at `bytes` of a view's text, at `stored` in the stored text, with
 /// [`CONTEXT_CHARS`] of context on each side.
-fn hit_in(doc: DocId, title: &str, view: &[char], span: Span, stored: Span) -> Hit {
+fn hit_at(doc: DocId, title: &str, view: &str, bytes: Range<usize>, stored: Span) -> Hit {
+    let before = view[..bytes.start]
+        .char_indices()
+        .rev()
+        .take(CONTEXT_CHARS)
+        .last()
+        .map_or(bytes.start, |(at, _)| at);
+    let after = view[bytes.end..]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(view.len(), |(at, _)| bytes.end + at);
     Hit {
         doc,
         title: title.to_string(),
         start: stored.start,
         end: stored.end,
-        before: one_line(&view[span.start.saturating_sub(CONTEXT_CHARS)..span.start]),
-        matched: one_line(&view[span.start..span.end]),
-        after: one_line(&view[span.end..(span.end + CONTEXT_CHARS).min(view.len())]),
+        before: one_line(&view[before..bytes.start]),
+        matched: one_line(&view[bytes.clone()]),
+        after: one_line(&view[bytes.end..after]),
     }
 }
 
-/// Characters as one line of text (line breaks become spaces).
-fn one_line(chars: &[char]) -> String {
-    chars
-        .iter()
-        .map(|&c| if c == '\n' { ' ' } else { c })
-        .collect()
+/// Text as one line (line breaks become spaces).
+fn one_line(text: &str) -> String {
+    text.replace('\n', " ")
 }
 
 #[cfg(test)]
@@ -304,24 +386,20 @@ mod tests {
             .collect()
     }
 
-    /// What the linear scan of every reading view finds, for comparison.
+    /// What the plain search of every whole reading view finds (every line folded), for
+    /// comparison.
     fn scanned(store: &Store, query: &str) -> Vec<(DocId, usize, usize, String)> {
         let mut hits = Vec::new();
-        let mut each = |hit| {
-            hits.push(hit);
-            true
-        };
-        let mut sink = Sink {
-            left: usize::MAX,
-            handed: 0,
-            each: &mut each,
-        };
         for meta in store.list_documents().unwrap() {
-            scan_document(store, meta.id, query, &meta.title, &mut sink).unwrap();
+            let reading = reading::load(store, meta.id, &INDEX_VIEW).unwrap();
+            let chars: Vec<char> = reading.view.text().chars().collect();
+            for span in find_in_view(&reading.view, query) {
+                let stored = reading.view.stored_span(span);
+                let matched = chars[span.start..span.end].iter().collect();
+                hits.push((meta.id, stored.start, stored.end, matched));
+            }
         }
-        hits.into_iter()
-            .map(|h| (h.doc, h.start, h.end, h.matched))
-            .collect()
+        hits
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn project(stored: &str, first: usize, runs: &[(usize, usize, usize)]) -> Option
         view.push_str(&stored[begin..end]);
     }
     Some(if INDEX_VIEW.fullwidth_punct {
-        crate::doc::view::fullwidth_punct(view)
+        crate::doc::view::fullwidth_punct_copied(&view)
     } else {
         view
     })
@@ -603,13 +603,13 @@ impl Store {
         let runs = decode_map(&map).ok_or_else(corrupt)?;
         let len = usize::try_from(byte_end - byte_start).map_err(|_| corrupt())?;
         let bytes = self.text_bytes(doc, byte_start as u64, len)?;
-        let stored = String::from_utf8(bytes).map_err(|_| corrupt())?;
+        let stored = simdutf8::basic::from_utf8(&bytes).map_err(|_| corrupt())?;
         let first = runs.first().map_or(0, |r| r.1);
         Ok(Chunk {
             doc,
             seq,
             view_start: view_start as usize,
-            view: project(&stored, first, &runs).ok_or_else(corrupt)?,
+            view: project(stored, first, &runs).ok_or_else(corrupt)?,
             runs,
         })
     }

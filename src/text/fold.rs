@@ -338,6 +338,38 @@ pub fn fold_str(s: &str) -> String {
     Shadow::new(s).text
 }
 
+/// Every character whose fold can give `c`: the characters the table folds to it and the
+/// first characters of phrases whose folded value holds it. A text whose shadow holds `c`
+/// holds one of them, so a search can look for them before it folds anything.
+pub fn sources_of(c: char) -> Vec<char> {
+    let table = Table::get();
+    let gives = |entry: u32| entry & DROP == 0 && entry & CHAR_BITS == c as u32;
+    let mut out: Vec<char> = (0..=0xFFFFu32)
+        .filter(|&k| gives(table.bmp[k as usize]))
+        .filter_map(char::from_u32)
+        .collect();
+    out.extend(
+        table
+            .astral
+            .iter()
+            .filter(|&(_, &entry)| gives(entry))
+            .map(|(&k, _)| k),
+    );
+    if u32::from(c) > 0xFFFF && !table.astral.contains_key(&c) {
+        out.push(c);
+    }
+    out.extend(
+        table
+            .phrases
+            .iter()
+            .filter(|(_, list)| list.iter().any(|p| p.value.contains(c)))
+            .map(|(&first, _)| first),
+    );
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The folding loop. Hot: one table load per character, a phrase lookup only where a phrase
 /// can start, an edit only where a character is dropped.
 fn fold_with(table: &Table, text: &str) -> Shadow {
@@ -407,6 +439,35 @@ pub(crate) mod tests {
     use proptest::prelude::*;
 
     use crate::text::fixtures::{KEJI, QUANQIU, RONGHE, SHANGHAI, WUDA};
+
+    #[test]
+    fn sources_of_a_character_are_every_character_that_folds_to_it() {
+        let of = sources_of('发');
+        for c in ['发', '發', '髮'] {
+            assert!(of.contains(&c), "{c} missing from {of:?}");
+        }
+        assert!(sources_of('着').contains(&'著'));
+        assert_eq!(sources_of('a'), vec!['A', 'a', 'Ａ', 'ａ']);
+        assert!(!sources_of('a').contains(&'b'));
+        // A character no phrase or table entry gives has only itself.
+        assert_eq!(sources_of('𠀀'), vec!['𠀀']);
+    }
+
+    #[test]
+    fn every_shadow_character_comes_from_a_source_in_the_same_line() {
+        let mut known: HashMap<char, Vec<char>> = HashMap::new();
+        for text in [KEJI, QUANQIU, RONGHE, SHANGHAI, WUDA] {
+            for line in text.lines() {
+                for c in Shadow::new(line).text().chars() {
+                    let sources = known.entry(c).or_insert_with(|| sources_of(c));
+                    assert!(
+                        line.chars().any(|l| sources.contains(&l)),
+                        "{c} in the shadow of {line:?}, none of {sources:?} in it"
+                    );
+                }
+            }
+        }
+    }
 
     /// `text` without `(pinyin)` readings after characters, as the reading view shows it.
     pub(crate) fn strip_readings(text: &str) -> String {

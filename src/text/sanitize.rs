@@ -82,13 +82,33 @@ pub fn display_char(c: char) -> DisplayChar {
 pub fn sanitize_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut buf = [0; 4];
-    for c in s.chars() {
-        match display_char(c) {
-            DisplayChar::Break => out.push(break_symbol(c)),
-            d => out.push_str(d.as_str(&mut buf)),
-        }
+    // Where the run of characters drawn as themselves, copied at once, starts; where to look
+    // on from.
+    let (mut same, mut from) = (0, 0);
+    while let Some(skip) = s.as_bytes()[from..].iter().position(|&b| may_change(b)) {
+        let at = from + skip;
+        let Some(c) = s[at..].chars().next() else {
+            break;
+        };
+        from = at + c.len_utf8();
+        let shown = match display_char(c) {
+            DisplayChar::Same(_) => continue,
+            DisplayChar::Break => break_symbol(c).encode_utf8(&mut buf),
+            d => d.as_str(&mut buf),
+        };
+        out.push_str(&s[same..at]);
+        out.push_str(shown);
+        same = from;
     }
+    out.push_str(&s[same..]);
     out
+}
+
+/// Whether `b` may start a character that [`display_char`] does not draw as itself: an ASCII
+/// control, or the first byte of a C1 control (U+0080–U+009F), of U+061C or of U+2000–U+2FFF
+/// (line and paragraph separators, bidi controls).
+fn may_change(b: u8) -> bool {
+    b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2)
 }
 
 /// `s` made safe for a terminal while keeping its lines (`pizhu cat` on a terminal): like
@@ -180,6 +200,19 @@ mod tests {
             }
             assert_eq!(s.width(), Some(1), "{s:?}");
             assert_eq!(s.width_cjk(), Some(1), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn sanitize_line_changes_exactly_what_display_char_does_not_draw_as_itself() {
+        for c in ('\0'..='\u{3000}').chain(['中', '「', '\u{feff}', '😀']) {
+            let s = format!("a{c}中");
+            let mut buf = [0; 4];
+            let expected = match display_char(c) {
+                DisplayChar::Break => break_symbol(c).to_string(),
+                d => d.as_str(&mut buf).to_string(),
+            };
+            assert_eq!(sanitize_line(&s), format!("a{expected}中"), "{:?}", c);
         }
     }
 
