@@ -125,11 +125,11 @@ pub fn search_library_each(
         let title = titles.get(&doc).map_or("", String::as_str);
         match chunks {
             Some(seqs) => {
-                for seq in seqs {
-                    let chunk = store.search_chunk(doc, seq)?;
-                    if !hits_in_chunk(&chunk, &query, title, &mut sink) {
-                        return Ok(sink.handed);
-                    }
+                let more = store.each_search_chunk(doc, &seqs, &mut |chunk| {
+                    hits_in_chunk(&chunk, &query, title, &mut sink)
+                })?;
+                if !more {
+                    return Ok(sink.handed);
                 }
             }
             None => {

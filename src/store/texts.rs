@@ -26,7 +26,7 @@ impl Store {
 
     /// The stored text of a document as a blob handle. Reads through one handle are cheap to
     /// continue: SQLite walks a value's overflow pages once per handle.
-    fn text_blob(&self, id: DocId) -> Result<rusqlite::blob::Blob<'_>, StoreError> {
+    pub(super) fn text_blob(&self, id: DocId) -> Result<rusqlite::blob::Blob<'_>, StoreError> {
         self.conn()
             .blob_open("main", "document_texts", "text", id, true)
             .map_err(|e| match e {
@@ -37,7 +37,7 @@ impl Store {
             })
     }
 
-    fn read_blob(
+    pub(super) fn read_blob(
         &self,
         blob: &rusqlite::blob::Blob<'_>,
         start: u64,
