@@ -224,7 +224,26 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX events_undone ON events(undone, id);
     "#,
+    // 8: texts in parts (`store/texts.rs`): a row of `text_parts` holds 64 KiB of a text, so a
+    // read near the end of a 300 MB text no longer walks the pages of everything before it.
+    // The texts move over from `document_texts`, which goes (`texts::split_old_texts`).
+    r#"
+    CREATE TABLE text_parts (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        part   INTEGER NOT NULL,
+        bytes  BLOB    NOT NULL,
+        PRIMARY KEY (doc_id, part)
+    );
+    "#,
 ];
+
+/// The version whose migration rewrites every text (a library from before is vacuumed after
+/// it, or its file would keep the old texts' pages).
+pub const TEXTS_REWRITTEN: i64 = 8;
+
+/// A migration's work that SQL alone cannot do well, run after its SQL: (version, step).
+type Step = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+const STEPS: &[(i64, Step)] = &[(TEXTS_REWRITTEN, super::texts::split_old_texts)];
 
 /// The schema version this pizhu writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -240,6 +259,9 @@ pub fn apply(tx: &Transaction<'_>, from: i64, to: i64) -> rusqlite::Result<()> {
         let target = index as i64 + 1;
         if target > from && target <= to {
             tx.execute_batch(sql)?;
+            for (_, step) in STEPS.iter().filter(|(version, _)| *version == target) {
+                step(tx)?;
+            }
             tx.pragma_update(None, "user_version", target)?;
         }
     }
@@ -263,10 +285,16 @@ mod tests {
             conn.execute_batch(
                 "INSERT INTO documents (title, source, encoding, script, chars, source_bytes,
                                         content_hash, imported_at)
-                 VALUES ('科技', '/tmp/a.txt', 'utf-8', 'simplified', 2, 6, 'h', '2026-01-01T00:00:00Z');
-                 INSERT INTO document_texts (doc_id, text) VALUES (1, '科技');",
+                 VALUES ('科技', '/tmp/a.txt', 'utf-8', 'simplified', 2, 6, 'h', '2026-01-01T00:00:00Z');",
             )
             .unwrap();
+            let text = match version {
+                ..8 => "INSERT INTO document_texts (doc_id, text) VALUES (1, '科技')",
+                _ => {
+                    "INSERT INTO text_parts (doc_id, part, bytes) VALUES (1, 0, CAST('科技' AS BLOB))"
+                }
+            };
+            conn.execute_batch(text).unwrap();
         }
         if version >= 2 {
             conn.execute_batch(
@@ -379,6 +407,16 @@ mod tests {
                 None,
                 "no dangling references after migration {target}"
             );
+            if target >= 8 {
+                let text: Vec<u8> = conn
+                    .query_row(
+                        "SELECT bytes FROM text_parts WHERE doc_id = 1 AND part = 0",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(text, "科技".as_bytes(), "the text kept at {target}");
+            }
         }
     }
 }

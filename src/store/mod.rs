@@ -190,6 +190,12 @@ impl Store {
             migrations::apply(&tx, now, migrations::LATEST)
                 .and_then(|_| tx.commit())
                 .map_err(|e| StoreError::sqlite(&name, e))?;
+            if (1..migrations::TEXTS_REWRITTEN).contains(&now) {
+                // The texts were rewritten in parts: give the pages of the old table back
+                // instead of doubling the file. Nothing is lost if another process holds the
+                // library and this fails: later imports reuse those pages.
+                let _ = self.conn.execute_batch("VACUUM");
+            }
         }
         Ok(())
     }

@@ -586,31 +586,23 @@ impl Store {
     }
 
     /// Hands the chunks `seqs` of a document to `each` in that order until it returns
-    /// `false`; returns whether it never did. The stored text is read through one blob
-    /// handle, so SQLite walks its overflow pages once, not once per chunk (which made a
-    /// search of one 300 MB document quadratic).
+    /// `false`; returns whether it never did.
     pub fn each_search_chunk(
         &self,
         doc: DocId,
         seqs: &[u32],
         each: &mut dyn FnMut(Chunk) -> bool,
     ) -> Result<bool, StoreError> {
-        let blob = self.text_blob(doc)?;
         for &seq in seqs {
-            if !each(self.read_chunk(&blob, doc, seq)?) {
+            if !each(self.read_chunk(doc, seq)?) {
                 return Ok(false);
             }
         }
         Ok(true)
     }
 
-    /// Chunk `seq` of a document, its bytes read through `blob` (the document's stored text).
-    fn read_chunk(
-        &self,
-        blob: &rusqlite::blob::Blob<'_>,
-        doc: DocId,
-        seq: u32,
-    ) -> Result<Chunk, StoreError> {
+    /// Chunk `seq` of a document, its view text read back from the stored text.
+    fn read_chunk(&self, doc: DocId, seq: u32) -> Result<Chunk, StoreError> {
         let mut stmt = self
             .conn()
             .prepare_cached(
@@ -626,7 +618,7 @@ impl Store {
         let corrupt = || StoreError::CorruptLayer { doc };
         let runs = decode_map(&map).ok_or_else(corrupt)?;
         let len = usize::try_from(byte_end - byte_start).map_err(|_| corrupt())?;
-        let bytes = self.read_blob(blob, byte_start as u64, len)?;
+        let bytes = self.text_bytes(doc, byte_start as u64, len)?;
         let stored = simdutf8::basic::from_utf8(&bytes).map_err(|_| corrupt())?;
         let first = runs.first().map_or(0, |r| r.1);
         Ok(Chunk {

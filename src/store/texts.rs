@@ -1,5 +1,6 @@
-//! A document's stored text read whole or by range, straight from SQLite's pages (incremental
-//! blob I/O: no second copy of a 300 MB text in memory), and the char index layer that finds
+//! A document's stored text, kept in the `text_parts` table as parts of [`PART_BYTES`] bytes
+//! (the last shorter; a part may end inside a character), read whole or by byte range: a
+//! range costs the parts it touches, wherever it is in the text. The char index layer finds
 //! where a code point starts without reading the text before it.
 
 use super::layers::{Reader, put};
@@ -7,6 +8,11 @@ use super::{Store, StoreError};
 use crate::doc::DocId;
 use crate::doc::char_index::CharIndex;
 use rusqlite::{Transaction, params};
+
+/// Bytes of stored text in one row of `text_parts`. SQLite keeps a large value as a chain of
+/// pages that a read walks from its start, so a whole 300 MB text in one value made a read
+/// near its end walk 75,000 pages; a part is 16.
+pub const PART_BYTES: usize = 64 * 1024;
 
 const CHAR_INDEX: &str = "char-index";
 
@@ -20,35 +26,65 @@ impl Store {
     /// Up to `max` bytes of a document's stored text from byte `start` (fewer at its end).
     /// The bytes may begin or end inside a character.
     pub fn text_bytes(&self, id: DocId, start: u64, max: usize) -> Result<Vec<u8>, StoreError> {
-        let blob = self.text_blob(id)?;
-        self.read_blob(&blob, start, max)
-    }
-
-    /// The stored text of a document as a blob handle. Reads through one handle are cheap to
-    /// continue: SQLite walks a value's overflow pages once per handle.
-    pub(super) fn text_blob(&self, id: DocId) -> Result<rusqlite::blob::Blob<'_>, StoreError> {
-        self.conn()
-            .blob_open("main", "document_texts", "text", id, true)
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such rowid") => {
-                    StoreError::NoSuchDocument(id.to_string())
-                }
-                e => self.err(e),
-            })
-    }
-
-    pub(super) fn read_blob(
-        &self,
-        blob: &rusqlite::blob::Blob<'_>,
-        start: u64,
-        max: usize,
-    ) -> Result<Vec<u8>, StoreError> {
-        let start = usize::try_from(start).unwrap_or(usize::MAX).min(blob.len());
-        let len = max.min(blob.len() - start);
-        let mut bytes = vec![0; len];
-        blob.read_at_exact(&mut bytes, start)
+        let end = start.saturating_add(max as u64);
+        let part = PART_BYTES as u64;
+        let last_part = end.saturating_sub(1) / part;
+        let mut bytes = Vec::new();
+        if max == usize::MAX {
+            bytes.reserve(self.text_len(id)?.saturating_sub(start) as usize);
+        }
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT part, bytes FROM text_parts
+                 WHERE doc_id = ?1 AND part BETWEEN ?2 AND ?3 ORDER BY part",
+            )
             .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![
+                id,
+                (start / part).min(i64::MAX as u64) as i64,
+                last_part.min(i64::MAX as u64) as i64
+            ])
+            .map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let (n, data): (i64, &[u8]) = (
+                row.get(0).map_err(|e| self.err(e))?,
+                row.get_ref(1)
+                    .and_then(|v| Ok(v.as_blob()?))
+                    .map_err(|e| self.err(e))?,
+            );
+            let from = n as u64 * part;
+            let skip = start.saturating_sub(from).min(data.len() as u64) as usize;
+            let take = end.saturating_sub(from).min(data.len() as u64) as usize;
+            bytes.extend_from_slice(&data[skip..take.max(skip)]);
+        }
+        if bytes.is_empty() && !self.has_document(id)? {
+            return Err(StoreError::NoSuchDocument(id.to_string()));
+        }
         Ok(bytes)
+    }
+
+    /// The length of a document's stored text in bytes.
+    fn text_len(&self, id: DocId) -> Result<u64, StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT coalesce(sum(length(bytes)), 0) FROM text_parts WHERE doc_id = ?1",
+                [id],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether the library holds document `id`.
+    fn has_document(&self, id: DocId) -> Result<bool, StoreError> {
+        self.conn()
+            .query_row("SELECT count(*) FROM documents WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
     }
 
     /// A document's stored text in parts of whole lines (about `part_bytes` each; the last part
@@ -61,11 +97,10 @@ impl Store {
         mut f: impl FnMut(&str),
     ) -> Result<u64, StoreError> {
         let corrupt = || StoreError::CorruptLayer { doc: id };
-        let blob = self.text_blob(id)?;
         let mut at = 0u64;
         let mut carry: Vec<u8> = Vec::new();
         loop {
-            let bytes = self.read_blob(&blob, at, part_bytes.max(1))?;
+            let bytes = self.text_bytes(id, at, part_bytes.max(1))?;
             at += bytes.len() as u64;
             let last = bytes.is_empty();
             carry.extend_from_slice(&bytes);
@@ -119,21 +154,40 @@ impl Store {
     }
 }
 
-/// Writes a document's stored text inside a caller's transaction: a zero-filled value of its
-/// length, then its bytes through incremental blob I/O. Bound as a parameter, a 300 MB text
-/// would be copied twice by SQLite (the bound value and the row's record): 600 MB more at
-/// import. The value is stored as a BLOB of the UTF-8 bytes (texts stored before are TEXT);
-/// every read goes through blob I/O, which reads both alike.
+/// Writes a document's stored text inside a caller's transaction, in parts of
+/// [`PART_BYTES`] (each bound and copied by SQLite on its own, so a 300 MB text is never
+/// copied whole).
 pub(super) fn write_text(tx: &Transaction<'_>, id: DocId, text: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO document_texts (doc_id, text) VALUES (?1, zeroblob(?2))",
-        params![id, text.len() as i64],
-    )?;
-    if text.is_empty() {
-        return Ok(());
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO text_parts (doc_id, part, bytes) VALUES (?1, ?2, ?3)")?;
+    for (n, bytes) in text.as_bytes().chunks(PART_BYTES).enumerate() {
+        stmt.execute(params![id, n as i64, bytes])?;
     }
-    let mut blob = tx.blob_open("main", "document_texts", "text", id, false)?;
-    blob.write_at(text.as_bytes(), 0)
+    Ok(())
+}
+
+/// Moves the texts of a library from before `text_parts` (one value a text, in
+/// `document_texts`, TEXT or BLOB) into parts, reading each through one blob handle (SQLite
+/// walks its pages once), and drops the old table. A migration step.
+pub(super) fn split_old_texts(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let ids: Vec<DocId> = tx
+        .prepare("SELECT doc_id FROM document_texts ORDER BY doc_id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt =
+        tx.prepare("INSERT INTO text_parts (doc_id, part, bytes) VALUES (?1, ?2, ?3)")?;
+    let mut buf = vec![0; PART_BYTES];
+    for id in ids {
+        let blob = tx.blob_open("main", "document_texts", "text", id, true)?;
+        let mut at = 0;
+        while at < blob.len() {
+            let len = PART_BYTES.min(blob.len() - at);
+            blob.read_at_exact(&mut buf[..len], at)?;
+            stmt.execute(params![id, (at / PART_BYTES) as i64, &buf[..len]])?;
+            at += len;
+        }
+    }
+    tx.execute_batch("DROP TABLE document_texts")
 }
 
 /// Writes a document's char index inside a caller's transaction.
@@ -187,34 +241,115 @@ mod tests {
     }
 
     #[test]
-    fn texts_written_as_bytes_and_texts_stored_as_text_read_alike() {
-        let (mut store, id) = store_with("科技\n创新");
-        let kind: String = store
+    fn a_text_of_many_parts_is_read_alike_at_every_range() {
+        // Three-byte characters, so parts end inside characters.
+        let text = "科技创新\nab".repeat(PART_BYTES / 5);
+        let (mut store, id) = store_with(&text);
+        let parts: i64 = store
             .conn()
             .query_row(
-                "SELECT typeof(text) FROM document_texts WHERE doc_id = ?1",
+                "SELECT count(*) FROM text_parts WHERE doc_id = ?1",
                 [id],
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(kind, "blob", "written by blob I/O");
-        assert_eq!(store.text(id).unwrap(), "科技\n创新");
-        // A library written before keeps its texts as TEXT values.
-        store
-            .conn()
-            .execute(
-                "UPDATE document_texts SET text = CAST(text AS TEXT) WHERE doc_id = ?1",
-                [id],
-            )
-            .unwrap();
-        assert_eq!(store.text(id).unwrap(), "科技\n创新");
-        assert_eq!(store.text_bytes(id, 3, 3).unwrap(), "技".as_bytes());
+        assert_eq!(parts as usize, text.len().div_ceil(PART_BYTES));
+        assert_eq!(store.text(id).unwrap(), text);
+        let bytes = text.as_bytes();
+        for start in [
+            0,
+            1,
+            PART_BYTES - 2,
+            PART_BYTES,
+            2 * PART_BYTES + 7,
+            text.len() - 1,
+        ] {
+            for max in [0, 1, 3, PART_BYTES, 2 * PART_BYTES + 1, usize::MAX] {
+                let end = start.saturating_add(max).min(text.len());
+                assert_eq!(
+                    store.text_bytes(id, start as u64, max).unwrap(),
+                    &bytes[start..end],
+                    "{start} + {max}"
+                );
+            }
+        }
         let tx = store.write("test").unwrap();
         tx.execute("INSERT INTO documents (id, title, source, encoding, script, chars, source_bytes, content_hash, imported_at) VALUES (99, 'e', '-', 'utf-8', 'zh-Hans', 0, 0, 'e', 'now')", [])
             .unwrap();
         write_text(&tx, 99, "").unwrap();
         tx.commit().unwrap();
         assert_eq!(store.text(99).unwrap(), "", "an empty text");
+    }
+
+    #[test]
+    fn texts_of_a_library_from_before_are_split_into_parts() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE documents (id INTEGER PRIMARY KEY);
+             CREATE TABLE document_texts (doc_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+             CREATE TABLE text_parts (doc_id INTEGER NOT NULL, part INTEGER NOT NULL,
+                                      bytes BLOB NOT NULL, PRIMARY KEY (doc_id, part));",
+        )
+        .unwrap();
+        let long = "第一行\n".repeat(PART_BYTES / 4);
+        conn.execute(
+            "INSERT INTO document_texts VALUES (1, ?1), (2, CAST(?2 AS BLOB)), (3, '')",
+            params![long, "科技"],
+        )
+        .unwrap();
+        let mut conn = conn;
+        let tx = conn.transaction().unwrap();
+        split_old_texts(&tx).unwrap();
+        tx.commit().unwrap();
+        let text_of = |id: i64| -> Vec<u8> {
+            conn.prepare("SELECT bytes FROM text_parts WHERE doc_id = ?1 ORDER BY part")
+                .unwrap()
+                .query_map([id], |r| r.get::<_, Vec<u8>>(0))
+                .unwrap()
+                .flat_map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(text_of(1), long.as_bytes(), "a TEXT value, over two parts");
+        assert_eq!(text_of(2), "科技".as_bytes(), "a BLOB value");
+        assert!(text_of(3).is_empty(), "an empty text has no parts");
+        let old: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'document_texts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old, 0, "the old table is gone");
+    }
+
+    #[test]
+    fn a_library_from_before_parts_opens_with_its_texts_and_no_dead_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let text = "科技创新\n".repeat(PART_BYTES);
+        {
+            let mut conn = rusqlite::Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            super::super::migrations::apply(&tx, 0, super::super::migrations::TEXTS_REWRITTEN - 1)
+                .unwrap();
+            tx.execute(
+                "INSERT INTO documents (title, source, encoding, script, chars, source_bytes,
+                                        content_hash, imported_at)
+                 VALUES ('科技', '-', 'utf-8', 'simplified', 0, 0, 'h', 'now')",
+                [],
+            )
+            .unwrap();
+            tx.execute("INSERT INTO document_texts VALUES (1, ?1)", [&text])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.text(1).unwrap(), text);
+        let free: i64 = store
+            .conn()
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(free, 0, "the old texts' pages were given back");
     }
 
     #[test]
