@@ -15,6 +15,8 @@ use aho_corasick::{AhoCorasick, Input};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::Scope;
 
 /// Characters of context shown on each side of a match.
 pub const CONTEXT_CHARS: usize = 20;
@@ -121,25 +123,101 @@ pub fn search_library_each(
     for doc in store.unindexed_documents()? {
         work.insert(doc, None);
     }
-    for (doc, chunks) in work {
-        let title = titles.get(&doc).map_or("", String::as_str);
-        match chunks {
-            Some(seqs) => {
-                let more = store.each_search_chunk(doc, &seqs, &mut |chunk| {
-                    hits_in_chunk(&chunk, &query, title, &mut sink)
-                })?;
-                if !more {
-                    return Ok(sink.handed);
+    std::thread::scope(|scope| -> Result<(), StoreError> {
+        let mut matcher = Matcher::start(scope, &query);
+        for (doc, chunks) in work {
+            let title = titles.get(&doc).map_or("", String::as_str);
+            let more = match chunks {
+                Some(seqs) => store.each_search_chunk(doc, &seqs, &mut |chunk| {
+                    matcher.send(chunk, title, &mut sink)
+                })?,
+                None => {
+                    matcher.drain(&mut sink) && scan_document(store, doc, &query, title, &mut sink)?
                 }
-            }
-            None => {
-                if !scan_document(store, doc, &query, title, &mut sink)? {
-                    return Ok(sink.handed);
-                }
+            };
+            if !more {
+                return Ok(());
             }
         }
-    }
+        matcher.drain(&mut sink);
+        Ok(())
+    })?;
     Ok(sink.handed)
+}
+
+/// Chunks read ahead of the hits being handed over: while one chunk is matched on a thread
+/// of its own, the next is read and the hits of the one before are handed over.
+const READ_AHEAD: usize = 2;
+
+/// A chunk to match, and its document's title.
+type Job<'q> = (Chunk, &'q str);
+
+/// Matches chunks on a thread beside the one that reads them (or, if none could be started,
+/// on the reading thread), handing their hits over in the order the chunks were sent.
+struct Matcher<'q> {
+    query: &'q Query,
+    /// Chunks to the thread, and their hits back; `None` without a thread.
+    thread: Option<(SyncSender<Job<'q>>, Receiver<Vec<Hit>>)>,
+    in_flight: usize,
+}
+
+impl<'q> Matcher<'q> {
+    fn start<'scope>(scope: &'scope Scope<'scope, '_>, query: &'q Query) -> Matcher<'q>
+    where
+        'q: 'scope,
+    {
+        let (chunks, chunks_in) = mpsc::sync_channel::<Job<'q>>(READ_AHEAD);
+        let (hits_out, hits) = mpsc::sync_channel(READ_AHEAD);
+        let started = std::thread::Builder::new()
+            .name("pizhu-search".to_string())
+            .spawn_scoped(scope, move || {
+                for (chunk, title) in chunks_in {
+                    if hits_out.send(hits_in_chunk(&chunk, query, title)).is_err() {
+                        return;
+                    }
+                }
+            });
+        Matcher {
+            query,
+            thread: started.ok().map(|_| (chunks, hits)),
+            in_flight: 0,
+        }
+    }
+
+    /// Matches a chunk, handing over the hits that are ready to `sink`; `false` once no more
+    /// are wanted.
+    fn send(&mut self, chunk: Chunk, title: &'q str, sink: &mut Sink<'_>) -> bool {
+        let Some((chunks, hits)) = &self.thread else {
+            return hand_over(hits_in_chunk(&chunk, self.query, title), sink);
+        };
+        if self.in_flight == READ_AHEAD {
+            self.in_flight -= 1;
+            if !hits.recv().is_ok_and(|found| hand_over(found, sink)) {
+                return false;
+            }
+        }
+        self.in_flight += 1;
+        chunks.send((chunk, title)).is_ok()
+    }
+
+    /// Hands over the hits of every chunk sent; `false` once no more are wanted.
+    fn drain(&mut self, sink: &mut Sink<'_>) -> bool {
+        let Some((_, hits)) = &self.thread else {
+            return true;
+        };
+        while self.in_flight > 0 {
+            self.in_flight -= 1;
+            if !hits.recv().is_ok_and(|found| hand_over(found, sink)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Hands hits over to `sink` in order; `false` once no more are wanted.
+fn hand_over(hits: Vec<Hit>, sink: &mut Sink<'_>) -> bool {
+    hits.into_iter().all(|hit| sink.push(hit))
 }
 
 /// Where hits go: the caller's function, up to the limit.
@@ -247,18 +325,20 @@ impl Query {
     }
 }
 
-/// Hands the hits of a query in one indexed chunk to `sink`; `false` once no more are
-/// wanted.
-fn hits_in_chunk(chunk: &Chunk, query: &Query, title: &str, sink: &mut Sink<'_>) -> bool {
+/// The hits of a query in one indexed chunk.
+fn hits_in_chunk(chunk: &Chunk, query: &Query, title: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
     query.each_match(&chunk.view, &mut |bytes, span| {
-        sink.push(hit_at(
+        hits.push(hit_at(
             chunk.doc,
             title,
             &chunk.view,
             bytes,
             chunk.stored_span(span),
-        ))
-    })
+        ));
+        true
+    });
+    hits
 }
 
 /// Hands the hits of a query in a document the index does not cover (loaded and scanned) to
