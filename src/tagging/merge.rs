@@ -5,6 +5,7 @@
 //! the two meet, a pure function over one passage's rows.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 use crate::doc::Span;
 
@@ -30,15 +31,18 @@ pub struct Suggestion {
 }
 
 /// A document's suggestions held until they are stored, one compact row each: a 300 MB
-/// document has hundreds of thousands, which as [`Suggestion`]s (a string for the theme and
-/// one for each matched term) took more memory than its text. A row is the passage, the
-/// theme (an index into the themes named), the score, and the matched terms as the JSON the
-/// library stores them in.
+/// document has a million, which as [`Suggestion`]s (a string for the theme and one for each
+/// matched term) took more memory than its text, and as the JSON the library stores still
+/// about half of it. A row is the passage, the theme and its matched terms as indexes into
+/// strings kept once, and the numbers; the JSON is written as each row is stored.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SuggestionRows {
     rows: Vec<SuggestionRow>,
-    themes: Vec<String>,
-    json: String,
+    /// Themes and terms, each kept once.
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+    /// The matched terms of every row: (name, hits, weight).
+    matched: Vec<(u32, u32, f32)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,31 +50,44 @@ struct SuggestionRow {
     passage: Span,
     theme: u32,
     score: f32,
-    /// The matched terms: `json[start..end]`.
-    json: (usize, usize),
+    /// The row's matched terms: `matched[start..end]`.
+    matched: (u32, u32),
+}
+
+/// A matched term as stored: the fields of [`MatchedTerm`], borrowed.
+#[derive(Serialize)]
+struct MatchedRef<'a> {
+    term: &'a str,
+    count: u32,
+    weight: f32,
 }
 
 impl SuggestionRows {
     /// Adds a suggestion.
     pub fn push(&mut self, s: &Suggestion) {
-        let theme = match self.themes.iter().position(|t| *t == s.theme) {
-            Some(i) => i,
-            None => {
-                self.themes.push(s.theme.clone());
-                self.themes.len() - 1
-            }
-        };
-        let start = self.json.len();
-        // A list of plain structs of strings and numbers always serialises.
-        if let Ok(json) = serde_json::to_string(&s.matched) {
-            self.json.push_str(&json);
+        let theme = self.name(&s.theme);
+        let start = self.matched.len() as u32;
+        for m in &s.matched {
+            let term = self.name(&m.term);
+            self.matched.push((term, m.count, m.weight));
         }
         self.rows.push(SuggestionRow {
             passage: s.passage,
-            theme: theme as u32,
+            theme,
             score: s.score,
-            json: (start, self.json.len()),
+            matched: (start, self.matched.len() as u32),
         });
+    }
+
+    /// The index of a theme or term, added if new.
+    fn name(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
     }
 
     pub fn len(&self) -> usize {
@@ -82,13 +99,24 @@ impl SuggestionRows {
     }
 
     /// Each suggestion as stored: passage, theme, score, matched terms as JSON.
-    pub fn rows(&self) -> impl Iterator<Item = (Span, &str, f32, &str)> {
+    pub fn rows(&self) -> impl Iterator<Item = (Span, &str, f32, String)> {
         self.rows.iter().map(|r| {
+            let matched: Vec<MatchedRef<'_>> = self.matched
+                [r.matched.0 as usize..r.matched.1 as usize]
+                .iter()
+                .map(|&(term, count, weight)| MatchedRef {
+                    term: &self.names[term as usize],
+                    count,
+                    weight,
+                })
+                .collect();
+            // A list of plain structs of strings and numbers always serialises.
+            let json = serde_json::to_string(&matched).unwrap_or_else(|_| "[]".to_string());
             (
                 r.passage,
-                self.themes[r.theme as usize].as_str(),
+                self.names[r.theme as usize].as_str(),
                 r.score,
-                &self.json[r.json.0..r.json.1],
+                json,
             )
         })
     }
@@ -100,7 +128,7 @@ impl SuggestionRows {
                 passage,
                 theme: theme.to_string(),
                 score,
-                matched: serde_json::from_str(json).unwrap_or_default(),
+                matched: serde_json::from_str(&json).unwrap_or_default(),
             })
             .collect()
     }
@@ -233,6 +261,48 @@ mod tests {
 
     const P: Span = Span { start: 10, end: 50 };
     const OTHER: Span = Span { start: 60, end: 90 };
+
+    #[test]
+    fn suggestion_rows_store_the_json_of_their_suggestions_and_give_them_back() {
+        let term = |term: &str, count, weight| MatchedTerm {
+            term: term.to_string(),
+            count,
+            weight,
+        };
+        let given = vec![
+            Suggestion {
+                passage: P,
+                theme: "innovation".to_string(),
+                score: 0.5,
+                matched: vec![term("科技", 3, 0.25), term("创新\"", 1, 1.0 / 3.0)],
+            },
+            Suggestion {
+                passage: OTHER,
+                theme: "talent".to_string(),
+                score: 0.125,
+                matched: vec![],
+            },
+            Suggestion {
+                passage: OTHER,
+                theme: "innovation".to_string(),
+                score: 0.75,
+                matched: vec![term("科技", 1, 0.5)],
+            },
+        ];
+        let mut rows = SuggestionRows::default();
+        for s in &given {
+            rows.push(s);
+        }
+        assert_eq!(rows.len(), 3);
+        for ((passage, theme, score, json), s) in rows.rows().zip(&given) {
+            assert_eq!(
+                (passage, theme, score),
+                (s.passage, s.theme.as_str(), s.score)
+            );
+            assert_eq!(json, serde_json::to_string(&s.matched).unwrap());
+        }
+        assert_eq!(rows.to_suggestions(), given);
+    }
 
     fn suggestion(passage: Span, theme: &str, score: f32) -> Suggestion {
         Suggestion {
