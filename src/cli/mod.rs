@@ -228,7 +228,14 @@ fn open(cli: &Cli) -> Result<Store> {
     if cli.demo {
         return Ok(crate::demo::open()?);
     }
-    Ok(Store::open(&library_path(cli)?)?)
+    let path = library_path(cli)?;
+    if crate::store::will_rewrite_texts(&path) {
+        eprintln!(
+            "pizhu: {}: converting the library to this version's format (once; about 1 s per 100 MB of text)…",
+            path.display()
+        );
+    }
+    Ok(Store::open(&path)?)
 }
 
 /// The user's settings; a warning on standard error for each unknown key.

@@ -38,6 +38,20 @@ use std::time::Duration;
 /// How long a write waits for another pizhu process holding the library before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Whether opening the library at `path` will rewrite every text (a library from before
+/// texts were kept in parts): a slow step, once, worth a word to the user before it starts.
+/// Read from the file's header alone (`PRAGMA user_version` is bytes 60..64).
+pub fn will_rewrite_texts(path: &Path) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 64];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    if read.is_err() || !header.starts_with(b"SQLite format 3\0") {
+        return false;
+    }
+    let version = u32::from_be_bytes([header[60], header[61], header[62], header[63]]);
+    (1..migrations::TEXTS_REWRITTEN).contains(&i64::from(version))
+}
+
 /// An open library.
 pub struct Store {
     conn: Connection,

@@ -343,6 +343,7 @@ mod tests {
                 .unwrap();
             tx.commit().unwrap();
         }
+        assert!(super::super::will_rewrite_texts(&path));
         let store = Store::open(&path).unwrap();
         assert_eq!(store.text(1).unwrap(), text);
         let free: i64 = store
@@ -350,6 +351,11 @@ mod tests {
             .query_row("PRAGMA freelist_count", [], |r| r.get(0))
             .unwrap();
         assert_eq!(free, 0, "the old texts' pages were given back");
+        drop(store);
+        assert!(!super::super::will_rewrite_texts(&path), "converted once");
+        assert!(!super::super::will_rewrite_texts(
+            &dir.path().join("none.db")
+        ));
     }
 
     #[test]
