@@ -7,19 +7,9 @@ use pizhu::import::{self, ImportOptions, Silent, Source};
 use pizhu::store::Store;
 use std::hint::black_box;
 
-const FIXTURES: &[&str] = &[
-    include_str!("../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt"),
-    include_str!("../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt"),
-    include_str!("../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt"),
-    include_str!("../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt"),
-    include_str!("../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt"),
-];
+mod common;
 
-/// About `megabytes` MB of fixture text.
-fn corpus(megabytes: usize) -> String {
-    let block: String = FIXTURES.concat();
-    block.repeat((megabytes << 20) / block.len() + 1)
-}
+use common::corpus;
 
 fn leak(bytes: Vec<u8>) -> &'static [u8] {
     Box::leak(bytes.into_boxed_slice())

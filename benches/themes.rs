@@ -18,19 +18,9 @@ use pizhu::text::segment::Segmenter;
 use pizhu::themes::{Codebook, DEFAULT_THRESHOLD, Tagger};
 use std::hint::black_box;
 
-const FIXTURES: &[&str] = &[
-    include_str!("../tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt"),
-    include_str!("../tests/fixtures/quanqiu-keji-xiezuo.zh-Hans.txt"),
-    include_str!("../tests/fixtures/ronghe-zhongguoshi-xiandaihua.zh-Hans.txt"),
-    include_str!("../tests/fixtures/shanghai-kechuang-zhongxin.zh-Hant.txt"),
-    include_str!("../tests/fixtures/wuda-chuangxin-zhanyi.zh-Hant.txt"),
-];
+mod common;
 
-/// About `megabytes` MB of fixture text.
-fn corpus(megabytes: usize) -> String {
-    let block: String = FIXTURES.concat();
-    block.repeat((megabytes << 20) / block.len() + 1)
-}
+use common::corpus;
 
 fn bench_passages(c: &mut Criterion) {
     let text = corpus(4);

@@ -686,20 +686,10 @@ mod tests {
         part_bytes: usize,
     ) -> (Vec<(u32, i64, i64, i64, i64, Vec<u8>)>, Vec<u8>) {
         let mut store = Store::open_in_memory().unwrap();
-        let cleaned = crate::clean::clean(text);
-        let doc = crate::store::NewDocument {
-            title: "t".to_string(),
-            source: "-".to_string(),
-            encoding: "utf-8".to_string(),
-            script: crate::doc::Script::Simplified,
-            text: text.to_string(),
-            source_bytes: text.len() as u64,
-            content_hash: "h".to_string(),
-            cleaned: cleaned.clone(),
-        };
+        let doc = crate::import::prepare_text(text.to_string(), "-".into(), "t");
         let id = store.insert_document_unindexed(&doc).unwrap();
         let tx = store.write("test").unwrap();
-        index_in_parts(&tx, id, text, &cleaned, part_bytes).unwrap();
+        index_in_parts(&tx, id, text, &doc.cleaned, part_bytes).unwrap();
         tx.commit().unwrap();
         let conn = store.conn();
         let mut stmt = conn
@@ -746,17 +736,9 @@ mod tests {
             assert_eq!(index_rows(&text, part_bytes), (rows.clone(), grams.clone()));
         }
         let mut store = Store::open_in_memory().unwrap();
-        let doc = crate::store::NewDocument {
-            title: "t".to_string(),
-            source: "-".to_string(),
-            encoding: "utf-8".to_string(),
-            script: crate::doc::Script::Simplified,
-            text: text.clone(),
-            source_bytes: text.len() as u64,
-            content_hash: "h".to_string(),
-            cleaned,
-        };
-        let id = store.insert_document(&doc).unwrap();
+        let id = store
+            .insert_document(&crate::import::prepare_text(text.clone(), "-".into(), "t"))
+            .unwrap();
         let whole: Vec<char> = view.text().chars().collect();
         let seqs: Vec<u32> = rows.iter().map(|r| r.0).collect();
         let mut chunks = Vec::new();

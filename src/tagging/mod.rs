@@ -231,6 +231,7 @@ impl Merger<'_> {
         }
     }
 
+    /// Hands on the last group's passages, then (the group now empty) every one after it.
     fn finish(mut self) {
         self.flush();
         self.flush();

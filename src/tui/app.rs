@@ -17,6 +17,7 @@ use super::passage::PassageView;
 use super::path_input::{Completion, home_expanded};
 use super::related::RelatedView;
 use super::tag_picker::TagPicker;
+use super::themes::DocThemes;
 use super::worker::{AfterFind, Request, Response};
 use crate::cancel::Cancel;
 use crate::count::count;
@@ -243,6 +244,15 @@ impl App {
     /// The panes' areas, left to right, with one column between them.
     pub fn pane_areas(&self) -> Vec<Rect> {
         pane_areas(self.main_area(), self.panes.len())
+    }
+
+    /// Puts a document's themes on pane `i`, keeping its filtered view's place.
+    fn give_themes(&mut self, i: usize, themes: Box<DocThemes>) {
+        let size = self.text_size(i);
+        self.panes[i].set_themes(themes);
+        if self.panes[i].filter.is_some() {
+            self.panes[i].reveal(size, false);
+        }
     }
 
     /// The text size of pane `index`.
@@ -556,18 +566,11 @@ impl App {
                     .collect();
                 // Each pane gets its own copy (decisions apply to it in place); the last takes
                 // the answer's, a large document's themes being tens of MB.
-                let mut themes = Some(themes);
-                for (k, &i) in showing.iter().enumerate() {
-                    let copy = match k + 1 == showing.len() {
-                        true => themes.take(),
-                        false => themes.clone(),
-                    };
-                    let Some(copy) = copy else { break };
-                    let size = self.text_size(i);
-                    self.panes[i].set_themes(copy);
-                    if self.panes[i].filter.is_some() {
-                        self.panes[i].reveal(size, false);
+                if let Some((&last, others)) = showing.split_last() {
+                    for &i in others {
+                        self.give_themes(i, themes.clone());
                     }
+                    self.give_themes(last, themes);
                 }
             }
             Response::Related { id, n, found } => self.related_found(id, n, found),

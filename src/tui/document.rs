@@ -236,8 +236,9 @@ impl LoadedDocument {
     }
 
     /// Shows the stored text with its folded ranges (`true`) or the reading view (`false`);
-    /// false when the noise cannot be shown yet (no stored text: see [`Self::set_stored`]). Offsets into [`Self::text`] change: carry them over with
-    /// `to_stored` before and `to_view` after.
+    /// false when the noise cannot be shown yet (no stored text: see [`Self::set_stored`]).
+    /// Offsets into [`Self::text`] change: carry them over with `to_stored` before and
+    /// `to_view` after.
     pub fn show_noise(&mut self, show: bool) -> bool {
         if show == self.showing_noise {
             return true;
