@@ -369,3 +369,82 @@ fn the_reader_and_three_command_lines_annotate_one_library_at_once_and_nothing_i
     let report = store.check().expect("check");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
+
+/// A FIFO whose writer (the returned handle) has sent nothing yet: importing it waits, as for
+/// a slow source, until the writer sends and closes it or the import is cancelled.
+fn silent_fifo(dir: &std::path::Path) -> (std::path::PathBuf, std::fs::File) {
+    let fifo = dir.join("慢.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    // Opened for reading and writing, a FIFO does not wait for the other end (Linux).
+    let writer = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .expect("open the fifo");
+    (fifo, writer)
+}
+
+/// `pizhu --db DB FILE` on a FIFO that is slow to come, quit with `q` while it imports.
+fn quit_during_an_import(home: &std::path::Path, db: &std::path::Path) -> (Session, std::fs::File) {
+    let (fifo, writer) = silent_fifo(home);
+    let mut s = Session::start(
+        home,
+        &[
+            "--db",
+            db.to_str().expect("utf-8 path"),
+            fifo.to_str().expect("utf-8 path"),
+        ],
+    );
+    s.wait_for("the import to start", |screen| screen.contains("importing"));
+    s.send("q");
+    s.wait_for("the notice that the import goes on", |screen| {
+        screen.contains("finishing the import")
+    });
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "the terminal is the shell's again while the import finishes"
+    );
+    (s, writer)
+}
+
+#[test]
+fn quitting_during_an_import_finishes_it_and_says_so() {
+    use std::io::Write as _;
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let (mut s, mut writer) = quit_during_an_import(home.path(), &db);
+    writer
+        .write_all("慢慢写来的一篇文章。\n".as_bytes())
+        .expect("write to the fifo");
+    drop(writer);
+    assert!(s.wait_exit(), "pizhu exits with success");
+    assert!(
+        s.screen().contains("pizhu: 1 document imported"),
+        "{}",
+        s.screen()
+    );
+    let store = Store::open(&db).expect("library");
+    assert_eq!(store.list_documents().expect("documents").len(), 1);
+}
+
+#[test]
+fn ctrl_c_after_quitting_cancels_the_import_under_way() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let db = home.path().join("lib.db");
+    let (mut s, writer) = quit_during_an_import(home.path(), &db);
+    s.send("\x03");
+    assert!(s.wait_exit(), "pizhu exits with success");
+    let screen = s.screen();
+    assert!(
+        screen.contains("pizhu: stopping")
+            && screen.contains("import cancelled: 0 documents imported whole"),
+        "{screen}"
+    );
+    drop(writer);
+    let store = Store::open(&db).expect("library");
+    assert!(store.list_documents().expect("documents").is_empty());
+}

@@ -680,8 +680,9 @@ fn a_file_being_imported_shows_its_beginning_until_the_library_has_it() {
     let path = dir.path().join("长文.txt");
     std::fs::write(&path, long_text(20_000)).expect("write");
     let source = pizhu::import::Source::File(path.clone());
-    let preview = pizhu::import::preview(&source, 64 * 1024, &Default::default())
+    let raw = pizhu::import::raw_preview(&source, 64 * 1024, &Default::default())
         .expect("a preview of a large file");
+    let preview = pizhu::import::clean_preview(raw);
     assert!(preview.text.len() <= 64 * 1024 && preview.text.ends_with('\n'));
     let doc = pizhu::tui::document::preview(preview, &Default::default());
     let mut h = Harness {
@@ -716,6 +717,57 @@ fn a_file_being_imported_shows_its_beginning_until_the_library_has_it() {
 }
 
 #[test]
+fn a_new_file_shows_as_read_at_once_then_cleaned_in_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("网页.txt");
+    // A scraped page that starts with a CSS fragment and pinyin readings, long enough for a
+    // preview.
+    let page = common::fixture_text("wuda-chuangxin-zhanyi.zh-Hant.txt");
+    std::fs::write(&path, format!("{page}\n{}", long_text(3_000))).expect("write");
+    let source = pizhu::import::Source::File(path.clone());
+    let raw = pizhu::import::raw_preview(&source, 64 * 1024, &Default::default())
+        .expect("a preview of a large file");
+    assert!(raw.cleaned.noise.is_empty() && raw.cleaned.paragraphs.is_empty());
+    assert_eq!(raw.title, "网页", "the file's name until the text is read");
+    let cleaned = pizhu::import::clean_preview(raw.clone());
+    assert!(!cleaned.cleaned.noise.is_empty());
+    assert_ne!(cleaned.title, "网页");
+    assert_eq!(cleaned.text, raw.text, "cleaning changes no text");
+
+    let mut h = Harness {
+        app: App::new(Keymap::defaults(), Start::Import(vec![path]), (100, 16)),
+        store: store_with(&[]),
+    };
+    let show = |h: &mut Harness, doc| {
+        h.app.update(Action::Worker(worker::Response::Preview {
+            slot: 0,
+            doc: Box::new(pizhu::tui::document::preview(doc, &Default::default())),
+        }));
+    };
+    show(&mut h, raw);
+    let first = h.text();
+    assert!(
+        first.contains("margin-bottom") && first.contains("質(zhì)"),
+        "as read, as less shows it: {first}"
+    );
+    show(&mut h, cleaned.clone());
+    assert_eq!(
+        h.app.panes.len(),
+        1,
+        "the cleaned preview replaces the first"
+    );
+    let second = h.text();
+    assert!(!second.contains("margin-bottom") && !second.contains("(zhì)"));
+    let title_start: String = cleaned.title.chars().take(10).collect();
+    let title_bar = second.lines().next().unwrap_or_default();
+    assert!(
+        title_bar.contains(&title_start) && !title_bar.contains("网页"),
+        "the title found replaces the file's name: {second}"
+    );
+    assert!(second.contains("loading…"));
+}
+
+#[test]
 fn quitting_while_a_new_file_is_imported_keeps_the_last_session() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("长文.txt");
@@ -727,15 +779,15 @@ fn quitting_while_a_new_file_is_imported_keeps_the_last_session() {
     }];
     store.save_panes(&last).expect("the last session");
     let source = pizhu::import::Source::File(path.clone());
-    let preview =
-        pizhu::import::preview(&source, 64 * 1024, &Default::default()).expect("a preview");
+    let raw =
+        pizhu::import::raw_preview(&source, 64 * 1024, &Default::default()).expect("a preview");
     let mut h = Harness {
         app: App::new(Keymap::defaults(), Start::Import(vec![path]), (80, 12)),
         store,
     };
     h.app.update(Action::Worker(worker::Response::Preview {
         slot: 0,
-        doc: Box::new(pizhu::tui::document::preview(preview, &Default::default())),
+        doc: Box::new(pizhu::tui::document::preview(raw, &Default::default())),
     }));
     h.app.update(Action::Quit);
     // The quit's save reaches the library; the import it interrupted never finishes.

@@ -209,7 +209,11 @@ pub fn prepare(
                 decode::decode(reader, options.encoding).map_err(decode_error)?
             } else {
                 // FIFOs and process substitutions cannot seek: read them whole first.
-                let bytes = read_limited(Patient(file)).map_err(decode_error)?;
+                let patient = Patient {
+                    inner: file,
+                    cancel: &options.cancel,
+                };
+                let bytes = read_limited(patient).map_err(decode_error)?;
                 decode::decode(Cursor::new(bytes), options.encoding).map_err(decode_error)?
             };
             (decoded, meta.len(), stem)
@@ -268,11 +272,17 @@ pub fn prepare_text(text: String, source: String, fallback_title: &str) -> NewDo
     }
 }
 
-/// The beginning of a file prepared as [`prepare`] prepares a whole one (cleaning, title,
-/// script), from about `max_bytes` of its whole lines: what the reader shows while the file
-/// imports. `content_hash` is left empty. `None` unless the source is a regular file larger
-/// than `max_bytes` whose beginning decodes to some text.
-pub fn preview(source: &Source, max_bytes: usize, options: &ImportOptions) -> Option<NewDocument> {
+/// The beginning of a file, from about `max_bytes` of its whole lines, decoded but not yet
+/// cleaned (no noise, no paragraphs; the file's stem as its title): what the reader shows
+/// first while the file imports, as `less` would. Cleaning needs the cleaning rules compiled,
+/// which takes longer than reading; [`clean_preview`] then finishes it. `content_hash` is
+/// left empty. `None` unless the source is a regular file larger than `max_bytes` whose
+/// beginning decodes to some text.
+pub fn raw_preview(
+    source: &Source,
+    max_bytes: usize,
+    options: &ImportOptions,
+) -> Option<NewDocument> {
     let Source::File(path) = source else {
         return None;
     };
@@ -296,21 +306,29 @@ pub fn preview(source: &Source, max_bytes: usize, options: &ImportOptions) -> Op
     if text.trim().is_empty() {
         return None;
     }
-    let cleaned = clean::clean(&text);
-    let stem = path
+    let title = path
         .file_stem()
         .map_or_else(|| source.label(), |s| s.to_string_lossy().into_owned());
-    let (title, script) = describe(&text, &cleaned, &stem);
     Some(NewDocument {
         title,
         source: source.label(),
         encoding,
-        script,
+        script: script::detect(&text),
         text,
         source_bytes: meta.len(),
         content_hash: String::new(),
-        cleaned,
+        cleaned: Cleaned::default(),
     })
+}
+
+/// A [`raw_preview`] prepared as [`prepare`] prepares a whole file: cleaned, with the title
+/// and script read from its reading view (the file's stem stays the title when none is found).
+pub fn clean_preview(mut doc: NewDocument) -> NewDocument {
+    doc.cleaned = clean::clean(&doc.text);
+    let (title, script) = describe(&doc.text, &doc.cleaned, &doc.title);
+    doc.title = title;
+    doc.script = script;
+    doc
 }
 
 /// How many leading body paragraphs may hold the title.
@@ -378,14 +396,21 @@ fn open_source(path: &std::path::Path) -> std::io::Result<std::fs::File> {
 }
 
 /// A pipe opened without blocking, read as a blocking one: while a writer has sent nothing
-/// yet, wait a moment and try again (with no writer left, a read returns the end).
-struct Patient<R>(R);
+/// yet, wait a moment and try again (with no writer left, a read returns the end). A
+/// cancelled import stops waiting.
+struct Patient<'a, R> {
+    inner: R,
+    cancel: &'a Cancel,
+}
 
-impl<R: Read> Read for Patient<R> {
+impl<R: Read> Read for Patient<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
-            match self.0.read(buf) {
+            match self.inner.read(buf) {
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if self.cancel.is_cancelled() {
+                        return Err(std::io::Error::other("cancelled"));
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
                 other => return other,

@@ -622,12 +622,18 @@ impl App {
                 if !self.starting {
                     return;
                 }
-                let mut pane = self.new_pane(0);
-                pane.preview_slot = Some(slot);
-                self.panes.push(pane);
-                self.focus = 0;
-                self.reveal_all();
-                let i = self.panes.len() - 1;
+                // The cleaned preview replaces the one shown as read.
+                let i = match self.panes.iter().position(|p| p.preview_slot == Some(slot)) {
+                    Some(i) => i,
+                    None => {
+                        let mut pane = self.new_pane(0);
+                        pane.preview_slot = Some(slot);
+                        self.panes.push(pane);
+                        self.focus = 0;
+                        self.reveal_all();
+                        self.panes.len() - 1
+                    }
+                };
                 let size = self.text_size(i);
                 self.panes[i].loaded(doc, size);
                 self.pane_noise(i);

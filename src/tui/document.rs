@@ -129,9 +129,10 @@ pub fn load_excerpt(
     Ok(Some(doc))
 }
 
-/// The beginning of a file being imported ([`crate::import::preview`]), shown until the
-/// library has it. Its id is 0 (no document has it); its length in code points is estimated
-/// from the file's size, for the position shown in the title bar.
+/// The beginning of a file being imported ([`crate::import::raw_preview`], then
+/// [`crate::import::clean_preview`]), shown until the library has it. Its id is 0 (no
+/// document has it); its length in code points is estimated from the file's size, for the
+/// position shown in the title bar.
 pub fn preview(doc: NewDocument, options: &ViewOptions) -> LoadedDocument {
     let prefix_chars = doc.text.chars().count();
     let estimate = prefix_chars as f64 * doc.source_bytes as f64 / doc.text.len().max(1) as f64;

@@ -192,14 +192,89 @@ pub fn run(open_store: impl FnOnce() -> Result<Store>, options: Options) -> Resu
         unsent |= requests.send(request).is_err();
     }
     drop(requests);
+    // The input thread stops reading: the terminal is the shell's again.
+    gate.paused.store(true, Ordering::Release);
     drop(guard);
     frames.write()?;
+    finish_work(&worker, app.running.as_ref(), &incoming_rx);
     let worker_failed = worker.join().is_err();
     result?;
     if worker_failed || unsent {
         anyhow::bail!("the library worker stopped; reading positions may not be saved");
     }
     Ok(())
+}
+
+/// How long the worker may take over its last requests (the saves) before the user is told
+/// what it is still doing.
+const FINISH_NOTICE: Duration = Duration::from_millis(300);
+
+/// After the terminal is restored: the worker finishes what the user started (an import or
+/// an export), then the saves. When that takes a while the user is told so on standard error,
+/// and Ctrl-C (or another signal) cancels `running` (what was finished whole stays); what the
+/// work ends with is said there too (failures would otherwise go unseen).
+fn finish_work(
+    worker: &std::thread::JoinHandle<()>,
+    running: Option<&crate::cancel::Cancel>,
+    incoming: &Receiver<Incoming>,
+) {
+    let started = Instant::now();
+    let mut told = false;
+    while !worker.is_finished() {
+        if !told && running.is_some() && started.elapsed() >= FINISH_NOTICE {
+            eprintln!(
+                "pizhu: finishing the import or export under way before exiting (Ctrl-C stops it; what is done whole stays)"
+            );
+            told = true;
+        }
+        match incoming.recv_timeout(Duration::from_millis(50)) {
+            Ok(Incoming::Signal(_)) => {
+                if let Some(running) = running.filter(|r| !r.is_cancelled()) {
+                    running.cancel();
+                    eprintln!("pizhu: stopping…");
+                }
+            }
+            Ok(Incoming::Worker(response)) => say_how_it_ended(response),
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// How an import or export the reader no longer shows (it has quit) ended, on standard
+/// error: its failures too, which would otherwise go unseen.
+fn say_how_it_ended(response: worker::Response) {
+    use export::ExportAnswer;
+    use worker::Response;
+    match response {
+        Response::Imported {
+            ids,
+            failures,
+            cancelled,
+        } => {
+            for failure in failures {
+                eprintln!("pizhu: {failure}");
+            }
+            let stored = crate::count::count(ids.len(), "document");
+            if cancelled {
+                eprintln!("pizhu: import cancelled: {stored} imported whole, the rest not at all");
+            } else {
+                eprintln!("pizhu: {stored} imported");
+            }
+        }
+        Response::Export(ExportAnswer::Written(message) | ExportAnswer::Failed(message))
+        | Response::Failed(message) => eprintln!("pizhu: {message}"),
+        Response::Export(ExportAnswer::Cancelled) => {
+            eprintln!("pizhu: export cancelled: nothing written");
+        }
+        Response::Export(ExportAnswer::Exists(job)) => {
+            eprintln!(
+                "pizhu: {}: not exported: the file exists",
+                job.path.display()
+            );
+        }
+        _ => {}
+    }
 }
 
 /// Where requests go: searches in a document to the search thread; themes, decisions, related

@@ -24,7 +24,7 @@ use crate::doc::{DocId, DocumentMeta, Span};
 use crate::import::{self, ImportOptions, Observer, Outcome};
 use crate::related::{self, Related};
 use crate::search::Hit;
-use crate::store::{Change, FileMoved, SavedPane, Store};
+use crate::store::{Change, FileMoved, NewDocument, SavedPane, Store};
 use crate::tagging::merge::Decision;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -213,7 +213,7 @@ pub enum Response {
         change: Option<Box<Change>>,
     },
     /// The beginning of the file `slot` of an import (its place among the files imported),
-    /// to show while it imports.
+    /// to show while it imports: first as read, then cleaned (the second replaces the first).
     Preview {
         slot: usize,
         doc: Box<LoadedDocument>,
@@ -709,9 +709,11 @@ fn moved_message(store: &Store, what: FileMoved) -> String {
 
 /// Starts a thread that reads the beginning of each file about to be imported (the first
 /// [`MAX_PANES`], in the order the import takes them) and answers with a
-/// [`Response::Preview`] for each, so the reader shows them while the import runs. What a
-/// preview needs first costs more than reading it: the cleaning rules, which the command line
-/// starts compiling in a second thread ([`crate::clean::prepare_in_background`]) as soon as it
+/// [`Response::Preview`] for each, so the reader shows them while the import runs: first as
+/// read ([`import::raw_preview`], a millisecond or two), then cleaned
+/// ([`import::clean_preview`]), which replaces it. Cleaning first needs the cleaning rules
+/// compiled, which takes longer than reading (~5 ms of two cores); the command line starts
+/// compiling them in a second thread ([`crate::clean::prepare_in_background`]) as soon as it
 /// knows files are to be imported.
 pub fn spawn_previews(
     paths: Vec<PathBuf>,
@@ -723,12 +725,27 @@ pub fn spawn_previews(
         .spawn(move || {
             let (sources, _) = import::collect(&paths);
             let import_options = ImportOptions::default();
-            for (slot, source) in sources.iter().enumerate().take(MAX_PANES) {
-                if let Some(doc) = import::preview(source, PREVIEW_BYTES, &import_options) {
-                    let doc = Box::new(document::preview(doc, &options));
-                    if !answers(Response::Preview { slot, doc }) {
-                        return;
-                    }
+            let raw: Vec<(usize, NewDocument)> = sources
+                .iter()
+                .take(MAX_PANES)
+                .enumerate()
+                .filter_map(|(slot, source)| {
+                    import::raw_preview(source, PREVIEW_BYTES, &import_options)
+                        .map(|doc| (slot, doc))
+                })
+                .collect();
+            let send = |slot, doc| {
+                let doc = Box::new(document::preview(doc, &options));
+                answers(Response::Preview { slot, doc })
+            };
+            for (slot, doc) in &raw {
+                if !send(*slot, doc.clone()) {
+                    return;
+                }
+            }
+            for (slot, doc) in raw {
+                if !send(slot, import::clean_preview(doc)) {
+                    return;
                 }
             }
         })
