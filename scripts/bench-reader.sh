@@ -10,7 +10,10 @@
 #   PIZHU_BIN=PATH      the binary to measure (else the release binary is built)
 #   BENCH_FILE=PATH     the document to open (else one is made: scripts/bench-data.sh); it
 #                       must start with the fixtures as bench_document writes them
-#   BENCH_RUNS=N        first-screen runs per case (default 3; the median is reported)
+#   BENCH_RUNS=N        whole runs per case (default 3): first screen, load, keys, memory
+#   BENCH_SCREENS=N     first screens only, per case, after the runs (default 10): each
+#                       process is killed once its screen is full; the first-screen medians
+#                       are over the runs and these
 #   BENCH_KEYS=N        keystrokes per key per session (default 50)
 #   BENCH_TIMEOUT=S     bound on each wait for a first screen (default 120 s)
 #   BENCH_FORMAT=tsv    print `name<TAB>value` lines (times in µs, memory in kB, or a word:
@@ -24,7 +27,8 @@
 #      a library holding one small fixture, so the file is new to an existing library (pizhu
 #      shows the beginning of the file while it imports it); `pizhu --db LIB.db` after
 #      quitting (pizhu restores the last open panes). Each BENCH_RUNS times (a fresh library
-#      for each import); the median is reported.
+#      for each import), then BENCH_SCREENS times more, interleaved (less, new, reopen), each
+#      process killed (SIGKILL) once its screen is full; the median of all is reported.
 #   2. keystroke to frame: `j` and `Space`, BENCH_KEYS each; per key, the time from `tmux
 #      send-keys` until the captured screen (with attributes: pizhu's `j` moves a highlighted
 #      cursor) changes. p50 and p99. This includes tmux's own cost (a client process per send
@@ -52,7 +56,8 @@ case "${1:-}" in
   *) echo "usage: scripts/bench-reader.sh [--quick]" >&2; exit 2 ;;
 esac
 
-runs=${BENCH_RUNS:-3}                    # first-screen runs per case (median reported)
+runs=${BENCH_RUNS:-3}                    # whole runs per case
+screens=${BENCH_SCREENS:-10}             # more first screens per case (median over all)
 keys=${BENCH_KEYS:-50}                   # keystrokes per key per session
 cols=120 rows=40 full_rows=35            # the screen, and what "full" means
 screen_timeout_s=${BENCH_TIMEOUT:-120}   # bound on each wait for a first screen
@@ -78,26 +83,8 @@ case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
 
 script_start=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-reader.XXXXXX")
-sock="bench-$$"
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-sock_path=""
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
-  if [ -n "$sock_path" ]; then rm -f "$sock_path"; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-# Timing without a process per reading: bash's EPOCHREALTIME (µs), else date +%s%N.
-now() {
-  if [ -n "${EPOCHREALTIME:-}" ]; then NOW=${EPOCHREALTIME//[!0-9]/}; else
-    NOW=$(($(date +%s%N) / 1000)); fi
-}
-# A sleep without a process: read with a timeout from a FIFO nobody writes to.
-mkfifo "$work/nap"
-exec {nap_fd}<>"$work/nap"
-nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
+# shellcheck source=scripts/bench-tmux.sh
+. scripts/bench-tmux.sh
 
 # µs → "12.3"; kB → MiB
 ms() { printf '%d.%d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
@@ -117,53 +104,6 @@ fi
 file_bytes=$(wc -c <"$file")
 head -c 4096 "$file" | tr -d '\n' | { read -r start; [[ $start == *"$needle"* ]]; } ||
   die "the marker '$needle' is not at the start of $file (fixtures changed?)"
-
-# --- tmux -------------------------------------------------------------------------------------
-# One idle session keeps the server up, so no case pays for starting it. Dead panes stay
-# (remain-on-exit) so an exit is seen and its last screen can be shown.
-tm new-session -d -s idle -x "$cols" -y "$rows" sleep 1000000
-tm set-option -g remain-on-exit on >/dev/null
-sock_path=$(tm display-message -p '#{socket_path}')
-
-T0=0
-start() { # start COMMAND ARG...: a session "run" running the command directly (no shell)
-  tm kill-session -t run 2>/dev/null || true
-  now; T0=$NOW
-  tm new-session -d -s run -x "$cols" -y "$rows" "$@"
-}
-pane() { tm display-message -p -t run "$1"; }
-stop() { # stop: quit with q, wait for the exit (bounded), then remove the session
-  local t0 pid
-  pid=$(pane '#{pane_pid}')
-  tm send-keys -t run q
-  now; t0=$NOW
-  while [ "$(pane '#{pane_dead}')" != 1 ]; do
-    now
-    if ((NOW - t0 > quit_timeout_us)); then
-      say "  did not exit within $((quit_timeout_us / 1000000)) s of q; killing $pid"
-      kill "$pid" 2>/dev/null || true
-      nap 1
-      break
-    fi
-    nap 0.01
-  done
-  # tmux sees the pane die (its terminal closes) a moment before it has the exit status.
-  local status="" tries=0
-  while [ "$(pane '#{pane_dead}')" = 1 ] && ((tries++ < 100)); do
-    status=$(pane '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}')
-    [ -n "$status" ] && break
-    nap 0.01
-  done
-  if [ -n "$status" ] && [ "$status" != 0 ]; then say "  exited with status $status"; fi
-  tm kill-session -t run 2>/dev/null || true
-}
-kill_run() { # for a timeout: end the process we started, then the session
-  local pid
-  pid=$(pane '#{pane_pid}' 2>/dev/null) || pid=""
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-  nap 0.2
-  tm kill-session -t run 2>/dev/null || true
-}
 
 # wait_full: polls every ~5 ms until the screen is full; sets FULL (µs since start, or
 # "timeout"/"exited") and PAINT (µs to the first non-blank screen).
@@ -281,6 +221,11 @@ for ((r = 1; r <= runs; r++)); do
     say "  imported and loaded whole $(show_us "$LOADED")"
     record pizhu.rss-import "$(hwm)"
     stop
+    # The library as the import left it (read at its start) serves the reopen samples below.
+    if ((r == runs)); then
+      for f in "$db" "$db"-wal; do if [ -e "$f" ]; then cp "$f" "$work/reopen.db${f#"$db"}"; fi; done
+      reopen_db="$work/reopen.db"
+    fi
   fi
 
   if [[ $imported == [a-z]* ]]; then
@@ -308,6 +253,31 @@ for ((r = 1; r <= runs; r++)); do
   fi
   rm -f "$db" "$db"-*
 done
+
+# --- 4. more first screens, each process killed once its screen is full ----------------------
+if ((screens > 0)); then
+  say "first screens only, $screens more of each case"
+  template="$work/new-template.db"
+  "$bin" --db "$template" import tests/fixtures/keji-chanye-ronghe-dangke.zh-Hans.txt >/dev/null
+  for ((r = 1; r <= screens; r++)); do
+    start "${less_env[@]}" "$file"
+    wait_full
+    record less.first "$FULL"
+    kill_hard
+    cp "$template" "$work/new.db"
+    rm -f "$work/new.db"-*
+    start "${pizhu_env[@]}" --db "$work/new.db" "$file"
+    wait_full
+    record pizhu.import "$FULL"
+    kill_hard
+    if [ -n "${reopen_db:-}" ]; then
+      start "${pizhu_env[@]}" --db "$reopen_db"
+      wait_full
+      record pizhu.reopen "$FULL"
+      kill_hard
+    fi
+  done
+fi
 
 # --- 5. the table -----------------------------------------------------------------------------
 # pick NAME RANK: the RANKth (from 1) of the samples in $work/NAME, sorted, with words
@@ -340,6 +310,7 @@ if [ "$format" = tsv ]; then
   tsv() { printf '%s\t%s\n' "$@"; }
   tsv file_bytes "$file_bytes"
   tsv runs "$runs"
+  tsv screens "$(count pizhu.import)"
   for n in less.first pizhu.import pizhu.reopen pizhu.import-loaded pizhu.reopen-loaded \
     less.paint pizhu.import-paint pizhu.reopen-paint less.rss pizhu.rss-import pizhu.rss-reopen; do
     tsv "$n.median" "$(median "$n")"
@@ -367,11 +338,11 @@ echo
 row metric pizhu less ratio goal pass/fail
 row --- --- --- --- --- ---
 p=$(median pizhu.import)
-row "first full screen, new file (import + show), median" "$(show_us "$p")" \
+row "first full screen, new file (import + show), median of $(count pizhu.import)" "$(show_us "$p")" \
   "$(show_us "$less_first")" "$(ratio "$p" "$less_first")" "≤ 2× less" \
   "$(verdict "$p" "$first_goal")"
 p=$(median pizhu.reopen)
-row "first full screen, reopen (last panes), median" "$(show_us "$p")" \
+row "first full screen, reopen (last panes), median of $(count pizhu.reopen)" "$(show_us "$p")" \
   "$(show_us "$less_first")" "$(ratio "$p" "$less_first")" "≤ 2× less" \
   "$(verdict "$p" "$first_goal")"
 for c in import reopen; do
