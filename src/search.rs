@@ -15,6 +15,7 @@ use aho_corasick::{AhoCorasick, Input};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::Scope;
 
@@ -25,7 +26,8 @@ pub const CONTEXT_CHARS: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hit {
     pub doc: DocId,
-    pub title: String,
+    /// The document's title (shared by its hits).
+    pub title: Arc<str>,
     /// Where the match is in the stored text (code points).
     pub start: usize,
     pub end: usize,
@@ -110,11 +112,12 @@ pub fn search_library_each(
     }
     let grams = query_grams(&folded);
     let query = Query::new(folded);
-    let titles: HashMap<DocId, String> = store
+    let titles: HashMap<DocId, Arc<str>> = store
         .list_documents()?
         .into_iter()
-        .map(|d| (d.id, d.title))
+        .map(|d| (d.id, Arc::from(d.title)))
         .collect();
+    let untitled: Arc<str> = Arc::from("");
     let mut work: BTreeMap<DocId, Option<Vec<u32>>> = store
         .search_candidates(&grams)?
         .into_iter()
@@ -126,7 +129,7 @@ pub fn search_library_each(
     std::thread::scope(|scope| -> Result<(), StoreError> {
         let mut matcher = Matcher::start(scope, &query);
         for (doc, chunks) in work {
-            let title = titles.get(&doc).map_or("", String::as_str);
+            let title = titles.get(&doc).unwrap_or(&untitled);
             let more = match chunks {
                 Some(seqs) => store.each_search_chunk(doc, &seqs, &mut |chunk| {
                     matcher.send(chunk, title, &mut sink)
@@ -150,7 +153,7 @@ pub fn search_library_each(
 const READ_AHEAD: usize = 2;
 
 /// A chunk to match, and its document's title.
-type Job<'q> = (Chunk, &'q str);
+type Job<'q> = (Chunk, &'q Arc<str>);
 
 /// Matches chunks on a thread beside the one that reads them (or, if none could be started,
 /// on the reading thread), handing their hits over in the order the chunks were sent.
@@ -186,7 +189,7 @@ impl<'q> Matcher<'q> {
 
     /// Matches a chunk, handing over the hits that are ready to `sink`; `false` once no more
     /// are wanted.
-    fn send(&mut self, chunk: Chunk, title: &'q str, sink: &mut Sink<'_>) -> bool {
+    fn send(&mut self, chunk: Chunk, title: &'q Arc<str>, sink: &mut Sink<'_>) -> bool {
         let Some((chunks, hits)) = &self.thread else {
             return hand_over(hits_in_chunk(&chunk, self.query, title), sink);
         };
@@ -326,7 +329,7 @@ impl Query {
 }
 
 /// The hits of a query in one indexed chunk.
-fn hits_in_chunk(chunk: &Chunk, query: &Query, title: &str) -> Vec<Hit> {
+fn hits_in_chunk(chunk: &Chunk, query: &Query, title: &Arc<str>) -> Vec<Hit> {
     let mut hits = Vec::new();
     query.each_match(&chunk.view, &mut |bytes, span| {
         hits.push(hit_at(
@@ -347,7 +350,7 @@ fn scan_document(
     store: &Store,
     doc: DocId,
     query: &Query,
-    title: &str,
+    title: &Arc<str>,
     sink: &mut Sink<'_>,
 ) -> Result<bool, StoreError> {
     let reading = reading::load(store, doc, &INDEX_VIEW)?;
@@ -365,7 +368,7 @@ fn scan_document(
 
 /// The hit at `bytes` of a view's text, at `stored` in the stored text, with
 /// [`CONTEXT_CHARS`] of context on each side.
-fn hit_at(doc: DocId, title: &str, view: &str, bytes: Range<usize>, stored: Span) -> Hit {
+fn hit_at(doc: DocId, title: &Arc<str>, view: &str, bytes: Range<usize>, stored: Span) -> Hit {
     let before = view[..bytes.start]
         .char_indices()
         .rev()
@@ -378,7 +381,7 @@ fn hit_at(doc: DocId, title: &str, view: &str, bytes: Range<usize>, stored: Span
         .map_or(view.len(), |(at, _)| bytes.end + at);
     Hit {
         doc,
-        title: title.to_string(),
+        title: Arc::clone(title),
         start: stored.start,
         end: stored.end,
         before: one_line(&view[before..bytes.start]),

@@ -8,11 +8,12 @@ use crate::count::count;
 use crate::doc::DocumentMeta;
 use crate::reading;
 use crate::store::Store;
-use crate::text::sanitize::{sanitize_line, sanitize_text};
+use crate::text::sanitize::{push_sanitized_line, sanitize_line, sanitize_text};
 use anyhow::{Result, bail};
 use clap::Args;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -154,8 +155,10 @@ pub fn search(store: &mut Store, args: &SearchArgs, out: &mut Output) -> Result<
     index_missing(store)?;
     let mut failed: Option<std::io::Error> = None;
     let mut index = 0;
-    // The title as shown, fitted once per document rather than once per hit.
+    // The title as shown, fitted once per document rather than once per hit; each line is
+    // built in one buffer (a search may print hundreds of thousands).
     let mut shown: (Option<crate::doc::DocId>, String) = (None, String::new());
+    let mut line = String::new();
     let count = crate::search::search_library_each(store, &args.query, args.limit, &mut |hit| {
         let written = if args.json {
             out.json_array_item(index, &hit)
@@ -163,15 +166,14 @@ pub fn search(store: &mut Store, args: &SearchArgs, out: &mut Output) -> Result<
             if shown.0 != Some(hit.doc) {
                 shown = (Some(hit.doc), fit(&hit.title, 20).trim_end().to_string());
             }
-            out.line(&format!(
-                "#{} {} @{}: {}【{}】{}",
-                hit.doc,
-                shown.1,
-                hit.start,
-                sanitize_line(&hit.before),
-                sanitize_line(&hit.matched),
-                sanitize_line(&hit.after)
-            ))
+            line.clear();
+            let _ = write!(line, "#{} {} @{}: ", hit.doc, shown.1, hit.start);
+            push_sanitized_line(&mut line, &hit.before);
+            line.push('【');
+            push_sanitized_line(&mut line, &hit.matched);
+            line.push('】');
+            push_sanitized_line(&mut line, &hit.after);
+            out.line(&line)
         };
         index += 1;
         written.map_err(|e| failed = Some(e)).is_ok()

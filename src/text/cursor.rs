@@ -4,6 +4,11 @@
 
 use crate::doc::Span;
 
+/// Bytes counted at once by [`CharCursor::byte_at`].
+const WORD: usize = 8;
+/// The top bit of each byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
 /// A forward-only walk over a text's code points.
 pub struct CharCursor<'a> {
     text: &'a str,
@@ -24,6 +29,24 @@ impl<'a> CharCursor<'a> {
     /// end); `None` past that or behind the previous call.
     pub fn byte_at(&mut self, target: usize) -> Option<usize> {
         let bytes = self.text.as_bytes();
+        if target >= self.chars + WORD {
+            // A word at a time while a word's worth of code points is left (a word holds at
+            // most that many): its code points are its bytes that are not continuation bytes
+            // (0b10xxxxxx).
+            for word in bytes[self.bytes..].chunks_exact(WORD) {
+                if target - self.chars < WORD {
+                    break;
+                }
+                let word = u64::from_le_bytes(word.try_into().ok()?);
+                let continuation = word & !(word << 1) & HIGH_BITS;
+                self.chars += WORD - continuation.count_ones() as usize;
+                self.bytes += WORD;
+            }
+            // The last word may end inside a character, whose lead byte was counted.
+            while bytes.get(self.bytes).is_some_and(|&b| b & 0xC0 == 0x80) {
+                self.bytes += 1;
+            }
+        }
         while self.chars < target {
             let lead = *bytes.get(self.bytes)?;
             // Counting by lead bytes is cheaper than decoding characters.
@@ -60,6 +83,23 @@ mod tests {
         assert_eq!(cursor.byte_at(5), Some(11));
         assert_eq!(cursor.byte_at(3), None);
         assert_eq!(CharCursor::new("ab").byte_at(3), None);
+    }
+
+    #[test]
+    fn long_steps_land_where_char_indices_say() {
+        let text = "科技a創新é𠀀发展，\n".repeat(40) + "end";
+        let starts: Vec<usize> = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .collect();
+        for step in [1, 7, 8, 9, 23, 64, 200] {
+            let mut cursor = CharCursor::new(&text);
+            for target in (0..starts.len()).step_by(step) {
+                assert_eq!(cursor.byte_at(target), Some(starts[target]), "step {step}");
+            }
+        }
+        assert_eq!(CharCursor::new(&text).byte_at(starts.len()), None);
     }
 
     #[test]

@@ -81,6 +81,13 @@ pub fn display_char(c: char) -> DisplayChar {
 /// [`display_char`], but hard breaks show as symbols too and tabs as spaces.
 pub fn sanitize_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_sanitized_line(&mut out, s);
+    out
+}
+
+/// [`sanitize_line`] appended to `out` (a line built of several pieces needs no string for
+/// each).
+pub fn push_sanitized_line(out: &mut String, s: &str) {
     let mut buf = [0; 4];
     // Where the run of characters drawn as themselves, copied at once, starts; where to look
     // on from.
@@ -101,7 +108,6 @@ pub fn sanitize_line(s: &str) -> String {
         same = from;
     }
     out.push_str(&s[same..]);
-    out
 }
 
 /// Whether `b` may start a character that [`display_char`] does not draw as itself: an ASCII
