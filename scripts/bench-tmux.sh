@@ -73,13 +73,18 @@ stop() { # stop: quit with q, wait for the exit (bounded), then remove the sessi
   if [ -n "$status" ] && [ "$status" != 0 ]; then say "  exited with status $status"; fi
   tm kill-session -t run 2>/dev/null || true
 }
+exited() { # exited PID: whether the process is gone or a zombie (its memory is freed by then)
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
+  [[ $stat == *") Z "* ]]
+}
 kill_hard() { # after a first screen only: SIGKILL (a quit would finish an import first); waits
-  # until the process is gone, so that freeing its memory does not slow the next case
+  # until the process has exited, so that freeing its memory does not slow the next case
   local pid tries=0
   pid=$(pane '#{pane_pid}' 2>/dev/null) || pid=""
   if [ -n "$pid" ]; then
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null && ((tries++ < 500)); do nap 0.01; done
+    until exited "$pid" || ((tries++ >= 500)); do nap 0.01; done
   fi
   tm kill-session -t run 2>/dev/null || true
 }
