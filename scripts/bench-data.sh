@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Test data for the benchmark scripts, made from tests/fixtures (sourced by scripts/bench.sh,
-# bench-reader.sh and bench-search.sh; run them from the repository's root).
+# Test data for the benchmark scripts, made from tests/fixtures, and the binary they measure
+# (sourced by scripts/bench.sh, bench-reader.sh, bench-search.sh and bench-notes-view.sh; run
+# them from the repository's root).
 #
 #   bench_document FILE MIB   one document of about MIB MiB: the fixtures with empty lines
 #                             squeezed out (a screen of text is full rows in any pager), as
@@ -10,6 +11,9 @@
 #                             the five fixtures and three of them again (1,000 files: 110 MiB);
 #                             no two files are duplicates
 #   bench_lines FILE MIB      the first MIB MiB of FILE, in whole lines, on standard output
+#   bench_binary              the binary to measure, into $bin (an absolute path): $PIZHU_BIN,
+#                             else the release binary, built now (into $CARGO_TARGET_DIR if
+#                             set); fails if there is none
 
 # A string from the start of every bench_document (the reader's first screen shows it).
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -37,4 +41,15 @@ bench_corpus() {
 
 bench_lines() {
   head -c "$(($2 * 1048576))" "$1" | sed '$d'
+}
+
+bench_binary() {
+  if [ -n "${PIZHU_BIN:-}" ]; then
+    bin=$PIZHU_BIN
+  else
+    cargo build --release --quiet || return 1
+    bin="${CARGO_TARGET_DIR:-$PWD/target}/release/pizhu"
+  fi
+  case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+  [ -x "$bin" ]
 }

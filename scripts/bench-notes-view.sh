@@ -27,14 +27,9 @@ timeout_us=$((${BENCH_TIMEOUT:-60} * 1000000))
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench-notes-view: $*"; exit 1; }
 command -v tmux >/dev/null || die "needs tmux"
-if [ -n "${PIZHU_BIN:-}" ]; then
-  bin=$PIZHU_BIN
-else
-  cargo build --release --quiet
-  bin="$PWD/target/release/pizhu"
-fi
-[ -x "$bin" ] || die "no pizhu binary at $bin"
-case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+# shellcheck source=scripts/bench-data.sh
+. scripts/bench-data.sh
+bench_binary || die "no pizhu binary at ${bin:-target/release}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-notes-view.XXXXXX")
 # shellcheck source=scripts/bench-tmux.sh

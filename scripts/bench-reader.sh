@@ -72,14 +72,7 @@ die() { say "bench-reader: $*"; exit 1; }
 
 command -v tmux >/dev/null || die "needs tmux"
 command -v less >/dev/null || die "needs less (the reference)"
-if [ -n "${PIZHU_BIN:-}" ]; then
-  bin=$PIZHU_BIN
-else
-  cargo build --release --quiet
-  bin="$PWD/target/release/pizhu"
-fi
-[ -x "$bin" ] || die "no pizhu binary at $bin"
-case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
+bench_binary || die "no pizhu binary at ${bin:-target/release}"
 
 script_start=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-reader.XXXXXX")

@@ -37,12 +37,7 @@ esac
 format=${BENCH_FORMAT:-markdown}
 runs=${BENCH_RUNS:-5}
 
-if [ -n "${PIZHU_BIN:-}" ]; then
-  bin=$PIZHU_BIN
-else
-  cargo build --release --quiet
-  bin="${CARGO_TARGET_DIR:-$PWD/target}/release/pizhu"
-fi
+bench_binary || { echo "bench-search: no pizhu binary at ${bin:-target/release}" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-search.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 have_rg=1
