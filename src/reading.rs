@@ -4,6 +4,7 @@
 //! text: what a reader shows at once while a large document loads. Also the operations that
 //! change the cleaning: re-cleaning and overrides.
 
+use crate::cancel::Cancel;
 use crate::clean::{self, Cleaned, Override};
 use crate::doc::view::{View, ViewBuilder, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
@@ -89,7 +90,7 @@ pub fn load_view(store: &Store, id: DocId, options: &ViewOptions) -> Result<View
             view: reading.view,
         });
     };
-    let (meta, view) = build_view(store, id, cleaned.folded_spans(), options)?;
+    let (meta, view) = build_view(store, id, cleaned.folded_spans(), options, &Cancel::new())?;
     Ok(ViewOnly {
         meta,
         cleaned,
@@ -99,35 +100,46 @@ pub fn load_view(store: &Store, id: DocId, options: &ViewOptions) -> Result<View
 
 /// A document's metadata and reading view, as [`load_view`] reads them, without its
 /// cleaning: what a reader keeps of a large document, whose millions of folded ranges are
-/// let go before the view is built.
+/// let go before the view is built. `None` if `stop` was set before the view was whole.
 pub fn load_view_alone(
     store: &Store,
     id: DocId,
     options: &ViewOptions,
-) -> Result<(DocumentMeta, View), StoreError> {
+    stop: &Cancel,
+) -> Result<Option<(DocumentMeta, View)>, StoreError> {
+    if stop.is_cancelled() {
+        return Ok(None);
+    }
     let folds = match store.cleaning(id)? {
         Some(cleaned) => cleaned.folded_spans(),
         None => {
             let reading = load(store, id, options)?;
-            return Ok((reading.meta, reading.view));
+            return Ok(Some((reading.meta, reading.view)));
         }
     };
-    build_view(store, id, folds, options)
+    let built = build_view(store, id, folds, options, stop)?;
+    Ok((!stop.is_cancelled()).then_some(built))
 }
 
 /// Builds document `id`'s reading view with `folds` from its stored text read in parts.
+/// Once `stop` is set the parts left are read but not projected: the view is cut short.
 fn build_view(
     store: &Store,
     id: DocId,
     folds: Vec<Span>,
     options: &ViewOptions,
+    stop: &Cancel,
 ) -> Result<(DocumentMeta, View), StoreError> {
     let meta = store
         .document(id)?
         .ok_or_else(|| StoreError::NoSuchDocument(id.to_string()))?;
     let capacity = usize::try_from(meta.source_bytes).unwrap_or(0);
     let mut builder = ViewBuilder::with_folds(folds, capacity, options);
-    store.text_parts(id, VIEW_PART_BYTES, |part| builder.push_part(part))?;
+    store.text_parts(id, VIEW_PART_BYTES, |part| {
+        if !stop.is_cancelled() {
+            builder.push_part(part);
+        }
+    })?;
     Ok((meta, builder.finish()))
 }
 

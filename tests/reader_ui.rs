@@ -717,6 +717,40 @@ fn a_file_being_imported_shows_its_beginning_until_the_library_has_it() {
 }
 
 #[test]
+fn a_load_stops_answering_once_the_reader_quits() {
+    let mut store = store_with(&[("文", "一段文字。\n")]);
+    let stop = pizhu::cancel::Cancel::new();
+    let load = |stop: &pizhu::cancel::Cancel| Request::Load {
+        pane: 1,
+        id: 1,
+        goto: None,
+        stop: stop.clone(),
+    };
+    assert!(!answers(&mut store, load(&stop)).is_empty());
+    stop.cancel();
+    assert!(answers(&mut store, load(&stop)).is_empty());
+    // Quitting sets the flag of the loads the reader asked for.
+    let mut app = App::new(Keymap::defaults(), Start::Session, (80, 12));
+    app.update(Action::Worker(worker::Response::Session(vec![
+        pizhu::store::SavedPane {
+            doc_id: 1,
+            focused: true,
+        },
+    ])));
+    let asked = app
+        .requests
+        .iter()
+        .find_map(|r| match r {
+            Request::Load { stop, .. } => Some(stop.clone()),
+            _ => None,
+        })
+        .expect("the saved pane's document is asked for");
+    assert!(!asked.is_cancelled());
+    app.update(Action::Quit);
+    assert!(asked.is_cancelled());
+}
+
+#[test]
 fn a_new_file_shows_as_read_at_once_then_cleaned_in_place() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("网页.txt");

@@ -370,7 +370,7 @@ impl<R: Read + Seek> Source<R> {
             }
             let filled = carry + n;
             let split = complete_utf8_len(&buf[..filled]);
-            match std::str::from_utf8(&buf[..split]) {
+            match simdutf8::compat::from_utf8(&buf[..split]) {
                 Ok(s) => lines.push(s, &mut out),
                 Err(e) => return Err(Failure::Malformed(base + e.valid_up_to() as u64)),
             }

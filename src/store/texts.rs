@@ -112,7 +112,7 @@ impl Store {
                     .map_or(0, |nl| nl + 1),
             };
             if cut > 0 {
-                let part = std::str::from_utf8(&carry[..cut]).map_err(|_| corrupt())?;
+                let part = simdutf8::basic::from_utf8(&carry[..cut]).map_err(|_| corrupt())?;
                 f(part);
                 carry.drain(..cut);
             }

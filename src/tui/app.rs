@@ -165,6 +165,8 @@ pub struct App {
     pub starting: bool,
     /// The long operation under way (an import, a re-tag), which `Esc` or `Ctrl-c` cancels.
     pub running: Option<Cancel>,
+    /// Set when the reader quits: the loads it asked for stop (see [`Request::Load`]).
+    quitting: Cancel,
     /// Requests for the worker, taken by the runner after each update.
     pub requests: Vec<Request>,
     /// How columns are counted in the panes (from the config).
@@ -220,6 +222,7 @@ impl App {
             quit: false,
             starting: true,
             running,
+            quitting: Cancel::new(),
             requests,
             width_opts: WidthOptions::default(),
             clipboard: None,
@@ -402,6 +405,7 @@ impl App {
     }
 
     pub(super) fn quit(&mut self) {
+        self.quitting.cancel();
         self.save();
         self.quit = true;
     }
@@ -460,6 +464,7 @@ impl App {
             pane: pane.id,
             id,
             goto,
+            stop: self.quitting.clone(),
         });
         self.panes.push(pane);
         self.focus = self.panes.len() - 1;
@@ -498,6 +503,7 @@ impl App {
             pane: pane.id,
             id,
             goto,
+            stop: self.quitting.clone(),
         });
         self.panes[focus] = pane;
     }
@@ -866,6 +872,7 @@ impl App {
                     pane: pane.id,
                     id,
                     goto,
+                    stop: self.quitting.clone(),
                 });
                 self.panes.push(pane);
             }

@@ -11,6 +11,7 @@
 //! excerpt's stored offsets are the whole document's, so a position carries over when the
 //! whole document replaces it.
 
+use crate::cancel::Cancel;
 use crate::clean::{Cleaned, NoiseRange};
 use crate::doc::view::{View, ViewOptions};
 use crate::doc::{DocId, DocumentMeta, Span};
@@ -90,8 +91,15 @@ impl std::fmt::Debug for SharedText {
 /// Reads document `id` from the library: its reading view, split into paragraphs (neither the
 /// stored text nor the cleaning is kept: [`LoadedDocument::set_stored`] adds them when noise
 /// is shown).
-pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<LoadedDocument, StoreError> {
-    let (meta, view) = reading::load_view_alone(store, id, options)?;
+pub fn load(
+    store: &Store,
+    id: DocId,
+    options: &ViewOptions,
+    stop: &Cancel,
+) -> Result<Option<LoadedDocument>, StoreError> {
+    let Some((meta, view)) = reading::load_view_alone(store, id, options, stop)? else {
+        return Ok(None);
+    };
     let shown = Shown {
         meta,
         view,
@@ -99,7 +107,7 @@ pub fn load(store: &Store, id: DocId, options: &ViewOptions) -> Result<LoadedDoc
     };
     let mut doc = LoadedDocument::from_shown(shown, 0, true);
     doc.saved_position = store.reading_position(id)?.map(|p| doc.to_view(p));
-    Ok(doc)
+    Ok(Some(doc))
 }
 
 /// Reads document `id`'s stored text and folded ranges, to show its noise in place.
@@ -421,9 +429,23 @@ mod noise_tests {
     use super::*;
 
     #[test]
+    fn a_stopped_load_reads_no_view() {
+        let store = crate::demo::open().unwrap();
+        let stop = Cancel::new();
+        stop.cancel();
+        assert!(
+            load(&store, 3, &ViewOptions::default(), &stop)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
     fn noise_can_be_shown_and_offsets_carry_over() {
         let store = crate::demo::open().unwrap();
-        let mut doc = load(&store, 3, &ViewOptions::default()).unwrap();
+        let mut doc = load(&store, 3, &ViewOptions::default(), &Cancel::new())
+            .unwrap()
+            .expect("not stopped");
         assert!(
             !doc.show_noise(true),
             "a whole document comes without its stored text"

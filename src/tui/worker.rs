@@ -48,11 +48,13 @@ pub const MAX_HITS: usize = 2000;
 pub enum Request {
     ListDocuments,
     /// Load a document for the pane with this id, to be shown at stored offset `goto` (else
-    /// at its saved position).
+    /// at its saved position). Once `stop` is set (the reader has quit) the load stops where
+    /// it is, answering nothing more: a large document's whole view takes seconds.
     Load {
         pane: u64,
         id: DocId,
         goto: Option<usize>,
+        stop: Cancel,
     },
     /// The stored text of the document in a pane, to show its noise in place.
     StoredText {
@@ -288,7 +290,12 @@ pub fn handle(
             Ok(docs) => Response::Documents(docs),
             Err(e) => failed("listing the library", &e),
         }),
-        Request::Load { pane, id, goto } => load(store, options, pane, id, goto, emit),
+        Request::Load {
+            pane,
+            id,
+            goto,
+            stop,
+        } => load(store, options, pane, id, goto, &stop, emit),
         Request::Find { .. } => emit(find(request)),
         Request::StoredText { pane, id } => emit(match document::read_stored(store, id) {
             Ok(stored) => Response::StoredText { pane, id, stored },
@@ -551,14 +558,16 @@ impl Observer for ImportProgress<'_> {
 }
 
 /// Answers a load: excerpts first when the document is large (a small one for the first
-/// frame, then a larger one), then the whole document. A
-/// document imported before char indexes gets one, so its next opening is quick anywhere.
+/// frame, then a larger one), then the whole document. A document imported before char
+/// indexes gets one, so its next opening is quick anywhere. Once `stop` is set, nothing more
+/// is read or answered.
 fn load(
     store: &mut Store,
     options: &ViewOptions,
     pane: u64,
     id: DocId,
     goto: Option<usize>,
+    stop: &Cancel,
     emit: &mut dyn FnMut(Response),
 ) {
     let failed = |e: crate::store::StoreError| Response::LoadFailed {
@@ -574,6 +583,9 @@ fn load(
         Err(e) => return emit(failed(e)),
     };
     for max_bytes in document::EXCERPT_BYTES {
+        if stop.is_cancelled() {
+            return;
+        }
         match document::load_excerpt(store, id, around, max_bytes, options) {
             Ok(Some(doc)) => emit(Response::Loaded {
                 pane,
@@ -583,14 +595,15 @@ fn load(
             Err(e) => return emit(failed(e)),
         }
     }
-    match document::load(store, id, options) {
-        Ok(doc) => emit(Response::Loaded {
+    match document::load(store, id, options, stop) {
+        Ok(Some(doc)) => emit(Response::Loaded {
             pane,
             doc: Box::new(doc),
         }),
+        Ok(None) => return,
         Err(e) => return emit(failed(e)),
     }
-    if !store.is_read_only() && matches!(store.char_index(id), Ok(None)) {
+    if !store.is_read_only() && !stop.is_cancelled() && matches!(store.char_index(id), Ok(None)) {
         let indexed = store
             .text(id)
             .and_then(|text| store.save_char_index(id, &CharIndex::build(&text)));
