@@ -77,8 +77,12 @@ fn killing_pizhu_while_it_annotates_loses_nothing_acknowledged() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn pizhu");
-        std::thread::sleep(Duration::from_micros(random.below(span)));
-        let _ = child.kill();
+        // Every tenth run is left to finish, so that runs finish and runs are killed however
+        // fast the machine is at the moment (other tests run beside this one).
+        if i % 10 != 9 {
+            std::thread::sleep(Duration::from_micros(random.below(span)));
+            let _ = child.kill();
+        }
         let out = child.wait_with_output().expect("wait");
         if out.status.success() {
             let id: i64 = String::from_utf8_lossy(&out.stdout)
@@ -236,8 +240,12 @@ fn killing_pizhu_while_it_imports_leaves_no_half_imported_document() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn pizhu");
-        std::thread::sleep(Duration::from_micros(random.below(span)));
-        let _ = child.kill();
+        // Every fifth import is left to finish, so that runs finish and runs are killed
+        // however fast the machine is at the moment (other tests run beside this one).
+        if i % 5 != 0 {
+            std::thread::sleep(Duration::from_micros(random.below(span)));
+            let _ = child.kill();
+        }
         let out = child.wait_with_output().expect("wait");
         if out.status.success() {
             let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
